@@ -1,0 +1,85 @@
+/**
+ * The conversion results file (`warcit-conversion-results.yaml`): warcit's structure
+ * `conversions: {<source url>: [{url, output, metadata, type, success}]}`, which we extend
+ * with digests, sizes, exit codes and timings. Reading accepts warcit's own files.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+
+/** The rule a conversion ran, as it appears under `metadata` (warcit: the rule mapping itself). */
+export type RuleMetadata = Record<string, unknown> & { name?: string; ext?: string; mime?: string; skip_as_source?: boolean };
+
+/** One conversion of one source file. Keys past `success` are warckit's extensions. */
+export interface ConversionResult {
+  url: string;
+  output: string;
+  metadata: RuleMetadata;
+  type: string;
+  success: boolean;
+  output_size?: number;
+  output_sha256?: string;
+  source_size?: number;
+  source_sha256?: string;
+  exit_code?: number | null;
+  signal?: string | null;
+  stderr_tail?: string;
+  duration_seconds?: number;
+  tool_version?: string;
+  argv?: string[];
+  [key: string]: unknown;
+}
+
+export interface ConversionResults {
+  conversions: Record<string, ConversionResult[]>;
+  [key: string]: unknown;
+}
+
+/** The results file is unreadable or not in the expected shape. */
+export class ResultsFileError extends Error {
+  override name = 'ResultsFileError';
+}
+
+/** Validate parsed YAML as a results document; errors name the file and the path inside it. */
+export function toConversionResults(doc: unknown, file: string): ConversionResults {
+  if (doc === null || doc === undefined) return { conversions: {} };
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ResultsFileError(`${file}: expected a mapping with a "conversions" key`);
+  const root = doc as Record<string, unknown>;
+  const conversions = root.conversions ?? {};
+  if (typeof conversions !== 'object' || conversions === null || Array.isArray(conversions)) {
+    throw new ResultsFileError(`${file}: conversions: expected a mapping of source URL to a list of results`);
+  }
+  for (const [source, list] of Object.entries(conversions as Record<string, unknown>)) {
+    if (!Array.isArray(list)) throw new ResultsFileError(`${file}: conversions["${source}"]: expected a list`);
+    list.forEach((item, i) => {
+      const where = `${file}: conversions["${source}"][${i}]`;
+      if (typeof item !== 'object' || item === null) throw new ResultsFileError(`${where}: expected a mapping`);
+      const r = item as Record<string, unknown>;
+      if (typeof r.url !== 'string') throw new ResultsFileError(`${where}.url: expected a string`);
+      if (typeof r.output !== 'string') throw new ResultsFileError(`${where}.output: expected a string`);
+      if (r.metadata !== undefined && (typeof r.metadata !== 'object' || r.metadata === null)) {
+        throw new ResultsFileError(`${where}.metadata: expected a mapping`);
+      }
+      r.metadata ??= {};
+      r.type ??= 'conversion';
+      r.success = r.success === true;
+    });
+  }
+  return { ...root, conversions: conversions as Record<string, ConversionResult[]> };
+}
+
+/** Read a results file (ours or warcit's). */
+export async function readConversionResults(file: string): Promise<ConversionResults> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ResultsFileError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (error) {
+    throw new ResultsFileError(`${file}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
+  }
+  return toConversionResults(doc, file);
+}

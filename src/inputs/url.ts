@@ -1,0 +1,49 @@
+/** Characters warcit percent-escapes in file paths (RFC 2396 reserved, plus '#' and ' '). */
+const ESCAPED = new Set([...'#;?:@&=+$, ']);
+
+/**
+ * Turn a relative file path into the URL path warcit gives it: `/` separators, a leading
+ * `./` dropped, and `#;?:@&=+$, ` escaped as lowercase `%xx`, exactly as warcit writes them.
+ */
+export function pathToUrlPath(relativePath: string): string {
+  const slashed = relativePath.split(/[\\/]+/).filter((part) => part !== '' && part !== '.').join('/');
+  let out = '';
+  for (const ch of slashed) out += ESCAPED.has(ch) ? `%${ch.charCodeAt(0).toString(16)}` : ch;
+  return out;
+}
+
+/** The URL of a file below an input: prefix + escaped relative path. */
+export function urlFor(prefix: string, relativePath: string): string {
+  return prefix + pathToUrlPath(relativePath);
+}
+
+/** The directory URL an index file stands for: everything up to and including the last '/'. */
+export function indexUrlOf(url: string): string {
+  return url.slice(0, url.lastIndexOf('/') + 1);
+}
+
+/** Python fnmatch semantics (case folded by the caller): `*` also matches '/', `[!x]` negates. */
+export function fnmatchToRegExp(pattern: string): RegExp {
+  let rx = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '*') rx += '.*';
+    else if (ch === '?') rx += '.';
+    else if (ch === '[') {
+      const close = pattern.indexOf(']', i + 2);
+      if (close === -1) rx += '\\[';
+      else {
+        let body = pattern.slice(i + 1, close).replace(/\\/g, '\\\\');
+        if (body.startsWith('!')) body = `^${body.slice(1)}`;
+        rx += `[${body}]`;
+        i = close;
+      }
+    } else rx += ch.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${rx}$`, 's');
+}
+
+/** True if `value` matches any of the wildcard patterns. */
+export function matchesAny(value: string, patterns: readonly RegExp[]): boolean {
+  return patterns.some((rx) => rx.test(value));
+}

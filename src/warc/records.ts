@@ -1,0 +1,75 @@
+/**
+ * WARC record heads as plain data, and their serialization. Pure: no I/O, no clock, no
+ * randomness; callers pass record IDs and dates so golden tests can fix them.
+ */
+import { warcDate } from '../util/timestamps.js';
+
+export type WarcVersion = '1.0' | '1.1';
+export type WarcHeaderList = Array<[name: string, value: string]>;
+
+/** Everything a record head needs except its length and digests, which the writer supplies. */
+export interface RecordHead {
+  type: 'warcinfo' | 'resource' | 'revisit' | 'conversion' | 'metadata';
+  recordId: string;
+  date: Date;
+  targetUri?: string;
+  filename?: string;
+  contentType?: string;
+  /** Extra headers in the order they should appear (Source-URI, Creation-Date, Refers-To...). */
+  headers: WarcHeaderList;
+}
+
+export interface RecordDigests {
+  payload?: string;
+  block?: string;
+}
+
+export const REVISIT_CONTENT_TYPE = 'application/http; msgtype=response';
+export const WARCINFO_CONTENT_TYPE = 'application/warc-fields';
+
+/** Header values travel on one line: control characters (a newline in a file name) are %-escaped. */
+export function headerValue(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\x00-\x1f\x7f]/g, (ch) => `%${ch.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+}
+
+/** Ordered header list of a record (Content-Length last). */
+export function headerList(head: RecordHead, version: WarcVersion, length: number, digests: RecordDigests): WarcHeaderList {
+  const list: WarcHeaderList = [
+    ['WARC-Type', head.type],
+    ['WARC-Record-ID', head.recordId],
+    ['WARC-Date', warcDate(head.date, version)],
+  ];
+  if (head.targetUri !== undefined) list.push(['WARC-Target-URI', head.targetUri]);
+  if (head.filename !== undefined) list.push(['WARC-Filename', head.filename]);
+  list.push(...head.headers);
+  if (head.contentType) list.push(['Content-Type', head.contentType]);
+  if (digests.payload) list.push(['WARC-Payload-Digest', digests.payload]);
+  if (digests.block) list.push(['WARC-Block-Digest', digests.block]);
+  list.push(['Content-Length', String(length)]);
+  return list;
+}
+
+/** The serialized head: version line, headers, blank line. UTF-8, as WARC 1.1 allows and warcio writes. */
+export function serializeHead(head: RecordHead, version: WarcVersion, length: number, digests: RecordDigests): Buffer {
+  const lines = headerList(head, version, length, digests).map(([k, v]) => `${k}: ${headerValue(v)}\r\n`);
+  return Buffer.from(`WARC/${version}\r\n${lines.join('')}\r\n`, 'utf8');
+}
+
+/** Every record ends with two CRLFs after its block. */
+export const RECORD_TRAILER = Buffer.from('\r\n\r\n', 'latin1');
+
+/** The warcinfo block: `name: value` lines, empty values left out (as warcio does). */
+export function warcinfoBlock(fields: ReadonlyArray<[string, string | undefined]>): Buffer {
+  return Buffer.from(
+    fields
+      .filter(([, v]) => v)
+      .map(([k, v]) => `${k}: ${headerValue(v!)}\r\n`)
+      .join(''),
+    'utf8',
+  );
+}
+
+export function revisitProfile(version: WarcVersion): string {
+  return `http://netpreserve.org/warc/${version}/revisit/identical-payload-digest`;
+}

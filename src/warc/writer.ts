@@ -1,0 +1,306 @@
+/**
+ * The streaming WARC writer. Records are prepared concurrently (hashing, compressing small
+ * records in zlib's thread pool) and written strictly in the order they were added, through
+ * one queue. File payloads are never copied into memory or a temp file:
+ *  - `.warc`: one pass — a head with placeholder digests of the final length is written,
+ *    the payload is streamed and hashed, then the head is rewritten in place;
+ *  - `.warc.gz`: a hash pass, then head + payload streamed through a block-parallel gzip member.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import pLimit from 'p-limit';
+import { type DigestAlgorithm, formatDigest } from './digest.js';
+import { chooseLevel, type GzipLevelSetting, gzipMember, gzipStreamMember } from './gzip.js';
+import { RECORD_TRAILER, type RecordDigests, type RecordHead, serializeHead, type WarcVersion } from './records.js';
+
+/** A payload held in memory (small files, JSON, warcinfo). */
+export interface BufferPayload {
+  kind: 'buffer';
+  data: Buffer;
+}
+
+/** A payload read from a file (or ZIP entry) when needed, possibly twice (hash, then write). */
+export interface StreamPayload {
+  kind: 'stream';
+  size: number;
+  /** Names the source in errors. */
+  name: string;
+  open(): Promise<Readable> | Readable;
+}
+
+export type Payload = BufferPayload | StreamPayload;
+
+export interface RecordInput {
+  head: RecordHead;
+  payload: Payload;
+  /** resource/conversion records carry WARC-Payload-Digest (= block digest, as there is no HTTP head). */
+  payloadDigest: boolean;
+}
+
+/** Where a record went and what it holds. */
+export interface WrittenRecord {
+  recordId: string;
+  type: RecordHead['type'];
+  targetUri?: string;
+  date: Date;
+  contentType?: string;
+  offset: number;
+  /** Bytes the record takes in the file (compressed size for .warc.gz). */
+  length: number;
+  digests: RecordDigests;
+  payloadLength: number;
+}
+
+export interface WarcWriterOptions {
+  gzip: boolean;
+  gzipLevel?: GzipLevelSetting;
+  version?: WarcVersion;
+  digestAlgorithm?: DigestAlgorithm;
+  /** Payloads up to this size are read once into memory; larger ones are streamed. Default 1 MiB. */
+  memoryThreshold?: number;
+  /** Records prepared ahead of the one being written. Default 8. */
+  concurrency?: number;
+}
+
+/** Failure to read a payload: names the source. */
+export class PayloadReadError extends Error {
+  override name = 'PayloadReadError';
+  constructor(
+    readonly source: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${source}: ${message}`, options);
+  }
+}
+
+interface Prepared {
+  input: RecordInput;
+  digests?: RecordDigests;
+  /** Complete serialized record (gzipped when gzip is on), for small records. */
+  bytes?: Buffer;
+  level: number;
+}
+
+export function newRecordId(): string {
+  return `<urn:uuid:${randomUUID()}>`;
+}
+
+async function readAll(payload: StreamPayload): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of await openPayload(payload)) {
+    parts.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  checkSize(payload, size);
+  return Buffer.concat(parts, size);
+}
+
+async function openPayload(payload: StreamPayload): Promise<Readable> {
+  try {
+    return await payload.open();
+  } catch (error) {
+    throw new PayloadReadError(payload.name, `cannot read: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function checkSize(payload: StreamPayload, size: number): void {
+  if (size !== payload.size) {
+    throw new PayloadReadError(payload.name, `size changed while reading (expected ${payload.size} bytes, read ${size})`);
+  }
+}
+
+/** Read a file payload in large chunks, surfacing read errors with the file's name. */
+async function* chunks(payload: StreamPayload): AsyncGenerator<Buffer> {
+  const stream = await openPayload(payload);
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      size += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+  } catch (error) {
+    if (error instanceof PayloadReadError) throw error;
+    throw new PayloadReadError(payload.name, `read failed: ${(error as Error).message}`, { cause: error });
+  } finally {
+    stream.destroy();
+  }
+  checkSize(payload, size);
+}
+
+export class WarcWriter {
+  readonly records: WrittenRecord[] = [];
+  private position: number;
+  private readonly gzip: boolean;
+  private readonly gzipLevel: GzipLevelSetting;
+  private readonly version: WarcVersion;
+  private readonly algorithm: DigestAlgorithm;
+  private readonly threshold: number;
+  private readonly concurrency: number;
+  private readonly limit: ReturnType<typeof pLimit>;
+  private tail: Promise<void> = Promise.resolve();
+  private inFlight = 0;
+  private waiters: Array<() => void> = [];
+  private failure: unknown;
+
+  constructor(
+    private readonly fh: FileHandle,
+    startOffset: number,
+    options: WarcWriterOptions,
+  ) {
+    this.position = startOffset;
+    this.gzip = options.gzip;
+    this.gzipLevel = options.gzipLevel ?? 'auto';
+    this.version = options.version ?? '1.0';
+    this.algorithm = options.digestAlgorithm ?? 'sha1';
+    this.threshold = options.memoryThreshold ?? 1024 * 1024;
+    this.concurrency = options.concurrency ?? 8;
+    this.limit = pLimit(this.concurrency);
+  }
+
+  /** Bytes written so far (the next record's offset). */
+  get offset(): number {
+    return this.position;
+  }
+
+  /**
+   * Queue a record. Resolves once there is room in the queue; the returned promise `written`
+   * settles when the record is in the file. Records are written in the order added.
+   */
+  async add(input: RecordInput): Promise<{ written: Promise<WrittenRecord> }> {
+    if (this.failure) throw this.failure;
+    while (this.inFlight >= this.concurrency * 2) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    if (this.failure) throw this.failure;
+    this.inFlight++;
+    const prepared = this.limit(() => this.prepare(input));
+    prepared.catch(() => undefined);
+    const written = this.tail.then(async () => {
+      if (this.failure) throw this.failure;
+      return this.commit(await prepared);
+    });
+    this.tail = written.then(
+      () => this.release(),
+      (error: unknown) => {
+        this.failure ??= error;
+        this.release();
+      },
+    );
+    written.catch(() => undefined);
+    return { written };
+  }
+
+  /** Wait for every queued record; rethrows the first failure. */
+  async flush(): Promise<void> {
+    await this.tail;
+    if (this.failure) throw this.failure;
+  }
+
+  private release(): void {
+    this.inFlight--;
+    this.waiters.shift()?.();
+  }
+
+  private hash(): ReturnType<typeof createHash> {
+    return createHash(this.algorithm);
+  }
+
+  private digestsOf(input: RecordInput, raw: Buffer): RecordDigests {
+    const value = formatDigest(this.algorithm, raw);
+    return input.payloadDigest ? { payload: value, block: value } : { block: value };
+  }
+
+  private async prepare(input: RecordInput): Promise<Prepared> {
+    const { payload } = input;
+    if (payload.kind === 'buffer' || payload.size <= this.threshold) {
+      const data = payload.kind === 'buffer' ? payload.data : await readAll(payload);
+      const digests = this.digestsOf(input, this.hash().update(data).digest());
+      const head = serializeHead(input.head, this.version, data.length, digests);
+      const plain = Buffer.concat([head, data, RECORD_TRAILER]);
+      if (!this.gzip) return { input, digests, bytes: plain, level: 0 };
+      const level = chooseLevel(this.gzipLevel, [data]);
+      return { input, digests, bytes: await gzipMember(plain, level), level };
+    }
+    if (!this.gzip) return { input, level: 0 }; // hashed while written, in commit
+    const hash = this.hash();
+    const samples: Buffer[] = [];
+    let seen = 0;
+    for await (const chunk of chunks(payload)) {
+      hash.update(chunk);
+      if (seen === 0 || (seen <= payload.size / 2 && seen + chunk.length > payload.size / 2)) samples.push(chunk);
+      seen += chunk.length;
+    }
+    return { input, digests: this.digestsOf(input, hash.digest()), level: chooseLevel(this.gzipLevel, samples) };
+  }
+
+  private async writeAt(data: Buffer, position: number): Promise<void> {
+    let done = 0;
+    while (done < data.length) {
+      const { bytesWritten } = await this.fh.write(data, done, data.length - done, position + done);
+      done += bytesWritten;
+    }
+  }
+
+  private async append(data: Buffer): Promise<void> {
+    await this.writeAt(data, this.position);
+    this.position += data.length;
+  }
+
+  private async commit(prepared: Prepared): Promise<WrittenRecord> {
+    const { input } = prepared;
+    const offset = this.position;
+    let digests = prepared.digests;
+    if (prepared.bytes) {
+      await this.append(prepared.bytes);
+    } else if (input.payload.kind === 'stream' && !this.gzip) {
+      digests = await this.writePlainStream(input, input.payload);
+    } else if (input.payload.kind === 'stream') {
+      const head = serializeHead(input.head, this.version, input.payload.size, digests!);
+      const payload = input.payload;
+      async function* member(): AsyncGenerator<Buffer> {
+        yield head;
+        yield* chunks(payload);
+        yield RECORD_TRAILER;
+      }
+      for await (const part of gzipStreamMember(member(), prepared.level)) await this.append(part);
+    }
+    const record: WrittenRecord = {
+      recordId: input.head.recordId,
+      type: input.head.type,
+      date: input.head.date,
+      offset,
+      length: this.position - offset,
+      digests: digests!,
+      payloadLength: input.payload.kind === 'buffer' ? input.payload.data.length : input.payload.size,
+    };
+    if (input.head.targetUri !== undefined) record.targetUri = input.head.targetUri;
+    if (input.head.contentType !== undefined) record.contentType = input.head.contentType;
+    this.records.push(record);
+    return record;
+  }
+
+  /** One pass for uncompressed output: placeholder head, payload hashed as written, head rewritten. */
+  private async writePlainStream(input: RecordInput, payload: StreamPayload): Promise<RecordDigests> {
+    const placeholder = this.digestsOf(input, Buffer.alloc(this.hash().digest().length));
+    const headStart = this.position;
+    const head = serializeHead(input.head, this.version, payload.size, placeholder);
+    await this.append(head);
+    const hash = this.hash();
+    let pending: Promise<void> = Promise.resolve();
+    for await (const chunk of chunks(payload)) {
+      hash.update(chunk);
+      await pending;
+      pending = this.writeAt(chunk, this.position);
+      this.position += chunk.length;
+    }
+    await pending;
+    await this.append(RECORD_TRAILER);
+    const digests = this.digestsOf(input, hash.digest());
+    const finalHead = serializeHead(input.head, this.version, payload.size, digests);
+    if (finalHead.length !== head.length) throw new Error('internal: digest length changed between placeholder and final head');
+    await this.writeAt(finalHead, headStart);
+    return digests;
+  }
+}
