@@ -1,0 +1,52 @@
+/**
+ * What every CLI shares: where output goes (passed in, so tests call `main` directly),
+ * named exit codes, and a logger that honours -q/-v.
+ */
+import type { Writable } from 'node:stream';
+
+export interface CliIO {
+  stdout: Writable;
+  stderr: Writable;
+  /** Show progress displays (a TTY on stderr, and not -q). */
+  isTTY: boolean;
+}
+
+export function processIO(): CliIO {
+  return { stdout: process.stdout, stderr: process.stderr, isTTY: Boolean(process.stderr.isTTY) };
+}
+
+/** Named exit codes, shared by all CLIs. */
+export const ExitCode = {
+  ok: 0,
+  /** The run finished but something in it failed (a conversion, a lookup with no match). */
+  partialFailure: 1,
+  /** Bad arguments, bad input files, or an error that stopped the run. */
+  error: 2,
+  /** Stopped by Ctrl-C / SIGTERM. */
+  interrupted: 130,
+} as const;
+
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
+
+export interface Logger {
+  error(message: string): void;
+  warn(message: string): void;
+  info(message: string): void;
+  debug(message: string): void;
+}
+
+/** Messages go to stderr as `[LEVEL] message` (as warcit prints them); -q keeps errors only, -v adds debug. */
+export function createLogger(io: CliIO, verbosity: Verbosity): Logger {
+  const write = (level: string, message: string): void => {
+    io.stderr.write(`[${level}] ${message}\n`);
+  };
+  return {
+    error: (m) => write('ERROR', m),
+    warn: (m) => verbosity !== 'quiet' && write('WARNING', m),
+    info: (m) => verbosity !== 'quiet' && write('INFO', m),
+    debug: (m) => verbosity === 'verbose' && write('DEBUG', m),
+  };
+}
+
+/** A logger that drops everything: the library's default. */
+export const silentLogger: Logger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
