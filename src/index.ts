@@ -10,3 +10,4 @@ export * from './util/timestamps.js';
 export * from './util/atomic.js';
 export * from './media/mime.js';
 export * from './media/charset.js';
+export * from './util/logger.js';

@@ -3,6 +3,9 @@
  * named exit codes, and a logger that honours -q/-v.
  */
 import type { Writable } from 'node:stream';
+import type { Logger } from '../util/logger.js';
+
+export type { Logger } from '../util/logger.js';
 
 export interface CliIO {
   stdout: Writable;
@@ -28,13 +31,6 @@ export const ExitCode = {
 
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
-export interface Logger {
-  error(message: string): void;
-  warn(message: string): void;
-  info(message: string): void;
-  debug(message: string): void;
-}
-
 /** Messages go to stderr as `[LEVEL] message` (as warcit prints them); -q keeps errors only, -v adds debug. */
 export function createLogger(io: CliIO, verbosity: Verbosity): Logger {
   const write = (level: string, message: string): void => {
@@ -47,6 +43,3 @@ export function createLogger(io: CliIO, verbosity: Verbosity): Logger {
     debug: (m) => verbosity === 'verbose' && write('DEBUG', m),
   };
 }
-
-/** A logger that drops everything: the library's default. */
-export const silentLogger: Logger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
