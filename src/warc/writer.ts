@@ -7,7 +7,6 @@
  *  - `.warc.gz`: a hash pass, then head + payload streamed through a block-parallel gzip member.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import pLimit from 'p-limit';
@@ -62,6 +61,8 @@ export interface WarcWriterOptions {
   memoryThreshold?: number;
   /** Records prepared ahead of the one being written. Default 8. */
   concurrency?: number;
+  /** Stops reading payloads mid-file when aborted. */
+  signal?: AbortSignal;
 }
 
 /** Failure to read a payload: names the source. */
@@ -114,16 +115,17 @@ function checkSize(payload: StreamPayload, size: number): void {
 }
 
 /** Read a file payload in large chunks, surfacing read errors with the file's name. */
-async function* chunks(payload: StreamPayload): AsyncGenerator<Buffer> {
+async function* chunks(payload: StreamPayload, signal?: AbortSignal): AsyncGenerator<Buffer> {
   const stream = await openPayload(payload);
   let size = 0;
   try {
     for await (const chunk of stream) {
+      signal?.throwIfAborted();
       size += (chunk as Buffer).length;
       yield chunk as Buffer;
     }
   } catch (error) {
-    if (error instanceof PayloadReadError) throw error;
+    if (error instanceof PayloadReadError || signal?.aborted) throw error;
     throw new PayloadReadError(payload.name, `read failed: ${(error as Error).message}`, { cause: error });
   } finally {
     stream.destroy();
@@ -140,6 +142,7 @@ export class WarcWriter {
   private readonly algorithm: DigestAlgorithm;
   private readonly threshold: number;
   private readonly concurrency: number;
+  private readonly signal: AbortSignal | undefined;
   private readonly limit: ReturnType<typeof pLimit>;
   private tail: Promise<void> = Promise.resolve();
   private inFlight = 0;
@@ -159,6 +162,7 @@ export class WarcWriter {
     this.threshold = options.memoryThreshold ?? 1024 * 1024;
     this.concurrency = options.concurrency ?? 8;
     this.limit = pLimit(this.concurrency);
+    this.signal = options.signal;
   }
 
   /** Bytes written so far (the next record's offset). */
@@ -170,7 +174,7 @@ export class WarcWriter {
    * Queue a record. Resolves once there is room in the queue; the returned promise `written`
    * settles when the record is in the file. Records are written in the order added.
    */
-  async add(input: RecordInput): Promise<{ written: Promise<WrittenRecord> }> {
+  async add(input: RecordInput | Promise<RecordInput>): Promise<{ written: Promise<WrittenRecord> }> {
     if (this.failure) throw this.failure;
     while (this.inFlight >= this.concurrency * 2) await new Promise<void>((resolve) => this.waiters.push(resolve));
     if (this.failure) throw this.failure;
@@ -212,7 +216,8 @@ export class WarcWriter {
     return input.payloadDigest ? { payload: value, block: value } : { block: value };
   }
 
-  private async prepare(input: RecordInput): Promise<Prepared> {
+  private async prepare(pending: RecordInput | Promise<RecordInput>): Promise<Prepared> {
+    const input = await pending;
     const { payload } = input;
     if (payload.kind === 'buffer' || payload.size <= this.threshold) {
       const data = payload.kind === 'buffer' ? payload.data : await readAll(payload);
@@ -227,7 +232,7 @@ export class WarcWriter {
     const hash = this.hash();
     const samples: Buffer[] = [];
     let seen = 0;
-    for await (const chunk of chunks(payload)) {
+    for await (const chunk of chunks(payload, this.signal)) {
       hash.update(chunk);
       if (seen === 0 || (seen <= payload.size / 2 && seen + chunk.length > payload.size / 2)) samples.push(chunk);
       seen += chunk.length;
@@ -259,9 +264,10 @@ export class WarcWriter {
     } else if (input.payload.kind === 'stream') {
       const head = serializeHead(input.head, this.version, input.payload.size, digests!);
       const payload = input.payload;
+      const signal = this.signal;
       async function* member(): AsyncGenerator<Buffer> {
         yield head;
-        yield* chunks(payload);
+        yield* chunks(payload, signal);
         yield RECORD_TRAILER;
       }
       for await (const part of gzipStreamMember(member(), prepared.level)) await this.append(part);
@@ -289,7 +295,7 @@ export class WarcWriter {
     await this.append(head);
     const hash = this.hash();
     let pending: Promise<void> = Promise.resolve();
-    for await (const chunk of chunks(payload)) {
+    for await (const chunk of chunks(payload, this.signal)) {
       hash.update(chunk);
       await pending;
       pending = this.writeAt(chunk, this.position);

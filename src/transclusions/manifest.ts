@@ -1,0 +1,117 @@
+/**
+ * The transclusion manifest: which page embeds which media.
+ * `transclusions: {<media url>: [{url, timestamp, selector, metadata_file}]}`; a single
+ * mapping instead of a list is accepted. `metadata_file` JSON is read (and checked) here,
+ * relative to the working directory or, failing that, to the manifest's directory.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+export interface TransclusionEntry {
+  /** The page that embeds the media. */
+  url: string;
+  /** The page's capture timestamp (digits; 14 or fewer). */
+  timestamp?: string;
+  /** CSS selector of the element(s) to replace at replay. */
+  selector?: string;
+  /** JSON written verbatim as the record's payload instead of the generated formats. */
+  metadata_file?: string;
+  /** Contents of metadata_file, loaded with the manifest. */
+  metadataJson?: Buffer;
+}
+
+export interface TransclusionManifest {
+  /** Media URL → the pages that embed it. */
+  transclusions: Map<string, TransclusionEntry[]>;
+}
+
+export class ManifestError extends Error {
+  override name = 'ManifestError';
+}
+
+function asString(value: unknown, where: string, what: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && what === 'timestamp' && Number.isInteger(value)) return String(value);
+  throw new ManifestError(`${where}: expected ${what === 'timestamp' ? 'digits (e.g. 20160102)' : 'a string'}, got ${JSON.stringify(value)}`);
+}
+
+/** Validate a parsed manifest (pure); metadata files are read by `loadTransclusionManifest`. */
+export function toTransclusionManifest(doc: unknown, file: string): TransclusionManifest {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new ManifestError(`${file}: expected a mapping with a "transclusions" key`);
+  }
+  const root = (doc as Record<string, unknown>).transclusions;
+  if (typeof root !== 'object' || root === null || Array.isArray(root)) {
+    throw new ManifestError(`${file}: transclusions: expected a mapping of media URL to page entries`);
+  }
+  const out = new Map<string, TransclusionEntry[]>();
+  for (const [media, value] of Object.entries(root as Record<string, unknown>)) {
+    const items = Array.isArray(value) ? value : [value];
+    const entries = items.map((item, i) => {
+      const where = `${file}: transclusions["${media}"]${Array.isArray(value) ? `[${i}]` : ''}`;
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new ManifestError(`${where}: expected a mapping with "url"`);
+      const raw = item as Record<string, unknown>;
+      const url = asString(raw.url, `${where}.url`, 'url');
+      if (!url) throw new ManifestError(`${where}.url: missing the URL of the page that embeds the media`);
+      const entry: TransclusionEntry = { url };
+      const timestamp = asString(raw.timestamp, `${where}.timestamp`, 'timestamp');
+      if (timestamp !== undefined) {
+        if (!/^\d{4,14}$/.test(timestamp)) throw new ManifestError(`${where}.timestamp: expected 4 to 14 digits, got "${timestamp}"`);
+        entry.timestamp = timestamp;
+      }
+      const selector = asString(raw.selector, `${where}.selector`, 'selector');
+      if (selector !== undefined) entry.selector = selector;
+      const metadataFile = asString(raw.metadata_file, `${where}.metadata_file`, 'metadata_file');
+      if (metadataFile !== undefined) entry.metadata_file = metadataFile;
+      return entry;
+    });
+    out.set(media, entries);
+  }
+  return { transclusions: out };
+}
+
+async function readMetadataFile(name: string, manifestFile: string, where: string): Promise<Buffer> {
+  const candidates = isAbsolute(name) ? [name] : [resolve(name), resolve(dirname(manifestFile), name)];
+  for (const candidate of candidates) {
+    let data: Buffer;
+    try {
+      data = await readFile(candidate);
+    } catch {
+      continue;
+    }
+    try {
+      JSON.parse(data.toString('utf8'));
+    } catch (error) {
+      throw new ManifestError(`${where}: ${candidate} is not valid JSON (${(error as Error).message})`);
+    }
+    return data;
+  }
+  throw new ManifestError(`${where}: cannot read ${name}`);
+}
+
+/** Read, validate and resolve a manifest file. */
+export async function loadTransclusionManifest(file: string): Promise<TransclusionManifest> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ManifestError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (error) {
+    throw new ManifestError(`${file}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
+  }
+  const manifest = toTransclusionManifest(doc, file);
+  for (const [media, entries] of manifest.transclusions) {
+    for (const [i, entry] of entries.entries()) {
+      if (entry.metadata_file) {
+        entry.metadataJson = await readMetadataFile(entry.metadata_file, file, `${file}: transclusions["${media}"][${i}].metadata_file`);
+      }
+    }
+  }
+  return manifest;
+}

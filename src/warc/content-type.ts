@@ -1,0 +1,75 @@
+/**
+ * The Content-Type of a record, decided as warcit decides it: mapfile first, then
+ * `--mime-overrides` (wildcards on the URL), then the file name or sniffed content, xhtml
+ * folded to html with `--no-xhtml`, text/html when nothing is known; and a charset for
+ * text/* types from `--charset`.
+ */
+import type { Readable } from 'node:stream';
+import { type CharsetSetting, CHARSET_SAMPLE_BYTES, detectCharset } from '../media/charset.js';
+import { DEFAULT_MIME, mimeFromContent, mimeFromName, SNIFF_BYTES } from '../media/mime.js';
+
+export interface ContentTypeOptions {
+  useMagic: 'filename' | 'magic';
+  noXhtml: boolean;
+  /** [pattern, mime] pairs in the order given; first match wins. */
+  mimeOverrides: ReadonlyArray<[RegExp, string]>;
+  charset: CharsetSetting;
+}
+
+export interface ContentTypeResult {
+  /** What goes in the Content-Type header: mime plus `; charset=...` when there is one. */
+  contentType: string;
+  mime: string;
+  charset: string;
+}
+
+/** Read up to `limit` bytes from the start of a stream. */
+export async function readHead(open: () => Promise<Readable>, limit: number): Promise<Buffer> {
+  const stream = await open();
+  const parts: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      parts.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size >= limit) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(parts).subarray(0, limit);
+}
+
+export interface ContentTypeSubject {
+  url: string;
+  open: () => Promise<Readable>;
+  /** Mapfile Content-Type for this file, if any. */
+  mapped?: string;
+}
+
+export async function decideContentType(subject: ContentTypeSubject, options: ContentTypeOptions): Promise<ContentTypeResult> {
+  if (subject.mapped) {
+    const [mime = '', ...rest] = subject.mapped.split(';');
+    const charsetPart = rest.length ? `;${rest[0]}` : '';
+    return { contentType: mime.trim() + charsetPart, mime: mime.trim(), charset: charsetPart.replace(/^;\s*charset=/i, '') };
+  }
+  let mime: string | undefined = options.mimeOverrides.find(([rx]) => rx.test(subject.url))?.[1];
+  let sample: Buffer | undefined;
+  if (mime === undefined) {
+    if (options.useMagic === 'magic') {
+      sample = await readHead(subject.open, Math.max(SNIFF_BYTES, options.charset.kind === 'auto' ? CHARSET_SAMPLE_BYTES : 0));
+      mime = await mimeFromContent(sample.subarray(0, SNIFF_BYTES));
+    } else mime = mimeFromName(subject.url);
+    if (options.noXhtml && mime === 'application/xhtml+xml') mime = 'text/html';
+    mime ??= DEFAULT_MIME;
+  }
+  let charset = '';
+  if (mime.startsWith('text/')) {
+    if (options.charset.kind === 'fixed') charset = options.charset.charset;
+    else if (options.charset.kind === 'auto') {
+      sample ??= await readHead(subject.open, CHARSET_SAMPLE_BYTES);
+      charset = detectCharset(sample);
+    }
+  }
+  return { contentType: charset ? `${mime}; charset=${charset}` : mime, mime, charset };
+}
