@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import { type CharsetSetting, parseCharsetSetting } from '../media/charset.js';
-import { fnmatchToRegExp } from '../inputs/url.js';
+import { fnmatchToRegExp, pathToUrlPath } from '../inputs/url.js';
 import type { TransclusionFormat } from '../transclusions/formats.js';
 import type { WriteMode } from '../util/atomic.js';
 import type { Logger } from '../util/logger.js';
@@ -187,7 +187,8 @@ export function normalizeWarcOptions(options: WriteWarcOptions): NormalizedWarcO
     include: list(options.include).map((p) => fnmatchToRegExp(p.toLowerCase())),
     exclude: list(options.exclude).map((p) => fnmatchToRegExp(p.toLowerCase())),
     charset,
-    indexFiles: list(options.indexFiles ?? 'index.html,index.htm').map((f) => `/${f.toLowerCase()}`),
+    // Matched against the URL, so names that get escaped (spaces, '#') match in either form.
+    indexFiles: list(options.indexFiles ?? 'index.html,index.htm').flatMap((f) => [...new Set([`/${f}`, `/${pathToUrlPath(f)}`])].map((s) => s.toLowerCase())),
     transclusionFormat,
   };
   if (fixedDate) normalized.fixedDate = fixedDate;

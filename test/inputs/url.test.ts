@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fnmatchToRegExp, indexUrlOf, pathToUrlPath, urlFor } from '../../src/inputs/url.js';
+
+test('paths become URLs the way warcit makes them', () => {
+  const cases: Array<[string, string]> = [
+    ['index.html', 'index.html'],
+    ['./a/b.html', 'a/b.html'],
+    ['a dir/my #page.html', 'a%20dir/my%20%23page.html'],
+    ['q?x=1&y=2;z:@+$,.html', 'q%3fx%3d1%26y%3d2%3bz%3a%40%2b%24%2c.html'],
+    ['vidéo ñ.flv', 'vidéo%20ñ.flv'],
+    ['100%.html', '100%.html'],
+    ['a\\b.html', 'a/b.html'],
+  ];
+  for (const [path, expected] of cases) assert.equal(pathToUrlPath(path), expected, path);
+  assert.equal(urlFor('http://example.com/', 'a b.html'), 'http://example.com/a%20b.html');
+});
+
+test('index URL is everything up to the last slash', () => {
+  assert.equal(indexUrlOf('http://example.com/sub/index.html'), 'http://example.com/sub/');
+  assert.equal(indexUrlOf('http://example.com/index.html'), 'http://example.com/');
+});
+
+test('wildcards follow Python fnmatch', () => {
+  const cases: Array<[string, string, boolean]> = [
+    ['*.jpeg', 'site/img/a.jpeg', true],
+    ['*.jpeg', 'site/img/a.jpg', false],
+    ['site/*', 'site/a/b/c.html', true],
+    ['?.html', 'a.html', true],
+    ['?.html', 'ab.html', false],
+    ['[ab].css', 'b.css', true],
+    ['[!ab].css', 'b.css', false],
+    ['[!ab].css', 'c.css', true],
+    ['a.(x)+', 'a.(x)+', true],
+  ];
+  for (const [pattern, value, expected] of cases) assert.equal(fnmatchToRegExp(pattern).test(value), expected, `${pattern} ~ ${value}`);
+});

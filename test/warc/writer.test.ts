@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { chooseLevel } from '../../src/warc/gzip.js';
+import { PayloadReadError, type RecordInput, WarcWriter, type WrittenRecord } from '../../src/warc/writer.js';
+import { readWarc } from '../helpers/warc-check.js';
+import { tempDir } from '../helpers/tmp.js';
+
+function fileRecord(path: string, size: number, url: string): RecordInput {
+  return {
+    head: { type: 'resource', recordId: `<urn:uuid:${url}>`, date: new Date(0), targetUri: url, contentType: 'application/octet-stream', headers: [] },
+    payload: { kind: 'stream', size, name: path, open: () => createReadStream(path, { highWaterMark: 64 * 1024 }) },
+    payloadDigest: true,
+  };
+}
+
+async function writeAll(path: string, inputs: RecordInput[], gzip: boolean, threshold: number): Promise<WrittenRecord[]> {
+  const fh = await open(path, 'w');
+  const writer = new WarcWriter(fh, 0, { gzip, memoryThreshold: threshold, concurrency: 3 });
+  const pending = [];
+  for (const input of inputs) pending.push((await writer.add(input)).written);
+  await writer.flush();
+  await fh.close();
+  return Promise.all(pending);
+}
+
+for (const gzip of [false, true]) {
+  test(`streamed and in-memory payloads, in order, digests valid (${gzip ? 'gzip' : 'plain'})`, async () => {
+    const dir = await tempDir();
+    const random = join(dir, 'random.bin');
+    const text = join(dir, 'text.html');
+    await writeFile(random, randomBytes(5 * 1024 * 1024 + 17));
+    await writeFile(text, '<p>compressible</p>\n'.repeat(200_000));
+    const small = join(dir, 'small.txt');
+    await writeFile(small, 'small');
+    const inputs = [
+      fileRecord(random, 5 * 1024 * 1024 + 17, 'http://x/random.bin'),
+      fileRecord(small, 5, 'http://x/small.txt'),
+      fileRecord(text, 20 * 200_000, 'http://x/text.html'),
+    ];
+    const out = join(dir, gzip ? 'out.warc.gz' : 'out.warc');
+    const written = await writeAll(out, inputs, gzip, 1024);
+    assert.deepEqual(written.map((r) => r.targetUri), ['http://x/random.bin', 'http://x/small.txt', 'http://x/text.html']);
+    const { records, problems } = await readWarc(out);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(records.map((r) => r.targetUri), ['http://x/random.bin', 'http://x/small.txt', 'http://x/text.html']);
+    for (const [i, path] of [random, small, text].entries()) {
+      assert.ok(records[i]!.payload.equals(await readFile(path)), `payload ${i} read back intact`);
+    }
+    if (gzip) {
+      // Every record is its own gzip member: decompressible alone from its offset.
+      const bytes = await readFile(out);
+      for (const record of written) {
+        const member = gunzipSync(bytes.subarray(record.offset, record.offset + record.length)).toString('latin1');
+        assert.match(member, new RegExp(`^WARC/1.0\r\nWARC-Type: resource\r\n[\\s\\S]*WARC-Target-URI: ${record.targetUri!.replace(/\./g, '\\.')}\r\n`));
+        assert.ok(member.endsWith('\r\n\r\n'));
+      }
+      // Random bytes are stored, HTML is compressed.
+      assert.ok(written[0]!.length > 5 * 1024 * 1024, 'random payload stored');
+      assert.ok(written[2]!.length < 400_000, `text compressed (${written[2]!.length} bytes)`);
+    }
+  });
+}
+
+test('auto level: stores what does not compress, compresses what does', () => {
+  assert.equal(chooseLevel('auto', [randomBytes(65536)]), 0);
+  assert.equal(chooseLevel('auto', [Buffer.from('<html><body>hello</body></html>\n'.repeat(2000))]), 6);
+  assert.equal(chooseLevel(9, [randomBytes(100)]), 9);
+});
+
+test('an unreadable payload fails the write with the file named', async () => {
+  const dir = await tempDir();
+  const fh = await open(join(dir, 'x.warc'), 'w');
+  const writer = new WarcWriter(fh, 0, { gzip: true, memoryThreshold: 10 });
+  const failing: RecordInput = {
+    head: { type: 'resource', recordId: '<urn:uuid:x>', date: new Date(0), targetUri: 'http://x/secret', headers: [] },
+    payload: {
+      kind: 'stream',
+      size: 100,
+      name: 'site/secret.html',
+      open: () => {
+        throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+      },
+    },
+    payloadDigest: true,
+  };
+  const { written } = await writer.add(failing);
+  await assert.rejects(written, (e: Error) => e instanceof PayloadReadError && e.message.startsWith('site/secret.html: cannot read'));
+  await assert.rejects(writer.flush(), PayloadReadError);
+  await fh.close();
+});
+
+test('a file that shrinks while being read is an error, not a short record', async () => {
+  const dir = await tempDir();
+  const fh = await open(join(dir, 'x.warc'), 'w');
+  const writer = new WarcWriter(fh, 0, { gzip: false, memoryThreshold: 10 });
+  const { written } = await writer.add({
+    head: { type: 'resource', recordId: '<urn:uuid:y>', date: new Date(0), targetUri: 'http://x/y', headers: [] },
+    payload: { kind: 'stream', size: 1000, name: 'site/y.bin', open: () => Readable.from([Buffer.alloc(600)]) },
+    payloadDigest: true,
+  });
+  await assert.rejects(written, /site\/y\.bin: size changed while reading \(expected 1000 bytes, read 600\)/);
+  await fh.close();
+});
+
+test('the one-pass plain writer rewrites the head with the real digest', async () => {
+  const dir = await tempDir();
+  const path = join(dir, 'big.bin');
+  const data = randomBytes(3 * 1024 * 1024);
+  await writeFile(path, data);
+  const out = join(dir, 'out.warc');
+  const [record] = await writeAll(out, [fileRecord(path, data.length, 'http://x/big.bin')], false, 1024);
+  const { records } = await readWarc(out);
+  const expected = createHash('sha1').update(data).digest();
+  assert.equal(records[0]!.header('WARC-Payload-Digest'), record!.digests.payload);
+  assert.ok(!/sha1:A{32}/.test(String(records[0]!.header('WARC-Payload-Digest'))));
+  assert.equal(expected.length, 20);
+});
