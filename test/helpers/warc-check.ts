@@ -24,35 +24,49 @@ export interface DigestProblem {
   expected: string;
 }
 
-function checkDigest(header: string | null | undefined, data: Buffer): boolean {
+/** Payload bytes (and their length) hashed as they stream by, kept only when asked. */
+async function digestPayload(record: { reader: AsyncIterable<Uint8Array> | Iterable<Uint8Array> }, algorithms: string[], keep: boolean) {
+  const hashes = new Map(algorithms.map((a) => [a, createHash(a)]));
+  const parts: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of record.reader) {
+    for (const h of hashes.values()) h.update(chunk);
+    length += chunk.length;
+    if (keep) parts.push(Buffer.from(chunk));
+  }
+  return { payload: Buffer.concat(parts), length, digests: new Map([...hashes].map(([a, h]) => [a, h.digest()])) };
+}
+
+function checkDigest(header: string | null | undefined, digests: Map<string, Buffer>): boolean {
   if (!header) return true;
   const parsed = parseDigest(header);
   if (!parsed) return false;
-  return createHash(parsed.algorithm).update(data).digest().equals(parsed.raw);
+  return digests.get(parsed.algorithm)?.equals(parsed.raw) ?? false;
 }
 
-/** Read every record with warcio.js; collect digest mismatches. Payloads are kept (test-sized WARCs). */
+/** Read every record with warcio.js and recompute its digests; payloads are kept only if asked. */
 export async function readWarc(path: string, keepPayloads = true): Promise<{ records: ReadRecord[]; problems: DigestProblem[] }> {
   const records: ReadRecord[] = [];
   const problems: DigestProblem[] = [];
   const parser = new WARCParser(createReadStream(path));
   for await (const record of parser) {
-    const payload = Buffer.from(await record.readFully(false));
+    const wanted = ['WARC-Block-Digest', 'WARC-Payload-Digest'].map((h) => parseDigest(record.warcHeader(h) ?? '')?.algorithm).filter((a): a is string => Boolean(a));
+    const { payload, length, digests } = await digestPayload(record, [...new Set(wanted)], keepPayloads);
     const headerList: Array<[string, string]> = [];
     for (const [k, v] of record.warcHeaders.headers as Iterable<[string, string]>) headerList.push([k, v]);
     const lookup = new Map(headerList.map(([k, v]) => [k.toLowerCase(), v]));
     const headers = { get: (name: string) => lookup.get(name.toLowerCase()) };
     const type = record.warcType ?? '';
     const block = headers.get('WARC-Block-Digest');
-    if (!checkDigest(block, payload)) problems.push({ targetUri: record.warcTargetURI ?? undefined, header: 'WARC-Block-Digest', expected: block! });
+    if (!checkDigest(block, digests)) problems.push({ targetUri: record.warcTargetURI ?? undefined, header: 'WARC-Block-Digest', expected: block! });
     const payloadDigest = headers.get('WARC-Payload-Digest');
-    if (type !== 'revisit' && !checkDigest(payloadDigest, payload)) {
+    if (type !== 'revisit' && !checkDigest(payloadDigest, digests)) {
       problems.push({ targetUri: record.warcTargetURI ?? undefined, header: 'WARC-Payload-Digest', expected: payloadDigest! });
     }
-    if (Number(headers.get('Content-Length')) !== payload.length) {
+    if (Number(headers.get('Content-Length')) !== length) {
       problems.push({ targetUri: record.warcTargetURI ?? undefined, header: 'Content-Length', expected: headers.get('Content-Length')! });
     }
-    records.push({ type, targetUri: record.warcTargetURI ?? undefined, header: headers.get, headerList, payload: keepPayloads ? payload : Buffer.alloc(0), offset: parser.offset });
+    records.push({ type, targetUri: record.warcTargetURI ?? undefined, header: headers.get, headerList, payload, offset: parser.offset });
   }
   return { records, problems };
 }
