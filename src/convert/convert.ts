@@ -1,0 +1,307 @@
+/**
+ * `convertMedia`: find media among the inputs, convert each file by the matching rules with
+ * bounded concurrency, and record every result in the results YAML, written atomically after
+ * each source file so an interrupted run loses only the work in flight.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pLimit from 'p-limit';
+import type { FileEntry } from '../inputs/entry.js';
+import { walkInputs } from '../inputs/walk.js';
+import { locateTool, toolVersion } from '../media/ffmpeg.js';
+import { type MediaInfo, probeMedia } from '../media/probe.js';
+import { loadRules } from '../rules/load.js';
+import type { ConversionRule, RuleSet } from '../rules/schema.js';
+import { shellQuote } from '../rules/template.js';
+import { sha256Stream } from './digest.js';
+import { ConversionError, ConvertInterruptedError, ConvertOptionsError } from './errors.js';
+import { type ConvertOptions, DEFAULT_OUTPUT_DIR, normalizeConvertOptions } from './options.js';
+import { type PlannedConversion, planConversions } from './plan.js';
+import { type ConversionResult, type ConversionResults, readConversionResults } from './results.js';
+import { mergeConversionResults, mergeSourceEntries, writeConversionResults } from './results-write.js';
+import { argvFor, RunAbortedError, runConversion } from './run.js';
+import { isConversionCurrent } from './skip.js';
+
+export type ConversionStatus = 'planned' | 'converted' | 'skipped' | 'failed' | 'not-applicable' | 'not-run';
+
+/** What happened to one planned output. */
+export interface ConversionOutcome {
+  /** The source's URL and path. */
+  source: string;
+  sourcePath: string;
+  rule: string;
+  url: string;
+  output: string;
+  /** `planned` (dry run), `converted`, `skipped` (already current), `failed`, `not-applicable` (the source lacks a stream the rule `requires`), `not-run` (interrupted). */
+  status: ConversionStatus;
+  /** The command (dry run: with the final output path; otherwise as run, with the temporary one). */
+  argv: readonly string[];
+  result?: ConversionResult;
+  error?: ConversionError;
+}
+
+export interface ConvertResult {
+  outputDir: string;
+  resultsFile: string;
+  dryRun: boolean;
+  /** Source files with at least one matching rule. */
+  files: number;
+  converted: number;
+  skipped: number;
+  failed: number;
+  conversions: ConversionOutcome[];
+  failures: ConversionError[];
+  /** `ffmpeg version …` when ffmpeg was used. */
+  toolVersion?: string;
+}
+
+interface PreparedSource {
+  inputPath: string;
+  sha256: string;
+  size: number;
+  media?: MediaInfo;
+}
+
+interface SourceState {
+  entry: FileEntry;
+  items: PlannedConversion[];
+  pending: number;
+  outcomes: Map<PlannedConversion, ConversionOutcome>;
+  prepared?: Promise<PreparedSource>;
+  /** Its results are recorded. */
+  finished?: boolean;
+}
+
+function programOf(rule: ConversionRule): string | undefined {
+  const first = rule.argv[0];
+  return first?.length === 1 && first[0] && 'text' in first[0] ? first[0].text : undefined;
+}
+
+async function readExisting(file: string): Promise<ConversionResults> {
+  try {
+    return await readConversionResults(file);
+  } catch (error) {
+    if (/cannot read \(ENOENT\)/.test((error as Error).message)) return { conversions: {} };
+    throw error;
+  }
+}
+
+function meets(rule: ConversionRule, media: MediaInfo | undefined): boolean {
+  if (!media) return true; // not probed: let the command decide
+  return rule.requires.every((kind) => (kind === 'video' ? media.hasVideo : media.hasAudio));
+}
+
+/**
+ * Convert media by rules; see {@link ConvertOptions}. Per-conversion failures are returned in
+ * `failures` (and recorded); setup problems (options, rules, inputs, ffmpeg missing, an
+ * unreadable results file) throw before anything runs; an abort throws {@link ConvertInterruptedError}.
+ */
+export async function convertMedia(options: ConvertOptions): Promise<ConvertResult> {
+  const o = normalizeConvertOptions(options);
+  const logger = o.logger;
+  const ruleSet: RuleSet = typeof o.rules === 'object' ? o.rules : await loadRules(o.rules);
+  const urlPrefix = o.urlPrefix ?? ruleSet.urlPrefix;
+  if (!urlPrefix) throw new ConvertOptionsError('Expected `urlPrefix` (or url_prefix in the rules file), got nothing');
+  const outputDir = resolve(o.outputDir ?? ruleSet.outputDir ?? DEFAULT_OUTPUT_DIR);
+  const resultsFile = resolve(outputDir, o.results);
+  const existing = o.dryRun ? { conversions: {} } : await readExisting(resultsFile);
+
+  const walk = await walkInputs(o.inputs, urlPrefix);
+  let tempRoot: string | undefined;
+  let log: WriteStream | undefined;
+  try {
+    const plan = planConversions(walk.entries, ruleSet, outputDir, logger);
+    const programs = new Set(plan.map((p) => programOf(p.rule)));
+    const ffmpeg = programs.has('ffmpeg') ? (await locateTool('ffmpeg', { explicit: o.ffmpegPath, env: o.env })).path : undefined;
+    const needsProbe = plan.some((p) => p.rule.requires.length > 0);
+    const ffprobe = programs.has('ffprobe') || needsProbe ? (await locateTool('ffprobe', { explicit: o.ffprobePath, env: o.env })).path : undefined;
+    const tools = { ffmpeg, ffprobe };
+    const ffmpegVersion = ffmpeg ? await toolVersion(ffmpeg) : undefined;
+    const versionOf = (rule: ConversionRule): string | undefined => (programOf(rule) === 'ffmpeg' ? ffmpegVersion : undefined);
+
+    const sources = new Map<FileEntry, SourceState>();
+    for (const p of plan) {
+      const state: SourceState = sources.get(p.source) ?? { entry: p.source, items: [], pending: 0, outcomes: new Map() };
+      state.items.push(p);
+      state.pending++;
+      sources.set(p.source, state);
+    }
+    const outcomeBase = (p: PlannedConversion) => ({ source: p.source.url, sourcePath: p.source.path, rule: p.rule.name, url: p.url, output: p.output });
+
+    if (o.dryRun) {
+      const conversions = plan.map((p): ConversionOutcome => ({ ...outcomeBase(p), status: 'planned', argv: argvFor(p, resolve(p.source.filePath ?? p.source.path), p.output, tools) }));
+      return { outputDir, resultsFile, dryRun: true, files: sources.size, converted: 0, skipped: 0, failed: 0, conversions, failures: [], toolVersion: ffmpegVersion };
+    }
+
+    // Our own controller: a results write that fails stops the run like an abort does.
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(o.signal?.reason);
+    if (o.signal?.aborted) onAbort();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    const signal = controller.signal;
+
+    if (ruleSet.convertStdout) log = createWriteStream(resolve(ruleSet.convertStdout));
+    let doc = existing;
+    let writeError: Error | undefined;
+    let writes: Promise<void> = Promise.resolve();
+    const persist = (): void => {
+      const snapshot = doc;
+      writes = writes.then(async () => {
+        if (writeError) return;
+        try {
+          await writeConversionResults(resultsFile, snapshot);
+        } catch (error) {
+          writeError = error as Error;
+          controller.abort(writeError);
+        }
+      });
+    };
+
+    const running = new Set<string>();
+    let filesDone = 0;
+    let conversionsDone = 0;
+    const report = (): void => o.onProgress({ filesDone, filesTotal: sources.size, conversionsDone, conversionsTotal: plan.length, running: [...running] });
+
+    const prepare = async (state: SourceState): Promise<PreparedSource> => {
+      const entry = state.entry;
+      let inputPath: string;
+      let digest: { sha256: string; size: number };
+      if (entry.filePath) {
+        inputPath = resolve(entry.filePath);
+        digest = await sha256Stream(createReadStream(inputPath, { highWaterMark: 1024 * 1024 }));
+      } else {
+        // ffmpeg needs a seekable file: ZIP members are extracted to a temporary copy.
+        tempRoot ??= await mkdtemp(join(tmpdir(), 'warckit-convert-'));
+        const dir = await mkdtemp(join(tempRoot, 'm'));
+        inputPath = join(dir, basename(entry.relativePath) || 'member');
+        const hash = createHash('sha256');
+        let size = 0;
+        const hashing = new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            hash.update(chunk);
+            size += chunk.length;
+            done(null, chunk);
+          },
+        });
+        await pipeline(await entry.open(), hashing, createWriteStream(inputPath));
+        digest = { sha256: hash.digest('hex'), size };
+      }
+      let media: MediaInfo | undefined;
+      if (ffprobe && state.items.some((p) => p.rule.requires.length > 0)) {
+        media = await probeMedia(inputPath, { ffprobePath: ffprobe, signal }).catch((error: Error) => {
+          logger.debug(`${entry.path}: cannot probe (${error.message}); running every rule`);
+          return undefined;
+        });
+      }
+      return { inputPath, ...digest, media };
+    };
+
+    const finishSource = (state: SourceState): void => {
+      state.finished = true;
+      const list = state.items.flatMap((p) => state.outcomes.get(p)?.result ?? []);
+      doc = mergeConversionResults(doc, { [state.entry.url]: list });
+      persist();
+      filesDone++;
+    };
+
+    const convertOne = async (p: PlannedConversion, state: SourceState): Promise<ConversionOutcome> => {
+      if (signal.aborted) return { ...outcomeBase(p), status: 'not-run', argv: [] };
+      let prepared: PreparedSource;
+      try {
+        if (!state.prepared) {
+          logger.info(`Converting: ${state.entry.url}`);
+          state.prepared = prepare(state);
+        }
+        prepared = await state.prepared;
+      } catch (cause) {
+        if (signal.aborted) return { ...outcomeBase(p), status: 'not-run', argv: [] };
+        const message = `${state.entry.path}: cannot read (${(cause as Error).message})`;
+        const error = new ConversionError(message, { source: p.source.url, output: p.output, argv: [], exitCode: null, signal: null, stderrTail: '', cause });
+        const result: ConversionResult = { url: p.url, output: p.output, metadata: structuredClone(p.rule.metadata), type: 'conversion', success: false, exit_code: null, failure: message };
+        return { ...outcomeBase(p), status: 'failed', argv: [], result, error };
+      }
+      if (!meets(p.rule, prepared.media)) {
+        logger.info(`${p.source.path}: no ${p.rule.requires.join('/')} stream, ${p.rule.name} not applicable`);
+        return { ...outcomeBase(p), status: 'not-applicable', argv: [] };
+      }
+      const previous = doc.conversions[p.source.url]?.find((r) => r.url === p.url);
+      if (!o.force && (await isConversionCurrent(previous, p, prepared.sha256))) {
+        logger.debug(`Up to date: ${p.output}`);
+        return { ...outcomeBase(p), status: 'skipped', argv: previous?.argv ?? [], result: previous };
+      }
+      if (signal.aborted) return { ...outcomeBase(p), status: 'not-run', argv: [] };
+      running.add(p.url);
+      report();
+      try {
+        const { result, error } = await runConversion(p, {
+          inputPath: prepared.inputPath,
+          tools,
+          toolVersion: versionOf(p.rule),
+          sourceSha256: prepared.sha256,
+          sourceSize: prepared.size,
+          signal,
+          log,
+          onStart: (argv) => logger.debug(`Running: ${shellQuote(argv)}`),
+        });
+        if (error) logger.error(error.message);
+        else logger.debug(`Wrote ${p.output} (${result.output_size ?? 0} bytes, ${result.duration_seconds ?? 0}s)`);
+        return { ...outcomeBase(p), status: error ? 'failed' : 'converted', argv: result.argv ?? [], result, error };
+      } catch (error) {
+        if (error instanceof RunAbortedError) return { ...outcomeBase(p), status: 'not-run', argv: [] };
+        throw error;
+      } finally {
+        running.delete(p.url);
+      }
+    };
+
+    const limit = pLimit(o.jobs);
+    report();
+    const outcomes = await Promise.all(
+      plan.map((p) =>
+        limit(async () => {
+          const state = sources.get(p.source)!;
+          const outcome = await convertOne(p, state);
+          state.outcomes.set(p, outcome);
+          conversionsDone++;
+          if (--state.pending === 0 && !signal.aborted) finishSource(state);
+          report();
+          return outcome;
+        }),
+      ),
+    );
+    o.signal?.removeEventListener('abort', onAbort);
+
+    if (signal.aborted) {
+      // Sources cut short: record what did finish, keep the earlier entries for the rest.
+      for (const state of sources.values()) {
+        if (state.finished) continue;
+        const done = state.items.map((p) => state.outcomes.get(p));
+        if (done.every((x) => x && x.status !== 'not-run')) {
+          finishSource(state);
+          continue;
+        }
+        const fresh = done.flatMap((x) => (x?.result && (x.status === 'converted' || x.status === 'failed') ? [x.result] : []));
+        if (!fresh.length) continue;
+        doc = mergeConversionResults(doc, { [state.entry.url]: mergeSourceEntries(doc.conversions[state.entry.url] ?? [], fresh) });
+        persist();
+      }
+    }
+    await writes;
+    if (writeError) throw writeError;
+
+    const count = (s: ConversionStatus): number => outcomes.filter((x) => x.status === s).length;
+    if (signal.aborted) throw new ConvertInterruptedError({ converted: count('converted'), skipped: count('skipped'), failed: count('failed'), notRun: count('not-run') });
+    const failures = outcomes.flatMap((x) => (x.error ? [x.error] : []));
+    return { outputDir, resultsFile, dryRun: false, files: sources.size, converted: count('converted'), skipped: count('skipped'), failed: count('failed'), conversions: outcomes, failures, toolVersion: ffmpegVersion };
+  } finally {
+    walk.close();
+    if (log) await new Promise<void>((done) => log!.end(done));
+    if (tempRoot) await rm(tempRoot, { recursive: true, force: true });
+  }
+}
+

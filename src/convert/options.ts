@@ -1,0 +1,116 @@
+/**
+ * Options of {@link convertMedia}, checked and normalized before any file is read or any
+ * command runs. The caller's object is never mutated.
+ */
+import { availableParallelism } from 'node:os';
+import type { RuleSet } from '../rules/schema.js';
+import type { Logger } from '../util/logger.js';
+import { silentLogger } from '../util/logger.js';
+import { ConvertOptionsError } from './errors.js';
+import type { ConvertProgress } from './progress.js';
+
+export const DEFAULT_RESULTS_FILE = 'warcit-conversion-results.yaml';
+export const DEFAULT_OUTPUT_DIR = './conversions';
+
+/**
+ * Options of {@link convertMedia}.
+ * @example
+ * const result = await convertMedia({ urlPrefix: 'http://www.example.com/', inputs: ['site/'], jobs: 2 });
+ * console.log(result.converted, result.skipped, result.failed, result.resultsFile);
+ */
+export interface ConvertOptions {
+  /** Directories, files, ZIP files or paths inside ZIP files to look for media in. */
+  inputs: readonly string[];
+  /** Prefix of the sources' URLs, e.g. `http://www.example.com/`. Default: the rules' `url_prefix`. */
+  urlPrefix?: string;
+  /** A rules file path or a loaded rule set. Default: warckit's `rules/default-conversion-rules.yaml`. */
+  rules?: string | RuleSet;
+  /** Where outputs go. Default: the rules' `output_dir`, else `./conversions`. */
+  outputDir?: string;
+  /** Results YAML, relative to `outputDir` (an absolute path is used as is). Default `warcit-conversion-results.yaml`. */
+  results?: string;
+  /** Plan only: run nothing, write nothing; `ConvertResult.conversions` lists the commands. */
+  dryRun?: boolean;
+  /** Conversions run at once. Default: the number of CPU cores. */
+  jobs?: number;
+  /** Redo conversions whose recorded output is still current. */
+  force?: boolean;
+  /** ffmpeg / ffprobe to use for commands starting with `ffmpeg` / `ffprobe` (see `locateTool`). */
+  ffmpegPath?: string;
+  ffprobePath?: string;
+  /** Environment for FFMPEG_PATH / FFPROBE_PATH / PATH lookups. Default: process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Abort to stop: running commands are killed, finished work stays recorded. */
+  signal?: AbortSignal;
+  logger?: Logger;
+  onProgress?: (progress: ConvertProgress) => void;
+}
+
+/** @internal */
+export interface NormalizedConvertOptions {
+  inputs: readonly string[];
+  urlPrefix?: string;
+  rules?: string | RuleSet;
+  outputDir?: string;
+  results: string;
+  dryRun: boolean;
+  jobs: number;
+  force: boolean;
+  ffmpegPath?: string;
+  ffprobePath?: string;
+  env: Readonly<Record<string, string | undefined>>;
+  signal?: AbortSignal;
+  logger: Logger;
+  onProgress: (progress: ConvertProgress) => void;
+}
+
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+function optString(options: Record<string, unknown>, key: string): string | undefined {
+  const value = options[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') throw new ConvertOptionsError(`Expected \`${key}\` to be a non-empty string, got ${shown(value)}`);
+  return value;
+}
+
+/** @internal Validate and fill in defaults. */
+export function normalizeConvertOptions(options: ConvertOptions): NormalizedConvertOptions {
+  if (typeof options !== 'object' || options === null) throw new ConvertOptionsError(`Expected options to be an object, got ${shown(options)}`);
+  const o = options as unknown as Record<string, unknown>;
+  if (!Array.isArray(o.inputs) || o.inputs.length === 0 || !o.inputs.every((i) => typeof i === 'string' && i !== '')) {
+    throw new ConvertOptionsError(`Expected \`inputs\` to be a non-empty array of paths, got ${shown(o.inputs)}`);
+  }
+  const jobs = o.jobs ?? availableParallelism();
+  if (typeof jobs !== 'number' || !Number.isInteger(jobs) || jobs < 1) throw new ConvertOptionsError(`Expected \`jobs\` to be a positive integer, got ${shown(jobs)}`);
+  if (o.rules !== undefined && typeof o.rules !== 'string' && (typeof o.rules !== 'object' || o.rules === null || !Array.isArray((o.rules as RuleSet).fileTypes))) {
+    throw new ConvertOptionsError(`Expected \`rules\` to be a file path or a RuleSet from loadRules(), got ${shown(o.rules)}`);
+  }
+  if (o.rules === '') throw new ConvertOptionsError('Expected `rules` to be a file path or a RuleSet from loadRules(), got ""');
+  for (const key of ['dryRun', 'force'] as const) {
+    if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new ConvertOptionsError(`Expected \`${key}\` to be a boolean, got ${shown(o[key])}`);
+  }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new ConvertOptionsError(`Expected \`signal\` to be an AbortSignal, got ${shown(o.signal)}`);
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new ConvertOptionsError(`Expected \`onProgress\` to be a function, got ${shown(o.onProgress)}`);
+  return {
+    inputs: [...(o.inputs as string[])],
+    urlPrefix: optString(o, 'urlPrefix'),
+    rules: o.rules as string | RuleSet | undefined,
+    outputDir: optString(o, 'outputDir'),
+    results: optString(o, 'results') ?? DEFAULT_RESULTS_FILE,
+    dryRun: o.dryRun === true,
+    jobs,
+    force: o.force === true,
+    ffmpegPath: optString(o, 'ffmpegPath'),
+    ffprobePath: optString(o, 'ffprobePath'),
+    env: (o.env as Record<string, string | undefined> | undefined) ?? process.env,
+    signal: o.signal as AbortSignal | undefined,
+    logger: (o.logger as Logger | undefined) ?? silentLogger,
+    onProgress: (o.onProgress as ((p: ConvertProgress) => void) | undefined) ?? (() => undefined),
+  };
+}

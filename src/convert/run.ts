@@ -1,0 +1,154 @@
+/**
+ * Running one conversion: argv with no shell, stdin closed (no prompt can hang a run), output
+ * to a hidden temporary name beside the final one (keeping the real extension so ffmpeg picks
+ * the muxer), hashed, then renamed. A failed, killed or interrupted command leaves nothing
+ * under the final name.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { execa } from 'execa';
+import type { ConversionResult } from './results.js';
+import { renderArgv } from '../rules/template.js';
+import { sha256File } from './digest.js';
+import { ConversionError } from './errors.js';
+import type { PlannedConversion } from './plan.js';
+
+const TAIL_BYTES = 16 * 1024;
+const TAIL_LINES = 20;
+
+export interface RunContext {
+  /** The file the command reads (a temporary copy for ZIP members). */
+  inputPath: string;
+  /** Replace a leading `ffmpeg` / `ffprobe` with these paths. */
+  tools: { ffmpeg?: string; ffprobe?: string };
+  toolVersion?: string;
+  sourceSha256: string;
+  sourceSize: number;
+  signal?: AbortSignal;
+  /** Receives the command's stdout and stderr (warcit's `convert_stdout`). */
+  log?: Writable;
+  /** Called with the argv just before it runs (for -v). */
+  onStart?: (argv: readonly string[]) => void;
+}
+
+/** @internal The run was aborted while this command ran; it was killed and its temporary output removed. */
+export class RunAbortedError extends Error {
+  override name = 'RunAbortedError';
+}
+
+export interface RunOutcome {
+  result: ConversionResult;
+  error?: ConversionError;
+}
+
+/** `.name.ext.partial-<pid>-<random>.ext` beside the final output. */
+export function partialPathFor(output: string, ext: string): string {
+  return join(dirname(output), `.${basename(output)}.partial-${process.pid}-${randomBytes(3).toString('hex')}.${ext}`);
+}
+
+/** The argv a planned conversion runs, with `ffmpeg`/`ffprobe` resolved. */
+export function argvFor(planned: PlannedConversion, input: string, output: string, tools: RunContext['tools']): string[] {
+  const argv = renderArgv(planned.rule.argv, { input, output });
+  const program = argv[0];
+  if (program === 'ffmpeg' && tools.ffmpeg) argv[0] = tools.ffmpeg;
+  else if (program === 'ffprobe' && tools.ffprobe) argv[0] = tools.ffprobe;
+  return argv;
+}
+
+/** Keep the end of a stream's output only. */
+class Tail {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size - (this.chunks[0]?.length ?? 0) >= TAIL_BYTES) this.size -= this.chunks.shift()!.length;
+  }
+  lines(): string {
+    const text = Buffer.concat(this.chunks).toString('utf8').replace(/\r/g, '\n');
+    return text.split('\n').filter((l) => l.trim() !== '').slice(-TAIL_LINES).join('\n');
+  }
+}
+
+/** Run one planned conversion. Failures are returned (with a {@link ConversionError}); an abort throws {@link RunAbortedError}. */
+export async function runConversion(planned: PlannedConversion, ctx: RunContext): Promise<RunOutcome> {
+  const { rule, output } = planned;
+  await mkdir(dirname(output), { recursive: true });
+  const partial = partialPathFor(output, rule.ext);
+  const argv = argvFor(planned, ctx.inputPath, partial, ctx.tools);
+  const started = performance.now();
+  const tail = new Tail();
+  let renamed = false;
+  ctx.onStart?.(argv);
+  try {
+    const child = execa(argv[0]!, argv.slice(1), {
+      shell: false,
+      stdin: 'ignore',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      cancelSignal: ctx.signal,
+      forceKillAfterDelay: 3000,
+      cleanup: true,
+      windowsHide: true,
+    });
+    if (ctx.log) ctx.log.write(`### ${planned.source.url} -> ${planned.url}\n`);
+    child.stdout?.on('data', (c: Buffer) => ctx.log?.write(c));
+    child.stderr?.on('data', (c: Buffer) => {
+      tail.push(c);
+      ctx.log?.write(c);
+    });
+    const r = await child;
+    const duration = Math.round((performance.now() - started) / 10) / 100;
+    if (r.isCanceled || ctx.signal?.aborted) throw new RunAbortedError(`${planned.url}: interrupted`);
+    const base: ConversionResult = {
+      url: planned.url,
+      output,
+      metadata: structuredClone(rule.metadata),
+      type: 'conversion',
+      success: false,
+      source_size: ctx.sourceSize,
+      source_sha256: ctx.sourceSha256,
+      exit_code: r.exitCode ?? null,
+      signal: r.signal ?? null,
+      duration_seconds: duration,
+      ...(ctx.toolVersion ? { tool_version: ctx.toolVersion } : {}),
+      // As run, but naming the final output: the temporary name is an implementation detail.
+      argv: argvFor(planned, ctx.inputPath, output, ctx.tools),
+      rule_digest: planned.ruleDigest,
+    };
+    let problem: string | undefined;
+    if (r.failed) {
+      const cause = (r as unknown as { code?: string }).code === 'ENOENT' ? `cannot run ${argv[0]} (not found)` : r.signal ? `killed by ${r.signal}` : `exit code ${String(r.exitCode)}`;
+      problem = cause;
+      if (!r.exitCode && !r.signal && !tail.lines()) tail.push(Buffer.from(r.shortMessage ?? r.message ?? ''));
+    } else {
+      const info = await stat(partial).catch(() => undefined);
+      if (!info?.isFile()) problem = `the command exited 0 but did not write ${rule.ext} output to {output}`;
+      else if (info.size === 0) problem = 'the command exited 0 but wrote an empty file';
+      else {
+        const sha256 = await sha256File(partial);
+        if (ctx.signal?.aborted) throw new RunAbortedError(`${planned.url}: interrupted`);
+        await rename(partial, output);
+        renamed = true;
+        return { result: { ...base, success: true, output_size: info.size, output_sha256: sha256 } };
+      }
+    }
+    const stderrTail = tail.lines();
+    const result: ConversionResult = { ...base, ...(stderrTail ? { stderr_tail: stderrTail } : {}), failure: problem };
+    const error = new ConversionError(`${planned.source.path}: ${rule.name} failed (${problem})${stderrTail ? `: ${stderrTail.split('\n').slice(-1)[0]}` : ''}`, {
+      source: planned.source.url,
+      output,
+      argv,
+      exitCode: r.exitCode ?? null,
+      signal: r.signal ?? null,
+      stderrTail,
+    });
+    return { result, error };
+  } finally {
+    if (!renamed) await rm(partial, { force: true });
+  }
+}

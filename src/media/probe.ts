@@ -1,0 +1,105 @@
+/** ffprobe's JSON, reduced to what conversion and its tests need: streams, codecs, durations. */
+import { execa } from 'execa';
+
+export interface MediaStreamInfo {
+  index: number;
+  /** `video`, `audio`, `subtitle`, `data`, `attachment`. */
+  type: string;
+  codec: string;
+  profile?: string;
+  pixFmt?: string;
+  width?: number;
+  height?: number;
+  sampleRate?: number;
+  channels?: number;
+  /** Seconds, when the container says. */
+  duration?: number;
+  /** Frames per second (avg_frame_rate, else r_frame_rate). */
+  frameRate?: number;
+  /** A cover picture stored as a video stream (not a moving image). */
+  attachedPicture: boolean;
+}
+
+export interface MediaInfo {
+  /** ffprobe's format_name, e.g. `mov,mp4,m4a,3gp,3g2,mj2`. */
+  formatName: string;
+  duration?: number;
+  streams: MediaStreamInfo[];
+  hasVideo: boolean;
+  hasAudio: boolean;
+}
+
+/** ffprobe failed on the file (unreadable, not media) or returned something unexpected. */
+export class ProbeError extends Error {
+  override name = 'ProbeError';
+  constructor(message: string, readonly file: string, readonly stderrTail = '') {
+    super(message);
+  }
+}
+
+function num(value: unknown): number | undefined {
+  const n = typeof value === 'string' ? Number(value) : typeof value === 'number' ? value : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function rate(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const [a, b] = value.split('/').map(Number);
+  return a && b ? a / b : undefined;
+}
+
+/** Turn ffprobe `-show_format -show_streams -of json` output into {@link MediaInfo}. */
+export function parseProbeJson(json: string, file: string): MediaInfo {
+  let doc: { format?: Record<string, unknown>; streams?: Array<Record<string, unknown>> };
+  try {
+    doc = JSON.parse(json) as typeof doc;
+  } catch {
+    throw new ProbeError(`${file}: ffprobe output is not JSON`, file);
+  }
+  const streams = (doc.streams ?? []).map((s): MediaStreamInfo => {
+    const disposition = (s.disposition ?? {}) as Record<string, unknown>;
+    return {
+      index: num(s.index) ?? 0,
+      type: String(s.codec_type ?? 'unknown'),
+      codec: String(s.codec_name ?? 'unknown'),
+      profile: typeof s.profile === 'string' ? s.profile : undefined,
+      pixFmt: typeof s.pix_fmt === 'string' ? s.pix_fmt : undefined,
+      width: num(s.width),
+      height: num(s.height),
+      sampleRate: num(s.sample_rate),
+      channels: num(s.channels),
+      duration: num(s.duration),
+      frameRate: rate(s.avg_frame_rate) ?? rate(s.r_frame_rate),
+      attachedPicture: disposition.attached_pic === 1,
+    };
+  });
+  return {
+    formatName: String(doc.format?.format_name ?? ''),
+    duration: num(doc.format?.duration),
+    streams,
+    hasVideo: streams.some((s) => s.type === 'video' && !s.attachedPicture),
+    hasAudio: streams.some((s) => s.type === 'audio'),
+  };
+}
+
+export interface ProbeOptions {
+  /** Path of ffprobe (see `locateTool`). */
+  ffprobePath: string;
+  signal?: AbortSignal;
+}
+
+/** Probe a media file; throws {@link ProbeError} with ffprobe's message when it is not readable media. */
+export async function probeMedia(file: string, options: ProbeOptions): Promise<MediaInfo> {
+  const result = await execa(options.ffprobePath, ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', '-i', file], {
+    stdin: 'ignore',
+    reject: false,
+    cancelSignal: options.signal,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (result.isCanceled) throw new ProbeError(`${file}: probe cancelled`, file);
+  if (result.exitCode !== 0) {
+    const tail = String(result.stderr).trim().split('\n').slice(-5).join('\n');
+    throw new ProbeError(`${file}: ffprobe failed (exit ${String(result.exitCode ?? result.signal)}): ${tail}`, file, tail);
+  }
+  return parseProbeJson(String(result.stdout), file);
+}

@@ -1,0 +1,192 @@
+/**
+ * The conversion rules file (warcit's format, loaded unchanged) checked and normalized before
+ * anything runs. Every error names the file and the path inside it, and says what was expected:
+ * `rules.yaml: file_types[1].conversion_rules[0].command: expected a string, got a number`.
+ */
+import { type ArgTemplate, parseCommandTemplate, TemplateSyntaxError, usesPlaceholder } from './template.js';
+
+/** Stream kinds a rule can require of its source (warckit extension: `requires: video`). */
+export type StreamKind = 'video' | 'audio';
+
+/** A rule mapping exactly as loaded from YAML: what results record under `metadata`. */
+export type RuleMapping = Record<string, unknown>;
+
+/** One conversion: run `argv` to write `<source>.<ext>`. */
+export interface ConversionRule {
+  /** `name`, or `ext` when the rule has no name. */
+  name: string;
+  ext: string;
+  mime?: string;
+  skip: boolean;
+  skipAsSource: boolean;
+  poster: boolean;
+  /** The source must have these streams, else the rule is left out for that file (not a failure). */
+  requires: readonly StreamKind[];
+  /** Argument templates: from `command` split once, or from `args`. */
+  argv: readonly ArgTemplate[];
+  /** The rule's mapping as loaded (a copy), recorded as `metadata` in the results. */
+  metadata: RuleMapping;
+  /** Where it was defined, for messages: `file_types[0].conversion_rules[2]`. */
+  where: string;
+}
+
+export interface FileTypeRule {
+  ext?: string;
+  /** Python `re.match` semantics: anchored at the start of the URL. */
+  regex?: RegExp;
+  conversionRules: readonly ConversionRule[];
+  where: string;
+}
+
+export interface RuleSet {
+  /** The file it came from (for messages), or a label such as `<default rules>`. */
+  file: string;
+  outputDir?: string;
+  urlPrefix?: string;
+  /** A file that receives every command's stdout and stderr (warcit's `convert_stdout`). */
+  convertStdout?: string;
+  fileTypes: readonly FileTypeRule[];
+}
+
+/** The rules file is unreadable or not valid; `file` and `path` locate the problem. */
+export class RulesError extends Error {
+  override name = 'RulesError';
+  constructor(readonly file: string, readonly path: string, detail: string) {
+    super(path ? `${file}: ${path}: ${detail}` : `${file}: ${detail}`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return 'a date';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `a ${typeof value} (${String(value)})`;
+}
+
+const EXT = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+class Checker {
+  constructor(readonly file: string) {}
+
+  fail(path: string, detail: string): never {
+    throw new RulesError(this.file, path, detail);
+  }
+
+  mapping(value: unknown, path: string, what = 'a mapping'): Record<string, unknown> {
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) this.fail(path, `expected ${what}, got ${describe(value)}`);
+    return value as Record<string, unknown>;
+  }
+
+  list(value: unknown, path: string, what: string): unknown[] {
+    if (!Array.isArray(value)) this.fail(path, `expected ${what}, got ${describe(value)}`);
+    return value;
+  }
+
+  optString(value: unknown, path: string, what = 'a string'): string | undefined {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') this.fail(path, `expected ${what}, got ${describe(value)}`);
+    return value;
+  }
+
+  optBool(value: unknown, path: string): boolean {
+    if (value === undefined || value === null) return false;
+    if (typeof value !== 'boolean') this.fail(path, `expected true or false, got ${describe(value)}`);
+    return value;
+  }
+}
+
+function checkRule(c: Checker, value: unknown, path: string): ConversionRule {
+  const m = c.mapping(value, path, 'a rule mapping (name, ext, command, mime...)');
+  const ext = c.optString(m.ext, `${path}.ext`, 'an extension string such as "webm"');
+  if (ext === undefined) c.fail(`${path}.ext`, 'missing: every rule needs the extension of the file it writes, e.g. ext: webm');
+  if (!EXT.test(ext)) c.fail(`${path}.ext`, `expected an extension of letters, digits, "_", "-" or "." (no slashes), got ${describe(ext)}`);
+  const name = c.optString(m.name, `${path}.name`) ?? ext;
+  const mime = c.optString(m.mime, `${path}.mime`, 'a MIME type string such as "video/webm"');
+  const skip = c.optBool(m.skip, `${path}.skip`);
+  const skipAsSource = c.optBool(m.skip_as_source, `${path}.skip_as_source`);
+  const poster = c.optBool(m.poster, `${path}.poster`);
+
+  let argv: ArgTemplate[];
+  let at: string;
+  if (m.command !== undefined && m.args !== undefined) c.fail(path, 'give either command or args, not both');
+  try {
+    if (m.args !== undefined) {
+      at = `${path}.args`;
+      const args = c.list(m.args, at, 'a list of arguments, e.g. [ffmpeg, -y, -i, "{input}", "{output}"]');
+      args.forEach((a, i) => {
+        if (typeof a !== 'string' && typeof a !== 'number') c.fail(`${at}[${i}]`, `expected a string, got ${describe(a)}`);
+      });
+      argv = parseCommandTemplate(args.map(String));
+    } else {
+      at = `${path}.command`;
+      const command = c.optString(m.command, at, 'a command line such as "ffmpeg -y -i {input} {output}"');
+      if (command === undefined) c.fail(path, 'missing command: expected command: "ffmpeg -y -i {input} ... {output}" or args: [...]');
+      argv = parseCommandTemplate(command);
+    }
+  } catch (error) {
+    if (error instanceof TemplateSyntaxError) c.fail(at!, error.message);
+    throw error;
+  }
+  if (!usesPlaceholder(argv, 'output')) c.fail(at, 'expected the command to write {output} (the converted file), but it never mentions {output}');
+
+  let requires: StreamKind[] = [];
+  if (m.requires !== undefined && m.requires !== null) {
+    const raw = typeof m.requires === 'string' ? [m.requires] : c.list(m.requires, `${path}.requires`, 'video, audio, or a list of them');
+    requires = raw.map((r, i) => {
+      if (r !== 'video' && r !== 'audio') c.fail(`${path}.requires${typeof m.requires === 'string' ? '' : `[${i}]`}`, `expected video or audio, got ${describe(r)}`);
+      return r;
+    });
+  }
+  return { name, ext, mime, skip, skipAsSource, poster, requires, argv, metadata: structuredClone(m), where: path };
+}
+
+/** Python's `re.match`: anchored at the start only. A leading `(?i)` becomes the i flag and `(?P<n>` becomes `(?<n>`. */
+function compileRegex(c: Checker, source: string, path: string): RegExp {
+  let flags = 'y';
+  let body = source;
+  const inline = /^\(\?([aiLmsux]+)\)/.exec(body);
+  if (inline) {
+    body = body.slice(inline[0].length);
+    if (inline[1]!.includes('i')) flags += 'i';
+    if (inline[1]!.includes('s')) flags += 's';
+    if (inline[1]!.includes('m')) flags += 'm';
+  }
+  body = body.replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
+  try {
+    return new RegExp(body, flags);
+  } catch (error) {
+    c.fail(path, `expected a regular expression, got ${describe(source)}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Check a parsed rules document and build the {@link RuleSet}. The document is not mutated.
+ * @param file names the file in error messages.
+ */
+export function toRuleSet(doc: unknown, file: string): RuleSet {
+  const c = new Checker(file);
+  const root = c.mapping(doc, '', 'a mapping with file_types (and optionally output_dir, url_prefix, convert_stdout, rules)');
+  const outputDir = c.optString(root.output_dir, 'output_dir', 'a directory path');
+  const urlPrefix = c.optString(root.url_prefix, 'url_prefix', 'a URL prefix such as "http://www.example.com/"');
+  const convertStdout = c.optString(root.convert_stdout, 'convert_stdout', 'a file path');
+  // `rules` only holds the anchors in warcit's files, but a broken rule there is still an error.
+  if (root.rules !== undefined && root.rules !== null) {
+    c.list(root.rules, 'rules', 'a list of rules').forEach((r, i) => checkRule(c, r, `rules[${i}]`));
+  }
+  if (root.file_types === undefined) c.fail('file_types', 'missing: expected a list of {ext or regex, conversion_rules}');
+  const fileTypes = c.list(root.file_types, 'file_types', 'a list of {ext or regex, conversion_rules}').map((ft, i): FileTypeRule => {
+    const where = `file_types[${i}]`;
+    const m = c.mapping(ft, where, 'a mapping with ext or regex, and conversion_rules');
+    const ext = c.optString(m.ext, `${where}.ext`, 'a file name ending such as ".flv"');
+    const regexSource = c.optString(m.regex, `${where}.regex`, 'a regular expression string');
+    if (ext === undefined && regexSource === undefined) c.fail(where, 'expected ext (e.g. ".flv") or regex to say which files it matches');
+    if (ext === '') c.fail(`${where}.ext`, 'expected a non-empty file name ending such as ".flv"');
+    const regex = regexSource === undefined ? undefined : compileRegex(c, regexSource, `${where}.regex`);
+    const list = m.conversion_rules ?? [];
+    const conversionRules = c.list(list, `${where}.conversion_rules`, 'a list of rules').map((r, j) => checkRule(c, r, `${where}.conversion_rules[${j}]`));
+    return { ext, regex, conversionRules, where };
+  });
+  return { file, outputDir, urlPrefix, convertStdout, fileTypes };
+}
