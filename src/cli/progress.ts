@@ -1,5 +1,5 @@
 /** A one-line progress bar on a TTY (files done/total, bytes, current file); nothing otherwise. */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { CliIO } from './io.js';
 
 export interface ProgressDisplay {
@@ -22,6 +22,7 @@ export function humanBytes(bytes: number): string {
 
 export function createProgress(io: CliIO, enabled: boolean, label: string): ProgressDisplay {
   if (!enabled || !io.isTTY) return none;
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress'); // TTY runs only
   const bar = new cliProgress.SingleBar(
     {
       stream: io.stderr as NodeJS.WriteStream,

@@ -4,7 +4,6 @@
  * with digests, sizes, exit codes and timings. Reading accepts warcit's own files.
  */
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
 
 /** The rule a conversion ran, as it appears under `metadata` (warcit: the rule mapping itself). */
 export type RuleMetadata = Record<string, unknown> & { name?: string; ext?: string; mime?: string; skip_as_source?: boolean };
@@ -77,7 +76,7 @@ export async function readConversionResults(file: string): Promise<ConversionRes
   }
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = (await import('yaml')).parse(text);
   } catch (error) {
     throw new ResultsFileError(`${file}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
   }

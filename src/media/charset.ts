@@ -3,7 +3,6 @@
  * cchardet), or none. Like warcit, no charset is added when detection says ASCII: the
  * browser is left to decide, as it was for the original page.
  */
-import jschardet from 'jschardet';
 
 export type CharsetSetting = { kind: 'none' } | { kind: 'fixed'; charset: string } | { kind: 'auto' };
 
@@ -20,8 +19,9 @@ export function parseCharsetSetting(value: string | undefined): CharsetSetting {
 }
 
 /** The detected charset of a text sample, or '' when ASCII or unknown. */
-export function detectCharset(sample: Uint8Array): string {
+export async function detectCharset(sample: Uint8Array): Promise<string> {
   if (sample.length === 0) return '';
+  const { default: jschardet } = await import('jschardet'); // loaded only when detection is asked for
   const result = jschardet.detect(Buffer.from(sample));
   const encoding = result?.encoding ?? '';
   if (!encoding || encoding.toLowerCase() === 'ascii') return '';

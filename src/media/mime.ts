@@ -4,7 +4,6 @@
  * sniffing (`--use-magic magic`), falling back to text/html as warcit does.
  */
 import mime from 'mime-types';
-import { fileTypeFromBuffer } from 'file-type';
 
 /** Where Python's mimetypes (as warcit runs it on Debian) answers differently from mime-db. */
 const PYTHON_COMPAT: Record<string, string> = {
@@ -33,8 +32,15 @@ export function mimeFromName(name: string): string | undefined {
     if (dot < 0) return undefined;
     ext = path.slice(dot + 1).toLowerCase();
   }
-  return PYTHON_COMPAT[ext] ?? (mime.lookup(ext) || undefined);
+  let type = byExtension.get(ext);
+  if (type === undefined) {
+    type = PYTHON_COMPAT[ext] ?? (mime.lookup(ext) || '');
+    byExtension.set(ext, type);
+  }
+  return type || undefined;
 }
+
+const byExtension = new Map<string, string>();
 
 /** True if the sample looks like text (no NUL bytes, few control characters). */
 function looksLikeText(sample: Uint8Array): boolean {
@@ -48,6 +54,7 @@ function looksLikeText(sample: Uint8Array): boolean {
 
 /** MIME type from content: file-type's signatures for binary formats, then a text sniff. */
 export async function mimeFromContent(sample: Uint8Array): Promise<string> {
+  const { fileTypeFromBuffer } = await import('file-type'); // loaded only for --use-magic magic
   const detected = await fileTypeFromBuffer(sample);
   if (detected) return detected.mime;
   if (sample.length === 0) return 'application/x-empty';

@@ -6,7 +6,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse } from 'yaml';
 
 export interface TransclusionEntry {
   /** The page that embeds the media. */
@@ -101,7 +100,7 @@ export async function loadTransclusionManifest(file: string): Promise<Transclusi
   }
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = (await import('yaml')).parse(text);
   } catch (error) {
     throw new ManifestError(`${file}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
   }

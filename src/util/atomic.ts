@@ -59,8 +59,9 @@ export function openAtomicFiles(): ReadonlySet<AtomicFile> {
 /**
  * Open `finalPath` for atomic writing.
  * @param existsHint what to tell the user when the file exists in `create` mode.
+ * @param durable fsync before the rename, so the file survives a power cut too (costs a full disk flush).
  */
-export async function openAtomic(finalPath: string, mode: WriteMode, existsHint = 'refusing to overwrite it'): Promise<AtomicFile> {
+export async function openAtomic(finalPath: string, mode: WriteMode, existsHint = 'refusing to overwrite it', durable = false): Promise<AtomicFile> {
   let exists = false;
   try {
     const info = await stat(finalPath);
@@ -96,7 +97,7 @@ export async function openAtomic(finalPath: string, mode: WriteMode, existsHint 
       closed = true;
       live.delete(file);
       try {
-        await handle.sync();
+        if (durable) await handle.sync();
         await handle.close();
         await rename(tempPath, finalPath);
       } catch (error) {

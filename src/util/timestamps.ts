@@ -54,8 +54,16 @@ export function parsePageTimestamp(value: string, what = 'timestamp'): Date {
 }
 
 /** WARC-Date text: seconds for WARC/1.0 (as warcio writes), microseconds for WARC/1.1. */
+let lastTime = NaN;
+let lastIso = '';
+
 export function warcDate(date: Date, version: '1.0' | '1.1' = '1.0'): string {
-  const iso = date.toISOString(); // 2020-01-02T03:04:05.678Z
+  const time = date.getTime();
+  if (time !== lastTime) {
+    lastTime = time;
+    lastIso = date.toISOString(); // 2020-01-02T03:04:05.678Z — cached: thousands of records share a date
+  }
+  const iso = lastIso;
   if (version === '1.1') return `${iso.slice(0, 19)}.${iso.slice(20, 23)}000Z`;
   return `${iso.slice(0, 19)}Z`;
 }

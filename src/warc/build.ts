@@ -8,7 +8,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import pLimit from 'p-limit';
-import { stringify } from 'csv-stringify/sync';
 import { type ConversionResult, readConversionResults } from '../convert/results.js';
 import type { FileEntry } from '../inputs/entry.js';
 import { matchesAny } from '../inputs/url.js';
@@ -230,7 +229,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
             contentType: ct.contentType,
             headers: [['WARC-Source-URI', sourceUri], created()],
           },
-          payload: { kind: 'stream', size: entry.size, name: entry.path, open: entry.open },
+          payload: { kind: 'stream', size: entry.size, name: entry.path, open: entry.open, ...(entry.filePath !== undefined ? { path: entry.filePath } : {}) },
           payloadDigest: true,
         });
         logRows.push({ file: entry.path, 'Record-Type': 'resource', URL: url, timestamp: date(recordDate), 'Content-Type': ct.contentType, mime: ct.mime, charset: ct.charset });
@@ -296,7 +295,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
             ],
           };
           if (conversion.metadata && Object.keys(conversion.metadata).length) head.headers.push(['WARC-JSON-Metadata', pyJsonDumps(conversion.metadata)]);
-          await writer.add({ head, payload: { kind: 'stream', size: info.size, name: conversion.output, open: source.open }, payloadDigest: true });
+          await writer.add({ head, payload: { kind: 'stream', size: info.size, name: conversion.output, path: conversion.output, open: source.open }, payloadDigest: true });
           logRows.push({ file: conversion.output, 'Record-Type': 'conversion', URL: convUrl, timestamp: date(convDate), 'Content-Type': convCt.contentType, mime: convCt.mime, charset: convCt.charset });
         }
 
@@ -344,6 +343,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
       if (signal?.aborted) throw new WarcAbortedError('interrupted');
       await output.commit();
       if (opts.log) {
+        const { stringify } = await import('csv-stringify/sync');
         await writeFileAtomic(opts.log, stringify(logRows, { header: true, columns: LOG_COLUMNS, record_delimiter: '\r\n' }));
       }
       const counts: Record<string, number> = {};

@@ -68,7 +68,7 @@ export async function decideContentType(subject: ContentTypeSubject, options: Co
     if (options.charset.kind === 'fixed') charset = options.charset.charset;
     else if (options.charset.kind === 'auto') {
       sample ??= await readHead(subject.open, CHARSET_SAMPLE_BYTES);
-      charset = detectCharset(sample);
+      charset = await detectCharset(sample);
     }
   }
   return { contentType: charset ? `${mime}; charset=${charset}` : mime, mime, charset };

@@ -4,7 +4,6 @@
  * file only; a second match is an error, as in warcit.
  */
 import { readFile } from 'node:fs/promises';
-import { parse } from 'csv-parse/sync';
 
 export const MAPFILE_COLUMNS = ['file', 'URL', 'timestamp', 'Content-Type'] as const;
 
@@ -22,7 +21,7 @@ export class MapfileError extends Error {
 }
 
 /** Parse mapfile text; errors name the file. */
-export function parseMapfile(text: string, file: string): MapfileRow[] {
+export function parseMapfile(text: string, file: string, parse: typeof import('csv-parse/sync').parse): MapfileRow[] {
   let records: string[][];
   try {
     records = parse(text, { delimiter: /\.tsv$/i.test(file) ? '\t' : ',', relax_column_count: false, skip_empty_lines: true, bom: true }) as string[][];
@@ -56,7 +55,7 @@ export async function loadMapfile(file: string): Promise<MapfileRow[]> {
   } catch (error) {
     throw new MapfileError(`${file}: cannot read mapfile (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  return parseMapfile(text, file);
+  return parseMapfile(text, file, (await import('csv-parse/sync')).parse);
 }
 
 /** Matches paths to rows, remembering which row matched which file. */

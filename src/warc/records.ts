@@ -28,7 +28,11 @@ export const REVISIT_CONTENT_TYPE = 'application/http; msgtype=response';
 export const WARCINFO_CONTENT_TYPE = 'application/warc-fields';
 
 /** Header values travel on one line: control characters (a newline in a file name) are %-escaped. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/;
+
 export function headerValue(value: string): string {
+  if (!CONTROL.test(value)) return value;
   // eslint-disable-next-line no-control-regex
   return value.replace(/[\x00-\x1f\x7f]/g, (ch) => `%${ch.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
 }

