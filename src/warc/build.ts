@@ -92,9 +92,11 @@ async function verifyConversion(conversion: ConversionResult): Promise<string | 
   if (typeof conversion.output_size === 'number' && conversion.output_size !== size) {
     return `size is ${size} bytes, results file says ${conversion.output_size}`;
   }
-  if (typeof conversion.output_sha256 === 'string') {
+  if (conversion.output_sha256 !== undefined) {
+    const recorded = String(conversion.output_sha256).toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(recorded)) return `output_sha256 in the results file is not a sha256 hex digest (${recorded})`;
     const actual = await sha256File(conversion.output);
-    if (actual !== conversion.output_sha256.toLowerCase()) return 'sha256 differs from the results file (changed since conversion)';
+    if (actual !== recorded) return 'sha256 differs from the results file (changed since conversion)';
   }
   return undefined;
 }

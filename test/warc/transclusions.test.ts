@@ -1,0 +1,185 @@
+/**
+ * Conversion records and transclusion metadata in the WARC, from a results file in warcit's
+ * exact format and a transclusion manifest: order, headers, JSON key for key as warcit
+ * writes it, metadata_file verbatim, and what is reported rather than dropped.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { main } from '../../src/cli/warckit.js';
+import { writeWarc } from '../../src/warc/build.js';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+import { readWarc } from '../helpers/warc-check.js';
+
+const P = 'http://example.com/';
+
+/** warcit's own example: one FLV with png/webm/mp4/mkv conversions, embedded in one page. */
+async function example(dir: string) {
+  await mkdir(join(dir, 'data', 'media'), { recursive: true });
+  await mkdir(join(dir, 'conversions', 'data', 'media'), { recursive: true });
+  await writeFile(join(dir, 'data', 'media', 'video_file.flv'), Buffer.from('FLV\x01\x05fake flv bytes'));
+  await writeFile(join(dir, 'data', 'watch_video.html'), '<html><body><embed src="media/video_file.flv"></body></html>');
+  const conv = (ext: string) => join(dir, 'conversions', 'data', 'media', `video_file.flv.${ext}`);
+  for (const ext of ['png', 'webm', 'mp4', 'mkv']) await writeFile(conv(ext), `converted ${ext}`);
+  // A results file exactly as warcit-converter writes it (yaml.dump, default_flow_style=False).
+  const rule = (name: string, ext: string, command: string, mime: string, extra = '') =>
+    `  - metadata:\n      command: ${command}\n      ext: ${ext}\n      mime: ${mime}\n      name: ${name}\n${extra}    output: ${conv(ext)}\n    success: true\n    type: conversion\n    url: ${P}media/video_file.flv.${ext}\n`;
+  await writeFile(
+    join(dir, 'results.yaml'),
+    `conversions:\n  ${P}media/video_file.flv:\n` +
+      rule('poster', 'png', 'ffmpeg -y -i {input} -frames:v 1 {output}', 'image/png', '      poster: true\n') +
+      rule('webm', 'webm', 'ffmpeg -y -i {input} -c:v vp9 -c:a libopus -speed 4 {output}', 'video/webm') +
+      rule('mp4', 'mp4', 'ffmpeg -y -i {input} -strict -2 {output}', 'video/mp4') +
+      rule('ffv1_flac', 'mkv', 'ffmpeg -y -i {input} -c:v ffv1 -c:a flac {output}', 'video/x-matroska', '      skip_as_source: true\n') +
+      `  ${P}media/missing.flv:\n  - metadata: {name: webm, ext: webm}\n    output: /nonexistent/missing.flv.webm\n    success: false\n    type: conversion\n    url: ${P}media/missing.flv.webm\n`,
+  );
+  await writeFile(
+    join(dir, 'transclusions.yaml'),
+    `transclusions:\n  ${P}media/video_file.flv:\n    url: http://www.example.com/watch_video.html\n    timestamp: 20160102\n    selector: 'object, embed'\n`,
+  );
+  return { conv };
+}
+
+/** warcit's JSON for that example, built here as warcit's code builds it. */
+const WARCIT_FORMATS = [
+  { command: 'ffmpeg -y -i {input} -frames:v 1 {output}', ext: 'png', mime: 'image/png', name: 'poster', poster: true, url: `${P}media/video_file.flv.png`, original_url: `${P}media/video_file.flv` },
+  { command: 'ffmpeg -y -i {input} -c:v vp9 -c:a libopus -speed 4 {output}', ext: 'webm', mime: 'video/webm', name: 'webm', url: `${P}media/video_file.flv.webm`, original_url: `${P}media/video_file.flv` },
+  { command: 'ffmpeg -y -i {input} -strict -2 {output}', ext: 'mp4', mime: 'video/mp4', name: 'mp4', url: `${P}media/video_file.flv.mp4`, original_url: `${P}media/video_file.flv` },
+  { command: 'ffmpeg -y -i {input} -c:v ffv1 -c:a flac {output}', ext: 'mkv', mime: 'video/x-matroska', name: 'ffv1_flac', skip_as_source: true, url: `${P}media/video_file.flv.mkv`, original_url: `${P}media/video_file.flv` },
+  { url: `${P}media/video_file.flv`, ext: 'flv', original: true, mime: 'video/x-flv' },
+];
+
+function pythonDumps(value: unknown): string | undefined {
+  try {
+    return execFileSync('python3', ['-c', 'import json,sys; sys.stdout.write(json.dumps(json.load(sys.stdin), indent=2, sort_keys=True))'], { input: JSON.stringify(value) }).toString();
+  } catch {
+    return undefined;
+  }
+}
+
+test('resource, conversions, then youtube-dl metadata: in order, linked, JSON as warcit writes it', async () => {
+  const dir = await tempDir();
+  const { conv } = await example(dir);
+  const result = await writeWarc({
+    urlPrefix: P,
+    inputs: [join(dir, 'data')],
+    name: join(dir, 'out'),
+    conversions: join(dir, 'results.yaml'),
+    transclusions: join(dir, 'transclusions.yaml'),
+    fixedDate: '2016-01-02',
+  });
+  const { records, problems } = await readWarc(result.path);
+  assert.deepEqual(problems, []);
+  const order = records.map((r) => `${r.type} ${r.targetUri ?? ''}`);
+  assert.deepEqual(order, [
+    'warcinfo ',
+    `resource ${P}watch_video.html`,
+    `resource ${P}media/video_file.flv`,
+    `conversion ${P}media/video_file.flv.png`,
+    `conversion ${P}media/video_file.flv.webm`,
+    `conversion ${P}media/video_file.flv.mp4`,
+    `conversion ${P}media/video_file.flv.mkv`,
+    'resource urn:embeds:http://www.example.com/watch_video.html',
+  ]);
+  const original = records[2]!;
+  const webm = records[4]!;
+  assert.equal(webm.header('WARC-Refers-To'), original.header('WARC-Record-ID'));
+  assert.equal(webm.header('WARC-Refers-To-Target-URI'), `${P}media/video_file.flv`);
+  assert.equal(webm.header('WARC-Refers-To-Date'), '2016-01-02T00:00:00Z');
+  assert.equal(webm.header('WARC-Refers-To-Target-Date'), '2016-01-02T00:00:00Z');
+  assert.equal(webm.header('Content-Type'), 'video/webm');
+  assert.equal(webm.header('WARC-Source-URI'), `file://${conv('webm')}`);
+  assert.deepEqual(JSON.parse(webm.header('WARC-JSON-Metadata')!), { command: 'ffmpeg -y -i {input} -c:v vp9 -c:a libopus -speed 4 {output}', ext: 'webm', mime: 'video/webm', name: 'webm' });
+  assert.equal(webm.payload.toString(), 'converted webm');
+
+  const meta = records[7]!;
+  assert.equal(meta.header('Content-Type'), 'application/vnd.youtube-dl_formats+json');
+  assert.equal(meta.header('WARC-Date'), '2016-01-02T00:00:00Z');
+  assert.match(meta.header('WARC-Creation-Date')!, /^\d{4}-/);
+  const doc = JSON.parse(meta.payload.toString());
+  const expected = { formats: WARCIT_FORMATS, selector: 'object, embed', webpage_timestamp: '20160102', webpage_url: 'http://www.example.com/watch_video.html' };
+  assert.deepEqual(doc, expected, 'key for key');
+  const python = pythonDumps(expected);
+  if (python) assert.equal(meta.payload.toString(), python, 'byte for byte what json.dumps(indent=2, sort_keys=True) writes');
+});
+
+test('multi-transclusion format: one record per page and timestamp with every media', async () => {
+  const dir = await tempDir();
+  await example(dir);
+  await writeFile(join(dir, 'data', 'media', 'song.wav'), 'RIFF....WAVEfmt ');
+  await writeFile(
+    join(dir, 'transclusions.yaml'),
+    `transclusions:\n  ${P}media/video_file.flv:\n    - url: ${P}watch_video.html\n      timestamp: 20160102\n  ${P}media/song.wav:\n    - url: ${P}watch_video.html\n      timestamp: 20160102\n      selector: 'embed[src$="wav"]'\n    - url: ${P}other.html\n`,
+  );
+  const result = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'data')], name: join(dir, 'multi'), conversions: join(dir, 'results.yaml'), transclusions: join(dir, 'transclusions.yaml'), transclusionFormat: 'both', now: () => new Date(Date.UTC(2019, 2, 1)) });
+  const { records, problems } = await readWarc(result.path);
+  assert.deepEqual(problems, []);
+  const multi = records.filter((r) => r.targetUri?.startsWith('urn:transclusions:'));
+  // song.wav sorts before video_file.flv: other.html's group closes first.
+  assert.deepEqual(multi.map((r) => r.targetUri), [`urn:transclusions:${P}other.html`, `urn:transclusions:${P}watch_video.html`]);
+  const doc = JSON.parse(multi[1]!.payload.toString());
+  assert.deepEqual(Object.keys(doc.transclusions).sort(), [`${P}media/song.wav`, `${P}media/video_file.flv`]);
+  assert.equal(doc.transclusions[`${P}media/song.wav`].selector, 'embed[src$="wav"]');
+  assert.equal(doc.transclusions[`${P}media/video_file.flv`].formats.length, 5);
+  assert.equal(doc.webpage_timestamp, '20160102');
+  assert.equal(doc.creation_timestamp, '20190301000000');
+  assert.equal(multi[1]!.header('Content-Type'), 'application/vnd.transclusions+json');
+  // No timestamp in the manifest: the page is dated now, as warcit does.
+  assert.equal(multi[0]!.header('WARC-Date'), '2019-03-01T00:00:00Z');
+  assert.equal(records.filter((r) => r.targetUri?.startsWith('urn:embeds:')).length, 3, 'both formats written');
+  // Multi records come right after the last media file of their page.
+  const lastMedia = records.findIndex((r) => r.targetUri === `${P}media/video_file.flv`);
+  assert.ok(records.indexOf(multi[1]!) > lastMedia);
+});
+
+test('metadata_file JSON is written verbatim (warcit crashes here)', async () => {
+  const dir = await tempDir();
+  await example(dir);
+  const custom = '{"formats": [{"url": "http://example.com/custom.webm", "mime": "video/webm"}], "webpage_url": "x"}\n';
+  await writeFile(join(dir, 'custom.json'), custom);
+  await writeFile(join(dir, 'transclusions.yaml'), `transclusions:\n  ${P}media/video_file.flv:\n    url: http://www.example.com/watch_video.html\n    timestamp: 2016\n    metadata_file: custom.json\n`);
+  const result = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'data')], name: join(dir, 'mf'), transclusions: join(dir, 'transclusions.yaml') });
+  const { records } = await readWarc(result.path);
+  const meta = records.find((r) => r.targetUri === 'urn:embeds:http://www.example.com/watch_video.html')!;
+  assert.equal(meta.payload.toString(), custom);
+  assert.equal(meta.header('WARC-Date'), '2016-12-01T00:00:00Z', '2016 padded up as warcio does');
+});
+
+test('a changed or missing conversion is not written and the run says so (exit 1); manifest media not among inputs is reported', async () => {
+  const dir = await tempDir();
+  const { conv } = await example(dir);
+  // Our results carry a sha256: change the file after "conversion".
+  const yaml = `conversions:\n  ${P}media/video_file.flv:\n  - metadata: {name: webm, ext: webm, mime: video/webm}\n    output: ${conv('webm')}\n    success: true\n    type: conversion\n    url: ${P}media/video_file.flv.webm\n    output_sha256: '${'0'.repeat(64)}'\n  - metadata: {name: mp4, ext: mp4}\n    output: ${join(dir, 'gone.mp4')}\n    success: true\n    type: conversion\n    url: ${P}media/video_file.flv.mp4\n`;
+  await writeFile(join(dir, 'ours.yaml'), yaml);
+  await writeFile(join(dir, 'tc.yaml'), `transclusions:\n  ${P}media/not-here.flv:\n    url: ${P}watch_video.html\n`);
+  const { code, stderr } = await runCli(main, [P, join(dir, 'data'), '-n', join(dir, 'x'), '--conversions', join(dir, 'ours.yaml'), '--transclusions', join(dir, 'tc.yaml')]);
+  assert.equal(code, 1);
+  assert.match(stderr, /not writing conversion .*video_file\.flv\.webm: sha256 differs/);
+  assert.match(stderr, /not writing conversion .*gone\.mp4: file missing/);
+  assert.match(stderr, /transclusion manifest names http:\/\/example\.com\/media\/not-here\.flv, which is not among the inputs/);
+  const { records } = await readWarc(join(dir, 'x.warc.gz'));
+  assert.equal(records.filter((r) => r.type === 'conversion').length, 0);
+});
+
+test('bad results file or manifest: one line naming the file and the place inside it, nothing written', async () => {
+  const dir = await tempDir();
+  await example(dir);
+  await writeFile(join(dir, 'bad1.yaml'), 'conversions:\n  http://x/a.flv:\n    url: 3\n');
+  await writeFile(join(dir, 'bad2.yaml'), 'transclusions:\n  http://x/a.flv:\n    - timestamp: 2016\n');
+  await writeFile(join(dir, 'bad3.yaml'), 'transclusions: [oops\n');
+  const cases: Array<[string[], RegExp]> = [
+    [['--conversions', join(dir, 'bad1.yaml')], /bad1\.yaml: conversions\["http:\/\/x\/a\.flv"\]: expected a list/],
+    [['--transclusions', join(dir, 'bad2.yaml')], /bad2\.yaml: transclusions\["http:\/\/x\/a\.flv"\]\[0\]\.url: missing the URL of the page/],
+    [['--transclusions', join(dir, 'bad3.yaml')], /bad3\.yaml: not valid YAML/],
+    [['--conversions', join(dir, 'nope.yaml')], /nope\.yaml: cannot read \(ENOENT\)/],
+  ];
+  for (const [flags, message] of cases) {
+    const { code, stderr } = await runCli(main, [P, join(dir, 'data'), '-n', join(dir, 'bad'), ...flags]);
+    assert.equal(code, 2);
+    assert.match(stderr, message);
+  }
+  assert.ok(!(await readdir(dir)).some((f) => f.startsWith('bad.') || f.startsWith('.bad')));
+});
