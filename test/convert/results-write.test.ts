@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { mergeConversionResults, mergeSourceEntries, stringifyConversionResults, writeConversionResults } from '../../src/convert/results-write.js';
+import { type ConversionResult, readConversionResults } from '../../src/convert/results.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const r = (url: string, extra: Partial<ConversionResult> = {}): ConversionResult => ({ url, output: `/o/${url}`, metadata: { name: 'n', ext: 'webm' }, type: 'conversion', success: true, ...extra });
+
+test("merge replaces a source's list (warcit's conversions.update) and keeps other sources; inputs untouched", () => {
+  const existing = { conversions: { a: [r('a.webm'), r('a.mp4')], b: [r('b.webm')] }, extra_top_level: 1 };
+  const before = structuredClone(existing);
+  const merged = mergeConversionResults(existing, { a: [r('a.webm', { success: false })], c: [r('c.webm')] });
+  assert.deepEqual(existing, before);
+  assert.deepEqual(Object.keys(merged.conversions), ['a', 'b', 'c']);
+  assert.deepEqual(merged.conversions.a!.map((x) => x.success), [false]);
+  assert.equal(merged.extra_top_level, 1);
+  assert.deepEqual(mergeSourceEntries([r('a.webm'), r('a.mp4')], [r('a.mp4', { success: false }), r('a.png')]).map((x) => `${x.url}:${x.success}`), ['a.webm:true', 'a.mp4:false', 'a.png:true']);
+});
+
+test('written YAML reads back the same, warcit keys first, strings PyYAML would misread are quoted, no aliases', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'sub', 'results.yaml');
+  const shared = { name: 'webm', ext: 'webm', mime: 'video/webm', note: 'yes' };
+  const doc = { conversions: { 'http://x/a.flv': [{ ...r('http://x/a.flv.webm'), exit_code: 0, metadata: shared }], 'http://x/b.flv': [{ ...r('http://x/b.flv.webm'), metadata: shared }] } };
+  await writeConversionResults(file, doc);
+  const text = await readFile(file, 'utf8');
+  assert.match(text, /note: "yes"/);
+  assert.doesNotMatch(text, /[&*]a\d/);
+  assert.match(text, /- url: http:\/\/x\/a\.flv\.webm\n\s+output: .*\n\s+metadata:/);
+  assert.deepEqual((await readConversionResults(file)).conversions, doc.conversions);
+  assert.deepEqual(await readdir(join(dir, 'sub')), ['results.yaml'], 'no temporary file left');
+  assert.equal(stringifyConversionResults({ conversions: {} }), 'conversions: {}\n');
+});
