@@ -56,7 +56,7 @@ export interface ConvertResult {
   failed: number;
   conversions: ConversionOutcome[];
   failures: ConversionError[];
-  /** `ffmpeg version …` when ffmpeg was used. */
+  /** `ffmpeg version …` when ffmpeg ran. */
   toolVersion?: string;
 }
 
@@ -64,7 +64,6 @@ interface PreparedSource {
   inputPath: string;
   sha256: string;
   size: number;
-  media?: MediaInfo;
 }
 
 interface SourceState {
@@ -73,6 +72,8 @@ interface SourceState {
   pending: number;
   outcomes: Map<PlannedConversion, ConversionOutcome>;
   prepared?: Promise<PreparedSource>;
+  /** ffprobe's view of the source, when a rule `requires` a stream kind. */
+  media?: Promise<MediaInfo | undefined>;
   /** Its results are recorded. */
   finished?: boolean;
 }
@@ -121,8 +122,10 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     const needsProbe = plan.some((p) => p.rule.requires.length > 0);
     const ffprobe = programs.has('ffprobe') || needsProbe ? (await locateTool('ffprobe', { explicit: o.ffprobePath, env: o.env })).path : undefined;
     const tools = { ffmpeg, ffprobe };
-    const ffmpegVersion = ffmpeg ? await toolVersion(ffmpeg) : undefined;
-    const versionOf = (rule: ConversionRule): string | undefined => (programOf(rule) === 'ffmpeg' ? ffmpegVersion : undefined);
+    let ffmpegVersion: string | undefined;
+    // Asked only when something runs, so a re-run with everything done starts no process at all.
+    const versionOf = async (rule: ConversionRule): Promise<string | undefined> =>
+      programOf(rule) === 'ffmpeg' && ffmpeg ? (ffmpegVersion = await toolVersion(ffmpeg)) : undefined;
 
     const sources = new Map<FileEntry, SourceState>();
     for (const p of plan) {
@@ -135,7 +138,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
 
     if (o.dryRun) {
       const conversions = plan.map((p): ConversionOutcome => ({ ...outcomeBase(p), status: 'planned', argv: argvFor(p, resolve(p.source.filePath ?? p.source.path), p.output, tools) }));
-      return { outputDir, resultsFile, dryRun: true, files: sources.size, converted: 0, skipped: 0, failed: 0, conversions, failures: [], toolVersion: ffmpegVersion };
+      return { outputDir, resultsFile, dryRun: true, files: sources.size, converted: 0, skipped: 0, failed: 0, conversions, failures: [] };
     }
 
     // Our own controller: a results write that fails stops the run like an abort does.
@@ -191,14 +194,17 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         await pipeline(await entry.open(), hashing, createWriteStream(inputPath));
         digest = { sha256: hash.digest('hex'), size };
       }
-      let media: MediaInfo | undefined;
-      if (ffprobe && state.items.some((p) => p.rule.requires.length > 0)) {
-        media = await probeMedia(inputPath, { ffprobePath: ffprobe, signal }).catch((error: Error) => {
-          logger.debug(`${entry.path}: cannot probe (${error.message}); running every rule`);
-          return undefined;
-        });
-      }
-      return { inputPath, ...digest, media };
+      return { inputPath, ...digest };
+    };
+
+    /** Probe once per source, only when something is to be run; rules needing it run last, so it overlaps other work. */
+    const probeOnce = (state: SourceState, prepared: PreparedSource): Promise<MediaInfo | undefined> | undefined => {
+      if (!ffprobe || !state.items.some((p) => p.rule.requires.length > 0)) return undefined;
+      state.media ??= probeMedia(prepared.inputPath, { ffprobePath: ffprobe, signal }).catch((error: Error) => {
+        logger.debug(`${state.entry.path}: cannot probe (${error.message}); running every rule`);
+        return undefined;
+      });
+      return state.media;
     };
 
     const finishSource = (state: SourceState): void => {
@@ -225,23 +231,24 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         const result: ConversionResult = { url: p.url, output: p.output, metadata: structuredClone(p.rule.metadata), type: 'conversion', success: false, exit_code: null, failure: message };
         return { ...outcomeBase(p), status: 'failed', argv: [], result, error };
       }
-      if (!meets(p.rule, prepared.media)) {
-        logger.info(`${p.source.path}: no ${p.rule.requires.join('/')} stream, ${p.rule.name} not applicable`);
-        return { ...outcomeBase(p), status: 'not-applicable', argv: [] };
-      }
       const previous = doc.conversions[p.source.url]?.find((r) => r.url === p.url);
       if (!o.force && (await isConversionCurrent(previous, p, prepared.sha256))) {
         logger.debug(`Up to date: ${p.output}`);
         return { ...outcomeBase(p), status: 'skipped', argv: previous?.argv ?? [], result: previous };
       }
+      if (p.rule.requires.length && !meets(p.rule, await probeOnce(state, prepared))) {
+        logger.info(`${p.source.path}: no ${p.rule.requires.join('/')} stream, ${p.rule.name} not applicable`);
+        return { ...outcomeBase(p), status: 'not-applicable', argv: [] };
+      }
       if (signal.aborted) return { ...outcomeBase(p), status: 'not-run', argv: [] };
+      void probeOnce(state, prepared);
       running.add(p.url);
       report();
       try {
         const { result, error } = await runConversion(p, {
           inputPath: prepared.inputPath,
           tools,
-          toolVersion: versionOf(p.rule),
+          toolVersion: await versionOf(p.rule),
           sourceSha256: prepared.sha256,
           sourceSize: prepared.size,
           signal,
@@ -261,8 +268,14 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
 
     const limit = pLimit(o.jobs);
     report();
-    const outcomes = await Promise.all(
-      plan.map((p) =>
+    // Per source, rules that wait on the probe go last, so the probe overlaps other work.
+    const order = new Map(plan.map((p, i) => [p, i]));
+    const sourceIndex = new Map([...sources.keys()].map((e, i) => [e, i]));
+    const schedule = [...plan].sort(
+      (a, b) => sourceIndex.get(a.source)! - sourceIndex.get(b.source)! || Number(a.rule.requires.length > 0) - Number(b.rule.requires.length > 0) || order.get(a)! - order.get(b)!,
+    );
+    await Promise.all(
+      schedule.map((p) =>
         limit(async () => {
           const state = sources.get(p.source)!;
           const outcome = await convertOne(p, state);
@@ -275,6 +288,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
       ),
     );
     o.signal?.removeEventListener('abort', onAbort);
+    const outcomes = plan.map((p) => sources.get(p.source)!.outcomes.get(p)!);
 
     if (signal.aborted) {
       // Sources cut short: record what did finish, keep the earlier entries for the rest.
