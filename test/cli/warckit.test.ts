@@ -124,3 +124,23 @@ test('the installed binary runs (warcit command line, renamed)', async () => {
   assert.ok((await stat(join(dir, 'site.warc'))).size > 0);
   void site;
 });
+
+test('Ctrl-C mid-run: exit 130, no WARC under the final name, no temporary file left', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'big'));
+  const { open: openFile } = await import('node:fs/promises');
+  const fh = await openFile(join(dir, 'big', 'large.bin'), 'w');
+  await fh.truncate(3 * 1024 * 1024 * 1024); // sparse: slow enough to interrupt at level 9
+  await fh.close();
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [BIN, P, 'big', '--gzip-level', '9'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  // Wait until the temporary WARC exists, then interrupt.
+  for (let i = 0; i < 200 && !(await readdir(dir)).some((f) => f.includes('.partial-')); i++) await new Promise((r) => setTimeout(r, 50));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  assert.equal(code, 130);
+  assert.match(stderr, /interrupted; no WARC written/);
+  assert.deepEqual(await readdir(dir), ['big']);
+});
