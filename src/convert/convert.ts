@@ -14,6 +14,7 @@ import pLimit from 'p-limit';
 import type { FileEntry } from '../inputs/entry.js';
 import { walkInputs } from '../inputs/walk.js';
 import { locateTool, toolVersion } from '../media/ffmpeg.js';
+import { type LoggedStreams, inputStreamsFromLog } from '../media/ffmpeg-log.js';
 import { type MediaInfo, probeMedia } from '../media/probe.js';
 import { loadRules } from '../rules/load.js';
 import type { ConversionRule, RuleSet } from '../rules/schema.js';
@@ -72,8 +73,10 @@ interface SourceState {
   pending: number;
   outcomes: Map<PlannedConversion, ConversionOutcome>;
   prepared?: Promise<PreparedSource>;
-  /** ffprobe's view of the source, when a rule `requires` a stream kind. */
+  /** ffprobe's view of the source, when a rule `requires` a stream kind and no log told. */
   media?: Promise<MediaInfo | undefined>;
+  /** The source's stream kinds as an earlier conversion's ffmpeg log listed them. */
+  logged?: LoggedStreams;
   /** Its results are recorded. */
   finished?: boolean;
 }
@@ -92,7 +95,7 @@ async function readExisting(file: string): Promise<ConversionResults> {
   }
 }
 
-function meets(rule: ConversionRule, media: MediaInfo | undefined): boolean {
+function meets(rule: ConversionRule, media: LoggedStreams | undefined): boolean {
   if (!media) return true; // not probed: let the command decide
   return rule.requires.every((kind) => (kind === 'video' ? media.hasVideo : media.hasAudio));
 }
@@ -197,9 +200,13 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
       return { inputPath, ...digest };
     };
 
-    /** Probe once per source, only when something is to be run; rules needing it run last, so it overlaps other work. */
-    const probeOnce = (state: SourceState, prepared: PreparedSource): Promise<MediaInfo | undefined> | undefined => {
-      if (!ffprobe || !state.items.some((p) => p.rule.requires.length > 0)) return undefined;
+    /**
+     * The source's stream kinds for rules that `require` some: from an earlier conversion's
+     * ffmpeg log when there is one (those rules are scheduled last), else ffprobe, once.
+     */
+    const streamsOf = async (state: SourceState, prepared: PreparedSource): Promise<LoggedStreams | undefined> => {
+      if (state.logged) return state.logged;
+      if (!ffprobe) return undefined;
       state.media ??= probeMedia(prepared.inputPath, { ffprobePath: ffprobe, signal }).catch((error: Error) => {
         logger.debug(`${state.entry.path}: cannot probe (${error.message}); running every rule`);
         return undefined;
@@ -236,16 +243,15 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         logger.debug(`Up to date: ${p.output}`);
         return { ...outcomeBase(p), status: 'skipped', argv: previous?.argv ?? [], result: previous };
       }
-      if (p.rule.requires.length && !meets(p.rule, await probeOnce(state, prepared))) {
+      if (p.rule.requires.length && !meets(p.rule, await streamsOf(state, prepared))) {
         logger.info(`${p.source.path}: no ${p.rule.requires.join('/')} stream, ${p.rule.name} not applicable`);
         return { ...outcomeBase(p), status: 'not-applicable', argv: [] };
       }
       if (signal.aborted) return { ...outcomeBase(p), status: 'not-run', argv: [] };
-      void probeOnce(state, prepared);
       running.add(p.url);
       report();
       try {
-        const { result, error } = await runConversion(p, {
+        const { result, error, stderrHead } = await runConversion(p, {
           inputPath: prepared.inputPath,
           tools,
           toolVersion: await versionOf(p.rule),
@@ -255,6 +261,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
           log,
           onStart: (argv) => logger.debug(`Running: ${shellQuote(argv)}`),
         });
+        if (programOf(p.rule) === 'ffmpeg') state.logged ??= inputStreamsFromLog(stderrHead);
         if (error) logger.error(error.message);
         else logger.debug(`Wrote ${p.output} (${result.output_size ?? 0} bytes, ${result.duration_seconds ?? 0}s)`);
         return { ...outcomeBase(p), status: error ? 'failed' : 'converted', argv: result.argv ?? [], result, error };

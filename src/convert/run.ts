@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { setTimeout } from 'node:timers/promises';
 import { execa } from 'execa';
 import type { ConversionResult } from './results.js';
 import { renderArgv } from '../rules/template.js';
@@ -41,6 +42,8 @@ export class RunAbortedError extends Error {
 export interface RunOutcome {
   result: ConversionResult;
   error?: ConversionError;
+  /** The beginning of the command's stderr (ffmpeg lists its input streams there). */
+  stderrHead: string;
 }
 
 /** `.name.ext.partial-<pid>-<random>.ext` beside the final output. */
@@ -80,6 +83,8 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
   const argv = argvFor(planned, ctx.inputPath, partial, ctx.tools);
   const started = performance.now();
   const tail = new Tail();
+  const head: Buffer[] = [];
+  let headSize = 0;
   let renamed = false;
   ctx.onStart?.(argv);
   try {
@@ -98,11 +103,17 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
     if (ctx.log) ctx.log.write(`### ${planned.source.url} -> ${planned.url}\n`);
     child.stdout?.on('data', (c: Buffer) => ctx.log?.write(c));
     child.stderr?.on('data', (c: Buffer) => {
+      if (headSize < TAIL_BYTES) {
+        head.push(c);
+        headSize += c.length;
+      }
       tail.push(c);
       ctx.log?.write(c);
     });
     const r = await child;
     const duration = Math.round((performance.now() - started) / 10) / 100;
+    // Ctrl-C on a terminal reaches ffmpeg too: it may exit before our own handler has run.
+    if (r.failed && (r.signal === 'SIGINT' || r.signal === 'SIGTERM' || /received signal \d+/.test(tail.lines()))) await setTimeout(300);
     if (r.isCanceled || ctx.signal?.aborted) throw new RunAbortedError(`${planned.url}: interrupted`);
     const base: ConversionResult = {
       url: planned.url,
@@ -134,7 +145,7 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
         if (ctx.signal?.aborted) throw new RunAbortedError(`${planned.url}: interrupted`);
         await rename(partial, output);
         renamed = true;
-        return { result: { ...base, success: true, output_size: info.size, output_sha256: sha256 } };
+        return { result: { ...base, success: true, output_size: info.size, output_sha256: sha256 }, stderrHead: Buffer.concat(head).toString('utf8') };
       }
     }
     const stderrTail = tail.lines();
@@ -147,7 +158,7 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
       signal: r.signal ?? null,
       stderrTail,
     });
-    return { result, error };
+    return { result, error, stderrHead: Buffer.concat(head).toString('utf8') };
   } finally {
     if (!renamed) await rm(partial, { force: true });
   }

@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { inputStreamsFromLog } from '../../src/media/ffmpeg-log.js';
+
+const banner = 'ffmpeg version 5.1.6-0+deb12u1 Copyright (c) 2000-2024 the FFmpeg developers\n  built with gcc 12\n';
+
+test("reads the first input's stream kinds from ffmpeg's log", () => {
+  const cases: Array<[string, ReturnType<typeof inputStreamsFromLog>]> = [
+    [
+      `${banner}Input #0, flv, from 'av.flv':\n  Duration: 00:00:01.02\n  Stream #0:0: Audio: mp3, 44100 Hz, mono\n  Stream #0:1: Video: flv1, yuv420p, 160x120\nStream mapping:\n  Stream #0:1 -> #0:0\nOutput #0, webm, to 'x.webm':\n  Stream #0:0: Video: vp9\n`,
+      { hasVideo: true, hasAudio: true },
+    ],
+    [`Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'a.m4a':\n  Stream #0:0[0x1](und): Audio: aac (LC) (mp4a / 0x6134706D)\n  Stream #0:1[0x0]: Video: mjpeg (Baseline), yuvj420p, 600x600, 90k tbn (attached pic)\nStream mapping:\n`, { hasVideo: false, hasAudio: true }],
+    [`Input #0, avi, from 'v.avi':\n  Stream #0:0: Video: mpeg4 (Simple Profile)\nOutput #0, matroska, to 'x.mkv':\n  Stream #0:0: Audio: flac\n`, { hasVideo: true, hasAudio: false }],
+    [`${banner}v.flv: Invalid data found when processing input\n`, undefined],
+    [`Input #0, flv, from 'v.flv':\n  Stream #0:0: Video: flv1`, undefined],
+  ];
+  for (const [log, expected] of cases) assert.deepEqual(inputStreamsFromLog(log), expected, log.slice(0, 60));
+});
