@@ -30,3 +30,8 @@ export * from './warc/content-type.js';
 export * from './transclusions/manifest.js';
 export * from './transclusions/formats.js';
 export { VERSION } from './version.js';
+export * from './replay/records.js';
+export * from './replay/lookup.js';
+export * from './replay/render.js';
+export * from './replay/inject.js';
+export * from './replay/warc-index.js';
