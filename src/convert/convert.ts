@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pLimit from 'p-limit';
@@ -123,7 +123,9 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     const programs = new Set(plan.map((p) => programOf(p.rule)));
     const ffmpeg = programs.has('ffmpeg') ? (await locateTool('ffmpeg', { explicit: o.ffmpegPath, env: o.env })).path : undefined;
     const needsProbe = plan.some((p) => p.rule.requires.length > 0);
-    const ffprobe = programs.has('ffprobe') || needsProbe ? (await locateTool('ffprobe', { explicit: o.ffprobePath, env: o.env })).path : undefined;
+    const findProbe = (): Promise<string> => locateTool('ffprobe', { explicit: o.ffprobePath, env: o.env }).then((l) => l.path);
+    // Only a fallback for `requires` (ffmpeg's own log usually answers): without it, every rule runs.
+    const ffprobe = programs.has('ffprobe') ? await findProbe() : needsProbe ? await findProbe().catch(() => undefined) : undefined;
     const tools = { ffmpeg, ffprobe };
     let ffmpegVersion: string | undefined;
     // Asked only when something runs, so a re-run with everything done starts no process at all.
@@ -288,7 +290,13 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
           const outcome = await convertOne(p, state);
           state.outcomes.set(p, outcome);
           conversionsDone++;
-          if (--state.pending === 0 && !signal.aborted) finishSource(state);
+          if (--state.pending === 0) {
+            if (!signal.aborted) finishSource(state);
+            if (!state.entry.filePath && state.prepared) {
+              // the extracted copy of a ZIP member is not needed any more
+              void state.prepared.then((x) => rm(dirname(x.inputPath), { recursive: true, force: true })).catch(() => undefined);
+            }
+          }
           report();
           return outcome;
         }),
