@@ -44,6 +44,14 @@ function buildParser() {
     .showHelpOnFail(false);
 }
 
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 type ParsedArgs = Record<string, unknown> & { _: Array<string | number> };
 
 function parseArgs(argv: string[]): Promise<{ args?: ParsedArgs; output?: string }> {
@@ -85,7 +93,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     // On a TTY the progress bar shows what runs; the INFO lines would fight with it.
     logger: io.isTTY && !quiet && !verbose && !dryRun ? { ...logger, info: () => undefined } : logger,
     signal: controller.signal,
-    onProgress: (p) => progress.update(p.filesDone, p.filesTotal, { current: p.running.map((u) => u.slice(u.lastIndexOf('/') + 1)).join(', ') }),
+    onProgress: (p) =>
+      progress.update(p.filesDone, p.filesTotal, { bytes: `${p.conversionsDone}/${p.conversionsTotal} conversions`, current: p.running.map((u) => decodeURIComponentSafe(u.slice(u.lastIndexOf('/') + 1))).join(', ') }),
   };
   if (args.jobs !== undefined) options.jobs = args.jobs as number;
   if (args.rules !== undefined) options.rules = String(args.rules);
