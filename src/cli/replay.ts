@@ -8,9 +8,8 @@ import { injectTransclusions } from '../replay/inject.js';
 import { lookupTransclusions } from '../replay/lookup.js';
 import { indexWarcFiles } from '../replay/warc-index.js';
 import { VERSION } from '../version.js';
+import { type ParsedArgs, parseCommandLine } from './args.js';
 import { type CliIO, createLogger, ExitCode, processIO } from './io.js';
-
-type ParsedArgs = Record<string, unknown> & { _: Array<string | number>; warc?: string[] };
 
 function buildParser() {
   const common = (y: ReturnType<typeof yargs>) =>
@@ -41,29 +40,10 @@ function buildParser() {
     .showHelpOnFail(false);
 }
 
-function parseArgs(argv: string[]): Promise<{ args?: ParsedArgs; output?: string }> {
-  return new Promise((resolve, reject) => {
-    buildParser().parse(argv, {}, (error, args, output) => {
-      if (error) reject(error);
-      else if (output) resolve({ output });
-      else resolve({ args: args as ParsedArgs });
-    });
-  });
-}
-
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
-  let args: ParsedArgs;
-  try {
-    const parsed = await parseArgs(argv);
-    if (parsed.output !== undefined) {
-      io.stdout.write(`${parsed.output}\n`);
-      return ExitCode.ok;
-    }
-    args = parsed.args!;
-  } catch (error) {
-    io.stderr.write(`warckit-replay: ${(error as Error).message}\nRun warckit-replay --help for usage.\n`);
-    return ExitCode.error;
-  }
+  const parsed = await parseCommandLine(buildParser(), argv, io, 'warckit-replay');
+  if (typeof parsed === 'number') return parsed;
+  const args = parsed as ParsedArgs & { warc?: string[] };
   const logger = createLogger(io, args.quiet ? 'quiet' : args.verbose ? 'verbose' : 'normal');
   const command = String(args._[0]);
   const timestamp = String(args.timestamp);

@@ -6,6 +6,7 @@ import yargs from 'yargs';
 import { writeWarc, WarcAbortedError } from '../warc/build.js';
 import type { WriteWarcOptions } from '../warc/options.js';
 import { VERSION } from '../version.js';
+import { type ParsedArgs, parseCommandLine } from './args.js';
 import { type CliIO, createLogger, ExitCode, processIO } from './io.js';
 import { createProgress, humanBytes } from './progress.js';
 import { onInterrupt } from './signals.js';
@@ -36,6 +37,7 @@ function buildParser() {
     .option('transclusion-format', { type: 'string', choices: ['youtube-dl', 'transclusions', 'both'], default: 'youtube-dl', describe: 'youtube-dl (urn:embeds:, what pywb reads today), transclusions (urn:transclusions:, every media of a page in one record) or both' })
     .option('warc-version', { type: 'string', choices: ['1.0', '1.1'], default: '1.0', describe: 'WARC format version' })
     .option('digest', { type: 'string', choices: ['sha1', 'sha256'], default: 'sha1', describe: 'Algorithm of WARC-Payload-Digest and WARC-Block-Digest (base32, as warcio writes)' })
+    .option('fsync', { type: 'boolean', describe: 'Flush the WARC to disk before moving it into place (survives a power cut; slower)' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print errors only' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'Print every record written, and stack traces on errors' })
     .version('version', 'Show the version', `warckit ${VERSION}`)
@@ -50,32 +52,10 @@ function buildParser() {
     .showHelpOnFail(false);
 }
 
-type ParsedArgs = Record<string, unknown> & { _: Array<string | number> };
-
-/** Parse; resolves `{ output }` instead when --help or --version printed text. */
-function parseArgs(argv: string[]): Promise<{ args?: ParsedArgs; output?: string }> {
-  return new Promise((resolve, reject) => {
-    buildParser().parse(argv, {}, (error, args, output) => {
-      if (error) reject(error);
-      else if (output) resolve({ output });
-      else resolve({ args: args as ParsedArgs });
-    });
-  });
-}
-
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
-  let args: ParsedArgs;
-  try {
-    const parsed = await parseArgs(argv);
-    if (parsed.output !== undefined) {
-      io.stdout.write(`${parsed.output}\n`);
-      return ExitCode.ok;
-    }
-    args = parsed.args!;
-  } catch (error) {
-    io.stderr.write(`warckit: ${(error as Error).message}\nRun warckit --help for usage.\n`);
-    return ExitCode.error;
-  }
+  const parsed = await parseCommandLine(buildParser(), argv, io, 'warckit');
+  if (typeof parsed === 'number') return parsed;
+  const args = parsed as ParsedArgs;
   const verbose = Boolean(args.verbose);
   const logger = createLogger(io, args.quiet ? 'quiet' : verbose ? 'verbose' : 'normal');
   const [urlPrefix, ...inputs] = args._.map(String);
@@ -95,6 +75,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     warcVersion: args['warc-version'] as '1.0' | '1.1',
     digestAlgorithm: args.digest as 'sha1' | 'sha256',
     warcinfo: !args['no-warcinfo'],
+    fsync: Boolean(args.fsync),
     useMagic: ((args['use-magic'] as string | undefined) || 'filename') as 'filename' | 'magic',
     noXhtml: Boolean(args['no-xhtml']),
     indexFiles: String(args['index-files']),

@@ -183,7 +183,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
       }
     }
 
-    const output = await openAtomic(opts.path, opts.mode, 'use -a/--append to add to it or -o/--overwrite to replace it');
+    const output = await openAtomic(opts.path, opts.mode, 'use -a/--append to add to it or -o/--overwrite to replace it', options.fsync ?? false);
     const logRows: LogRow[] = [];
     try {
       const writer = new WarcWriter(output.handle, output.startOffset, {

@@ -72,6 +72,8 @@ export interface WriteWarcOptions {
   signal?: AbortSignal;
   /** Records prepared ahead of the one being written (default 8). */
   concurrency?: number;
+  /** fsync the WARC before moving it into place, so it also survives a power cut (costs a disk flush). */
+  fsync?: boolean;
   /** For reproducible tests: the clock and record-ID source. */
   now?: () => Date;
   makeRecordId?: () => string;
