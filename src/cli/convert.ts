@@ -9,6 +9,7 @@ import { ConvertInterruptedError } from '../convert/errors.js';
 import { type ConvertOptions, DEFAULT_RESULTS_FILE } from '../convert/options.js';
 import { shellQuote } from '../rules/template.js';
 import { VERSION } from '../version.js';
+import { parseCommandLine } from './args.js';
 import { type CliIO, createLogger, ExitCode, processIO } from './io.js';
 import { createProgress } from './progress.js';
 import { onInterrupt } from './signals.js';
@@ -52,31 +53,9 @@ function decodeURIComponentSafe(text: string): string {
   }
 }
 
-type ParsedArgs = Record<string, unknown> & { _: Array<string | number> };
-
-function parseArgs(argv: string[]): Promise<{ args?: ParsedArgs; output?: string }> {
-  return new Promise((resolve, reject) => {
-    buildParser().parse(argv, {}, (error, args, output) => {
-      if (error) reject(error);
-      else if (output) resolve({ output });
-      else resolve({ args: args as ParsedArgs });
-    });
-  });
-}
-
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
-  let args: ParsedArgs;
-  try {
-    const parsed = await parseArgs(argv);
-    if (parsed.output !== undefined) {
-      io.stdout.write(`${parsed.output}\n`);
-      return ExitCode.ok;
-    }
-    args = parsed.args!;
-  } catch (error) {
-    io.stderr.write(`warckit-convert: ${(error as Error).message}\nRun warckit-convert --help for usage.\n`);
-    return ExitCode.error;
-  }
+  const args = await parseCommandLine(buildParser(), argv, io, 'warckit-convert');
+  if (typeof args === 'number') return args;
   const verbose = Boolean(args.verbose);
   const quiet = Boolean(args.quiet);
   const logger = createLogger(io, quiet ? 'quiet' : verbose ? 'verbose' : 'normal');
