@@ -210,7 +210,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
         });
       }
 
-      const contentTypes = new Map<string, Promise<ContentTypeResult>>();
+      const contentTypes = new Map<string, ContentTypeResult>();
       const bytesTotal = planned.reduce((sum, p) => sum + p.entry.size, 0);
       let filesDone = 0;
       let bytesDone = 0;
@@ -219,7 +219,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
         if (signal?.aborted) throw new WarcAbortedError('interrupted');
         const recordDate = row?.timestamp ? parseFixedDate(row.timestamp, `${opts.mapfile}: line ${row.line}: timestamp`) : (opts.fixedDate ?? entry.mtime);
         const ct = await decideContentType({ url, open: entry.open, ...(row?.['Content-Type'] ? { mapped: row['Content-Type'] } : {}) }, opts);
-        contentTypes.set(url, Promise.resolve(ct));
+        contentTypes.set(url, ct);
         const resourceId = makeId();
         const sourceUri = `file://${entry.path}`;
         const resource = await writer.add({
@@ -324,13 +324,10 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
 
         for (const key of groupsAfter.get(url) ?? []) {
           const group = pageGroups.get(key)!;
-          const items = await Promise.all(
-            group.media.map(async (mediaUrl) => {
-              const page = manifest!.transclusions.get(mediaUrl)!.find((p) => p.url === group.page.url && (p.timestamp ?? timestamp14(creation)) === group.timestamp);
-              const mediaCt = await contentTypes.get(mediaUrl);
-              return { ...(page?.selector ? { selector: page.selector } : {}), formats: media(mediaUrl, mediaCt?.contentType) };
-            }),
-          );
+          const items = group.media.map((mediaUrl) => {
+            const page = manifest!.transclusions.get(mediaUrl)!.find((p) => p.url === group.page.url && (p.timestamp ?? timestamp14(creation)) === group.timestamp);
+            return { ...(page?.selector ? { selector: page.selector } : {}), formats: media(mediaUrl, contentTypes.get(mediaUrl)?.contentType) };
+          });
           const data = serializeDocument(transclusionsDocument({ url: group.page.url, timestamp: group.timestamp }, items, timestamp14(creation)));
           const metaDate = parsePageTimestamp(group.timestamp);
           await writer.add({
