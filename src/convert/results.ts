@@ -3,7 +3,7 @@
  * `conversions: {<source url>: [{url, output, metadata, type, success}]}`, which we extend
  * with digests, sizes, exit codes and timings. Reading accepts warcit's own files.
  */
-import { readFile } from 'node:fs/promises';
+import { readYamlFile } from '../util/yaml-file.js';
 
 /** The rule a conversion ran, as it appears under `metadata` (warcit: the rule mapping itself). */
 export type RuleMetadata = Record<string, unknown> & { name?: string; ext?: string; mime?: string; skip_as_source?: boolean };
@@ -68,17 +68,5 @@ export function toConversionResults(doc: unknown, file: string): ConversionResul
 
 /** Read a results file (ours or warcit's). */
 export async function readConversionResults(file: string): Promise<ConversionResults> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new ResultsFileError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  let doc: unknown;
-  try {
-    doc = (await import('yaml')).parse(text);
-  } catch (error) {
-    throw new ResultsFileError(`${file}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
-  }
-  return toConversionResults(doc, file);
+  return toConversionResults(await readYamlFile(file, (message) => new ResultsFileError(message)), file);
 }

@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { readYamlFile } from '../util/yaml-file.js';
 
 export interface TransclusionEntry {
   /** The page that embeds the media. */
@@ -92,19 +93,7 @@ async function readMetadataFile(name: string, manifestFile: string, where: strin
 
 /** Read, validate and resolve a manifest file. */
 export async function loadTransclusionManifest(file: string): Promise<TransclusionManifest> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new ManifestError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  let doc: unknown;
-  try {
-    doc = (await import('yaml')).parse(text);
-  } catch (error) {
-    throw new ManifestError(`${file}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
-  }
-  const manifest = toTransclusionManifest(doc, file);
+  const manifest = toTransclusionManifest(await readYamlFile(file, (message) => new ManifestError(message)), file);
   for (const [media, entries] of manifest.transclusions) {
     for (const [i, entry] of entries.entries()) {
       if (entry.metadata_file) {
