@@ -3,14 +3,14 @@
  * then per file a resource record, a revisit for index files, a conversion record per
  * successful conversion, and transclusion metadata records for the pages that embed it.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import pLimit from 'p-limit';
 import { type ConversionResult, readConversionResults } from '../convert/results.js';
 import type { FileEntry } from '../inputs/entry.js';
-import { matchesAny } from '../inputs/url.js';
+import { indexUrlOf, matchesAny } from '../inputs/url.js';
+import { sha256File } from '../convert/digest.js';
 import { walkInputs } from '../inputs/walk.js';
 import {
   EMBEDS_PREFIX,
@@ -73,24 +73,20 @@ interface LogRow {
 
 const LOG_COLUMNS = ['file', 'Record-Type', 'URL', 'timestamp', 'Content-Type', 'mime', 'charset'];
 
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/** Check each conversion the WARC will carry: file present, size and sha256 as recorded. */
-async function verifyConversion(conversion: ConversionResult): Promise<string | undefined> {
-  let size: number;
+/**
+ * Check a conversion the WARC will carry: file present, size and sha256 as recorded.
+ * Returns the file's stats (used for its record), or what is wrong.
+ */
+async function verifyConversion(conversion: ConversionResult): Promise<Stats | string> {
+  let info: Stats;
   try {
-    const info = await stat(conversion.output);
-    if (!info.isFile()) return 'not a file';
-    size = info.size;
+    info = await stat(conversion.output);
   } catch {
     return 'file missing';
   }
-  if (typeof conversion.output_size === 'number' && conversion.output_size !== size) {
-    return `size is ${size} bytes, results file says ${conversion.output_size}`;
+  if (!info.isFile()) return 'not a file';
+  if (typeof conversion.output_size === 'number' && conversion.output_size !== info.size) {
+    return `size is ${info.size} bytes, results file says ${conversion.output_size}`;
   }
   if (conversion.output_sha256 !== undefined) {
     const recorded = String(conversion.output_sha256).toLowerCase();
@@ -98,7 +94,7 @@ async function verifyConversion(conversion: ConversionResult): Promise<string | 
     const actual = await sha256File(conversion.output);
     if (actual !== recorded) return 'sha256 differs from the results file (changed since conversion)';
   }
-  return undefined;
+  return info;
 }
 
 function fileSource(path: string, url: string): Pick<FileEntry, 'url' | 'open'> {
@@ -133,6 +129,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
 
     const skippedConversions: SkippedConversion[] = [];
     const conversionsFor = new Map<string, ConversionResult[]>();
+    const outputStats = new Map<ConversionResult, Stats>();
     if (results) {
       const limit = pLimit(2);
       await Promise.all(
@@ -144,12 +141,13 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
                 warn(`skipping unsuccessful conversion: ${conversion.output}`);
                 continue;
               }
-              const problem = await verifyConversion(conversion);
-              if (problem) {
-                skippedConversions.push({ source: url, url: conversion.url, output: conversion.output, reason: problem });
-                logger.error(`not writing conversion ${conversion.output}: ${problem}`);
+              const checked = await verifyConversion(conversion);
+              if (typeof checked === 'string') {
+                skippedConversions.push({ source: url, url: conversion.url, output: conversion.output, reason: checked });
+                logger.error(`not writing conversion ${conversion.output}: ${checked}`);
                 continue;
               }
+              outputStats.set(conversion, checked);
               ok.push(conversion);
             }
             conversionsFor.set(url, ok);
@@ -245,7 +243,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
         );
 
         if (opts.indexFiles.some((suffix) => url.toLowerCase().endsWith(suffix))) {
-          const indexUrl = url.slice(0, url.lastIndexOf('/') + 1);
+          const indexUrl = indexUrlOf(url);
           await writer.add(
             resource.written.then(
               (written): RecordInput => ({
@@ -274,7 +272,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
 
         for (const conversion of conversionsFor.get(url) ?? []) {
           if (!included(conversion.output, opts)) continue;
-          const info = await stat(conversion.output);
+          const info = outputStats.get(conversion)!;
           const convRow = mapper?.match(conversion.output);
           const convUrl = convRow?.URL ?? conversion.url;
           const convDate = convRow?.timestamp ? parseFixedDate(convRow.timestamp) : (opts.fixedDate ?? info.mtime);
