@@ -3,15 +3,12 @@
  * - youtube-dl formats (`application/vnd.youtube-dl_formats+json`), one media per record at
  *   `urn:embeds:<page url>`: `{formats, selector?, webpage_timestamp, webpage_url}`;
  * - multi-transclusion (`application/vnd.transclusions+json`), every media of a page at one
- *   timestamp in one record at `urn:transclusions:<page url>`.
+ *   timestamp in one record at `urn:transclusions:<page url>?warckit-record=<key>` (see record-uri.ts).
  */
 import type { ConversionResult } from '../convert/results.js';
 import { pyJsonDumps } from '../util/pyjson.js';
 
-export const YOUTUBE_DL_CONTENT_TYPE = 'application/vnd.youtube-dl_formats+json';
-export const TRANSCLUSIONS_CONTENT_TYPE = 'application/vnd.transclusions+json';
-export const EMBEDS_PREFIX = 'urn:embeds:';
-export const TRANSCLUSIONS_PREFIX = 'urn:transclusions:';
+export { EMBEDS_PREFIX, TRANSCLUSIONS_CONTENT_TYPE, TRANSCLUSIONS_PREFIX, YOUTUBE_DL_CONTENT_TYPE } from './record-uri.js';
 
 export type TransclusionFormat = 'youtube-dl' | 'transclusions' | 'both';
 

@@ -12,17 +12,10 @@ import type { FileEntry } from '../inputs/entry.js';
 import { indexUrlOf, matchesAny } from '../inputs/url.js';
 import { sha256File } from '../convert/digest.js';
 import { walkInputs } from '../inputs/walk.js';
-import {
-  EMBEDS_PREFIX,
-  type MediaFormats,
-  serializeDocument,
-  TRANSCLUSIONS_CONTENT_TYPE,
-  TRANSCLUSIONS_PREFIX,
-  transclusionsDocument,
-  YOUTUBE_DL_CONTENT_TYPE,
-  youtubeDlDocument,
-} from '../transclusions/formats.js';
-import { loadTransclusionManifest, type TransclusionEntry, type TransclusionManifest } from '../transclusions/manifest.js';
+import { type MediaFormats, serializeDocument, transclusionsDocument, youtubeDlDocument } from '../transclusions/formats.js';
+import { loadTransclusionManifest, type TransclusionManifest } from '../transclusions/manifest.js';
+import { entryTimestamp, type PageGroup, planPages } from '../transclusions/page-groups.js';
+import { embedsRecordUri, TRANSCLUSIONS_CONTENT_TYPE, transclusionsRecordUri, YOUTUBE_DL_CONTENT_TYPE } from '../transclusions/record-uri.js';
 import { openAtomic, writeFileAtomic } from '../util/atomic.js';
 import { silentLogger } from '../util/logger.js';
 import { pyJsonDumps } from '../util/pyjson.js';
@@ -161,25 +154,11 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
     for (const url of unmatchedTransclusions) warn(`transclusion manifest names ${url}, which is not among the inputs: no metadata written for it`);
 
     // Multi-transclusion records go right after the last media file of their page and timestamp.
-    const pageGroups = new Map<string, { page: TransclusionEntry; timestamp: string; media: string[] }>();
-    const groupsAfter = new Map<string, string[]>();
     const creation = now();
-    if (manifest && opts.transclusionFormat !== 'youtube-dl') {
-      for (const { url } of planned) {
-        for (const page of manifest.transclusions.get(url) ?? []) {
-          if (page.metadataJson) continue;
-          const timestamp = page.timestamp ?? timestamp14(creation);
-          const key = `${timestamp} ${page.url}`;
-          const group = pageGroups.get(key) ?? { page, timestamp, media: [] };
-          if (!group.media.includes(url)) group.media.push(url);
-          pageGroups.set(key, group);
-        }
-      }
-      for (const [key, group] of pageGroups) {
-        const last = group.media[group.media.length - 1]!;
-        groupsAfter.set(last, [...(groupsAfter.get(last) ?? []), key]);
-      }
-    }
+    const runTimestamp = timestamp14(creation);
+    const pages = manifest ? planPages(manifest, planned.map((p) => p.url), runTimestamp) : undefined;
+    const groupsAfter = opts.transclusionFormat !== 'youtube-dl' && pages ? pages.groupsAfter : new Map<string, PageGroup[]>();
+    if (pages?.crowdedPages.size && opts.transclusionFormat !== 'transclusions') warnCrowdedPages(pages.crowdedPages, opts.transclusionFormat, warn);
 
     const output = await openAtomic(opts.path, opts.mode, 'use -a/--append to add to it or -o/--overwrite to replace it', options.fsync ?? false);
     const logRows: LogRow[] = [];
@@ -277,9 +256,11 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
           const convUrl = convRow?.URL ?? conversion.url;
           const convDate = convRow?.timestamp ? parseFixedDate(convRow.timestamp) : (opts.fixedDate ?? info.mtime);
           const source = fileSource(conversion.output, convUrl);
-          const convCt = await decideContentType({ ...source, ...(convRow?.['Content-Type'] ? { mapped: convRow['Content-Type'] } : {}) }, opts);
+          // The rule says what it made (interview.wav.webm is audio/webm); a mapfile row still wins.
+          const declared = convRow?.['Content-Type'] ?? (typeof conversion.metadata?.mime === 'string' && conversion.metadata.mime ? conversion.metadata.mime : undefined);
+          const convCt = await decideContentType({ ...source, ...(declared ? { mapped: declared } : {}) }, opts);
           const head: RecordHead = {
-            type: 'conversion',
+            type: opts.conversionRecordType,
             recordId: makeId(),
             date: convDate,
             targetUri: convUrl,
@@ -296,7 +277,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
           };
           if (conversion.metadata && Object.keys(conversion.metadata).length) head.headers.push(['WARC-JSON-Metadata', pyJsonDumps(conversion.metadata)]);
           await writer.add({ head, payload: { kind: 'stream', size: info.size, name: conversion.output, path: conversion.output, open: source.open }, payloadDigest: true });
-          logRows.push({ file: conversion.output, 'Record-Type': 'conversion', URL: convUrl, timestamp: date(convDate), 'Content-Type': convCt.contentType, mime: convCt.mime, charset: convCt.charset });
+          logRows.push({ file: conversion.output, 'Record-Type': opts.conversionRecordType, URL: convUrl, timestamp: date(convDate), 'Content-Type': convCt.contentType, mime: convCt.mime, charset: convCt.charset });
         }
 
         const media = (mediaUrl: string, contentType: string | undefined): MediaFormats => ({
@@ -307,33 +288,31 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
 
         if (manifest && opts.transclusionFormat !== 'transclusions') {
           for (const page of manifest.transclusions.get(url) ?? []) {
-            const timestamp = page.timestamp ?? timestamp14(creation);
+            const timestamp = entryTimestamp(page, runTimestamp);
             const pageRef = { url: page.url, timestamp, ...(page.selector ? { selector: page.selector } : {}) };
             const data = page.metadataJson ?? serializeDocument(youtubeDlDocument(pageRef, media(url, ct.contentType)));
             const metaDate = parsePageTimestamp(timestamp);
             await writer.add({
-              head: { type: 'resource', recordId: makeId(), date: metaDate, targetUri: EMBEDS_PREFIX + page.url, contentType: YOUTUBE_DL_CONTENT_TYPE, headers: [created()] },
+              head: { type: 'resource', recordId: makeId(), date: metaDate, targetUri: embedsRecordUri(page.url), contentType: YOUTUBE_DL_CONTENT_TYPE, headers: [created()] },
               payload: { kind: 'buffer', data },
               payloadDigest: true,
             });
-            logRows.push({ file: '-', 'Record-Type': 'resource', URL: EMBEDS_PREFIX + page.url, timestamp: date(metaDate), 'Content-Type': YOUTUBE_DL_CONTENT_TYPE });
+            logRows.push({ file: '-', 'Record-Type': 'resource', URL: embedsRecordUri(page.url), timestamp: date(metaDate), 'Content-Type': YOUTUBE_DL_CONTENT_TYPE });
           }
         }
 
-        for (const key of groupsAfter.get(url) ?? []) {
-          const group = pageGroups.get(key)!;
-          const items = group.media.map((mediaUrl) => {
-            const page = manifest!.transclusions.get(mediaUrl)!.find((p) => p.url === group.page.url && (p.timestamp ?? timestamp14(creation)) === group.timestamp);
-            return { ...(page?.selector ? { selector: page.selector } : {}), formats: media(mediaUrl, contentTypes.get(mediaUrl)?.contentType) };
-          });
-          const data = serializeDocument(transclusionsDocument({ url: group.page.url, timestamp: group.timestamp }, items, timestamp14(creation)));
+        for (const group of groupsAfter.get(url) ?? []) {
+          const items = group.media.map(({ mediaUrl, selector }) => ({ ...(selector ? { selector } : {}), formats: media(mediaUrl, contentTypes.get(mediaUrl)?.contentType) }));
+          const data = serializeDocument(transclusionsDocument({ url: group.pageUrl, timestamp: group.timestamp }, items, runTimestamp));
           const metaDate = parsePageTimestamp(group.timestamp);
+          const recordId = makeId();
+          const targetUri = transclusionsRecordUri(group.pageUrl, recordKey(recordId));
           await writer.add({
-            head: { type: 'resource', recordId: makeId(), date: metaDate, targetUri: TRANSCLUSIONS_PREFIX + group.page.url, contentType: TRANSCLUSIONS_CONTENT_TYPE, headers: [created()] },
+            head: { type: 'resource', recordId, date: metaDate, targetUri, contentType: TRANSCLUSIONS_CONTENT_TYPE, headers: [created()] },
             payload: { kind: 'buffer', data },
             payloadDigest: true,
           });
-          logRows.push({ file: '-', 'Record-Type': 'resource', URL: TRANSCLUSIONS_PREFIX + group.page.url, timestamp: date(metaDate), 'Content-Type': TRANSCLUSIONS_CONTENT_TYPE });
+          logRows.push({ file: '-', 'Record-Type': 'resource', URL: targetUri, timestamp: date(metaDate), 'Content-Type': TRANSCLUSIONS_CONTENT_TYPE });
         }
       }
       await writer.flush();
@@ -353,6 +332,22 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
   } finally {
     walk.close();
   }
+}
+
+/** The unique part of a multi-transclusion record's URI: its record ID's UUID. */
+function recordKey(recordId: string): string {
+  return recordId.replace(/^<?urn:uuid:/i, '').replace(/>$/, '');
+}
+
+/** Several media of one page as youtube-dl records: pywb's stock client shows only one of them. */
+function warnCrowdedPages(pages: ReadonlyMap<string, number>, format: string, warn: (message: string) => void): void {
+  const [first] = pages;
+  const others = pages.size > 1 ? ` (and ${pages.size - 1} more page(s))` : '';
+  const advice =
+    format === 'both'
+      ? "warckit's replay client (README: Replay) plays them all from the urn:transclusions: records also written"
+      : "add --transclusion-format both and deploy warckit's replay client (README: Replay) to play them all";
+  warn(`${first![0]} embeds ${first![1]} media at one capture time${others}: pywb's stock transclusions.js replaces only one of them; ${advice}`);
 }
 
 function included(path: string, opts: NormalizedWarcOptions): boolean {

@@ -65,6 +65,12 @@ export interface WriteWarcOptions {
   /** A transclusion manifest YAML: adds transclusion metadata records. */
   transclusions?: string;
   transclusionFormat?: TransclusionFormat;
+  /**
+   * WARC-Type of the converted files' records: `conversion` (default, as warcit writes them;
+   * pywb serves them) or `resource` (same headers; wabac.js / ReplayWeb.page serves only
+   * resource, response and revisit records).
+   */
+  conversionRecordType?: 'conversion' | 'resource';
   /** The command line to record in warcinfo. */
   commandLine?: readonly string[];
   logger?: Logger;
@@ -102,6 +108,7 @@ export interface NormalizedWarcOptions {
   conversions?: string;
   transclusions?: string;
   transclusionFormat: TransclusionFormat;
+  conversionRecordType: 'conversion' | 'resource';
   commandLine?: string[];
 }
 
@@ -151,6 +158,10 @@ export function normalizeWarcOptions(options: WriteWarcOptions): NormalizedWarcO
   if (!['youtube-dl', 'transclusions', 'both'].includes(transclusionFormat)) {
     throw new WarcOptionsError(`Expected \`transclusionFormat\` to be youtube-dl, transclusions or both, got ${String(transclusionFormat)}`);
   }
+  const conversionRecordType = options.conversionRecordType ?? 'conversion';
+  if (conversionRecordType !== 'conversion' && conversionRecordType !== 'resource') {
+    throw new WarcOptionsError(`Expected \`conversionRecordType\` to be conversion or resource, got ${String(conversionRecordType)}`);
+  }
   let mimeOverrides: Array<[RegExp, string]>;
   if (typeof options.mimeOverrides === 'string') {
     mimeOverrides = list(options.mimeOverrides).map((item) => {
@@ -192,6 +203,7 @@ export function normalizeWarcOptions(options: WriteWarcOptions): NormalizedWarcO
     // Matched against the URL, so names that get escaped (spaces, '#') match in either form.
     indexFiles: list(options.indexFiles ?? 'index.html,index.htm').flatMap((f) => [...new Set([`/${f}`, `/${pathToUrlPath(f)}`])].map((s) => s.toLowerCase())),
     transclusionFormat,
+    conversionRecordType,
   };
   if (fixedDate) normalized.fixedDate = fixedDate;
   if (options.mapfile) normalized.mapfile = options.mapfile;

@@ -1,0 +1,84 @@
+/**
+ * Where transclusion metadata records live (pure; shared by the WARC writer, the replay
+ * lookup and the browser client).
+ *
+ * - youtube-dl formats: `urn:embeds:<page>`, as warcit writes it and pywb's stock client reads it.
+ * - multi-transclusion: `urn:transclusions:<page>?warckit-record=<key>`. Each record gets its own
+ *   URI so that several records for one page at one timestamp (written by later runs, into other
+ *   WARCs) stay distinct in every replay index: pywb serves one record per URI and timestamp, and
+ *   wabac.js keys its store by URI and time. The common prefix `urn:transclusions:<page>` lets a
+ *   client list them all with a prefix query. The bare form (no key) is what older warckit wrote;
+ *   it is still read.
+ */
+export const YOUTUBE_DL_CONTENT_TYPE = 'application/vnd.youtube-dl_formats+json';
+export const TRANSCLUSIONS_CONTENT_TYPE = 'application/vnd.transclusions+json';
+export const EMBEDS_PREFIX = 'urn:embeds:';
+export const TRANSCLUSIONS_PREFIX = 'urn:transclusions:';
+/** Query parameter that makes a multi-transclusion record's URI unique; always the last one. */
+export const RECORD_KEY_PARAM = 'warckit-record';
+
+export type MetadataFormat = 'youtube-dl' | 'transclusions';
+
+/** The page URL as records name it: without a fragment (never part of a capture's URL). */
+function withoutFragment(url: string): string {
+  const hash = url.indexOf('#');
+  return hash < 0 ? url : url.slice(0, hash);
+}
+
+/** The URI of a multi-transclusion record for `pageUrl`; `key` makes it unique (e.g. the record's UUID). */
+export function transclusionsRecordUri(pageUrl: string, key: string): string {
+  const page = withoutFragment(pageUrl);
+  return `${TRANSCLUSIONS_PREFIX}${page}${page.includes('?') ? '&' : '?'}${RECORD_KEY_PARAM}=${encodeURIComponent(key)}`;
+}
+
+/** The URI of a youtube-dl formats record for `pageUrl` (warcit's and pywb's form). */
+export function embedsRecordUri(pageUrl: string): string {
+  return EMBEDS_PREFIX + withoutFragment(pageUrl);
+}
+
+export interface MetadataUri {
+  format: MetadataFormat;
+  /** The page the record is for. */
+  pageUrl: string;
+}
+
+const KEY_SUFFIX = new RegExp(`[?&]${RECORD_KEY_PARAM}=[^&]*$`);
+
+/** What a record URI says: its format and page; undefined for other URIs. Old warcit's `metadata://host/path` is a youtube-dl record. */
+export function parseMetadataUri(uri: string): MetadataUri | undefined {
+  if (uri.startsWith(EMBEDS_PREFIX)) return { format: 'youtube-dl', pageUrl: uri.slice(EMBEDS_PREFIX.length) };
+  if (uri.startsWith(TRANSCLUSIONS_PREFIX)) return { format: 'transclusions', pageUrl: uri.slice(TRANSCLUSIONS_PREFIX.length).replace(KEY_SUFFIX, '') };
+  if (uri.startsWith('metadata://')) return { format: 'youtube-dl', pageUrl: `http://${uri.slice('metadata://'.length)}` };
+  return undefined;
+}
+
+/** Page key: the URL without its scheme, so http and https captures of a page meet. */
+export function pageKey(url: string): string {
+  return withoutFragment(url).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '//');
+}
+
+/**
+ * The page URLs whose metadata applies to `url`, in order of preference: the URL itself, then,
+ * for a directory URL (`http://host/dir/`), its index files (the WARC writer archives
+ * `dir/index.html` and a revisit at `dir/`; the manifest usually names the file).
+ */
+export function pageUrlCandidates(url: string, indexFiles: readonly string[] = ['index.html', 'index.htm']): string[] {
+  const page = withoutFragment(url);
+  const path = page.split('?')[0]!;
+  if (!path.endsWith('/') || page.includes('?')) return [page];
+  return [page, ...indexFiles.map((name) => page + name)];
+}
+
+/** The URI prefixes under which a page's metadata records may be found, for prefix queries on an index. */
+export function metadataUriPrefixes(pageUrl: string): string[] {
+  const page = withoutFragment(pageUrl).split('?')[0]!;
+  const rest = page.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const schemes = /^https?:\/\//i.test(page) ? ['http://', 'https://'] : [page.slice(0, page.length - rest.length)];
+  return schemes.flatMap((scheme) => [TRANSCLUSIONS_PREFIX + scheme + rest, EMBEDS_PREFIX + scheme + rest]);
+}
+
+/** True if a record found by a prefix query really is metadata for `pageUrl` (http/https alike). */
+export function isMetadataFor(uri: string, pageUrl: string): boolean {
+  const parsed = parseMetadataUri(uri);
+  return parsed !== undefined && pageKey(parsed.pageUrl) === pageKey(pageUrl);
+}

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  embedsRecordUri,
+  isMetadataFor,
+  metadataUriPrefixes,
+  pageKey,
+  pageUrlCandidates,
+  parseMetadataUri,
+  transclusionsRecordUri,
+} from '../../src/transclusions/record-uri.js';
+
+test('record URIs: a multi-transclusion record is unique per key and keeps the page as a prefix', () => {
+  const cases: Array<[string, string, string]> = [
+    ['http://e.com/p.html', 'k1', 'urn:transclusions:http://e.com/p.html?warckit-record=k1'],
+    ['http://e.com/p.php?id=3&x=y', 'k2', 'urn:transclusions:http://e.com/p.php?id=3&x=y&warckit-record=k2'],
+    ['http://e.com/p.html#frag', 'k3', 'urn:transclusions:http://e.com/p.html?warckit-record=k3'],
+    ['http://e.com/dir/', 'a b', 'urn:transclusions:http://e.com/dir/?warckit-record=a%20b'],
+  ];
+  for (const [page, key, uri] of cases) {
+    assert.equal(transclusionsRecordUri(page, key), uri);
+    assert.equal(parseMetadataUri(uri)?.pageUrl, page.split('#')[0], uri);
+    assert.ok(uri.startsWith(`urn:transclusions:${page.split('#')[0]!.split('?')[0]}`), 'prefix queries by page find it');
+  }
+  assert.equal(embedsRecordUri('http://e.com/p.html#x'), 'urn:embeds:http://e.com/p.html');
+});
+
+test('record URIs: every form is read back, older ones included', () => {
+  const cases: Array<[string, { format: string; pageUrl: string } | undefined]> = [
+    ['urn:embeds:http://e.com/p.html', { format: 'youtube-dl', pageUrl: 'http://e.com/p.html' }],
+    ['urn:transclusions:http://e.com/p.html', { format: 'transclusions', pageUrl: 'http://e.com/p.html' }],
+    ['urn:transclusions:http://e.com/p.html?warckit-record=abc', { format: 'transclusions', pageUrl: 'http://e.com/p.html' }],
+    ['urn:transclusions:http://e.com/p.php?warckit-record=1&a=2', { format: 'transclusions', pageUrl: 'http://e.com/p.php?warckit-record=1&a=2' }],
+    ['metadata://e.com/p.html', { format: 'youtube-dl', pageUrl: 'http://e.com/p.html' }],
+    ['http://e.com/p.html', undefined],
+  ];
+  for (const [uri, expected] of cases) assert.deepEqual(parseMetadataUri(uri), expected, uri);
+});
+
+test('pages: http and https meet; a directory URL also tries its index files', () => {
+  assert.equal(pageKey('https://e.com/a'), pageKey('http://e.com/a'));
+  assert.notEqual(pageKey('http://e.com/a'), pageKey('http://e.com/b'));
+  assert.deepEqual(pageUrlCandidates('http://e.com/dir/'), ['http://e.com/dir/', 'http://e.com/dir/index.html', 'http://e.com/dir/index.htm']);
+  assert.deepEqual(pageUrlCandidates('http://e.com/dir/?q=1'), ['http://e.com/dir/?q=1']);
+  assert.deepEqual(pageUrlCandidates('http://e.com/a.html', ['default.asp']), ['http://e.com/a.html']);
+  assert.deepEqual(metadataUriPrefixes('https://e.com/p.php?id=1'), [
+    'urn:transclusions:http://e.com/p.php',
+    'urn:embeds:http://e.com/p.php',
+    'urn:transclusions:https://e.com/p.php',
+    'urn:embeds:https://e.com/p.php',
+  ]);
+  assert.ok(isMetadataFor('urn:transclusions:https://e.com/p.php?id=1&warckit-record=z', 'http://e.com/p.php?id=1'));
+  assert.ok(!isMetadataFor('urn:transclusions:http://e.com/p.php?id=2&warckit-record=z', 'http://e.com/p.php?id=1'));
+  assert.ok(!isMetadataFor('urn:embeds:http://e.com/p.php2', 'http://e.com/p.php'));
+});
