@@ -34,4 +34,7 @@ export * from './replay/records.js';
 export * from './replay/lookup.js';
 export * from './replay/render.js';
 export * from './replay/inject.js';
-export * from './replay/warc-index.js';
+export * from './replay/transclusion-lookup.js';
+export * from './replay/index-write.js';
+export * from './replay/targets.js';
+export * from './replay/media.js';

@@ -25,6 +25,8 @@ export const ExitCode = {
   partialFailure: 1,
   /** Bad arguments, bad input files, or an error that stopped the run. */
   error: 2,
+  /** Answered from what could be read, but some input records are damaged (each reported). */
+  damagedInput: 3,
   /** Stopped by Ctrl-C / SIGTERM. */
   interrupted: 130,
 } as const;

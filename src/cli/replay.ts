@@ -1,30 +1,45 @@
 /**
- * `warckit-replay lookup|inject <warc...> --url <page> --timestamp <ts>`: the transclusions
- * a page gets at a time, as JSON, or the page's HTML with them applied.
+ * `warckit-replay index|lookup|inject|client`: transclusions at replay time — index the metadata
+ * records of WARCs, say what a page gets at a time, put it into the archived HTML, or hand out
+ * the browser client for pywb and ReplayWeb.page.
  */
 import { readFile } from 'node:fs/promises';
 import yargs from 'yargs';
-import { injectTransclusions } from '../replay/inject.js';
-import { lookupTransclusions } from '../replay/lookup.js';
-import { indexWarcFiles } from '../replay/warc-index.js';
+import { clientScriptPath } from '../replay/client-path.js';
+import { writeTransclusionIndex } from '../replay/index-write.js';
+import { injectTransclusionsIntoBytes } from '../replay/inject.js';
+import { TransclusionLookup } from '../replay/transclusion-lookup.js';
+import type { ScanProblem } from '../replay/warc-scan.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { VERSION } from '../version.js';
 import { type ParsedArgs, parseCommandLine } from './args.js';
-import { type CliIO, createLogger, ExitCode, processIO } from './io.js';
+import { type CliIO, createLogger, ExitCode, type Logger, processIO } from './io.js';
+
+const INPUTS = 'WARC files (.warc, .warc.gz) and/or transclusion indexes (.cdxj from "warckit-replay index"), recognized by their content';
 
 function buildParser() {
-  const common = (y: ReturnType<typeof yargs>) =>
+  const page = (y: ReturnType<typeof yargs>) =>
     y
-      .positional('warc', { type: 'string', array: true, describe: 'WARC files (.warc or .warc.gz) holding the transclusion metadata records' })
-      .option('url', { type: 'string', demandOption: true, describe: 'The page URL, as archived (http and https captures of a page are treated as one)' })
-      .option('timestamp', { type: 'string', demandOption: true, describe: 'The requested capture time, 14 digits (or fewer: 2009 = 20090101000000)' });
+      .positional('inputs', { type: 'string', array: true, describe: INPUTS })
+      .option('url', { type: 'string', demandOption: true, describe: 'The page URL, as archived (http and https captures of a page are one page; a directory URL also takes its index file\'s)' })
+      .option('timestamp', { type: 'string', demandOption: true, describe: 'The requested capture time, 4 to 14 digits (2009 = 20090101000000)' })
+      .option('index-files', { type: 'string', default: 'index.html,index.htm', describe: 'File names whose metadata a directory URL takes' });
   return yargs()
     .scriptName('warckit-replay')
-    .usage('$0 <command> <warc...> --url <page> --timestamp <ts>\n\nResolve transclusion metadata at replay: the closest capture\'s records (several at that exact time merged; nothing farther away).')
-    .command('lookup <warc..>', 'Print, as JSON, the transclusions to apply to the page at that time (exit 1 and {} when none)', (y) => common(y))
-    .command('inject <warc..>', 'Print the page\'s HTML with each transclusion applied as <video>/<audio>', (y) =>
-      common(y)
-        .option('html', { type: 'string', demandOption: true, describe: 'The archived HTML of the page' })
+    .usage('$0 <command> ...\n\nTransclusions at replay: the closest capture\'s metadata records (several at that exact time merged; nothing farther away).')
+    .command('index <inputs..>', 'Write a CDXJ index of the transclusion metadata records of WARC files (lookups then read a few blocks)', (y) =>
+      y.positional('inputs', { type: 'string', array: true, describe: 'WARC files (.warc, .warc.gz)' }).option('output', { alias: 'o', type: 'string', default: 'transclusions.cdxj', describe: 'The index file to write (WARC paths are stored relative to it)' }),
+    )
+    .command('lookup <inputs..>', 'Print, as JSON, the transclusions the page gets at that time', (y) => page(y))
+    .command('inject <inputs..>', 'Print the archived page with each transclusion applied as <video>/<audio>; every other byte unchanged', (y) =>
+      page(y)
+        .option('html', { type: 'string', demandOption: true, describe: 'The archived HTML of the page (any ASCII-compatible charset)' })
+        .option('charset', { type: 'string', describe: 'The page\'s charset when known (default: byte order mark, <meta>, valid UTF-8, else windows-1252)' })
+        .option('output', { alias: 'o', type: 'string', describe: 'Write the page here (atomically) instead of to standard output' })
         .option('prefix', { type: 'string', describe: 'Serve media through a replay collection: sources become <prefix><timestamp>id_/<url> (pywb\'s pattern), e.g. http://localhost:8080/my-coll/' }),
+    )
+    .command('client', 'Print the path of the browser client (warckit-transclusions.js) for pywb and ReplayWeb.page, or copy it', (y) =>
+      y.option('output', { alias: 'o', type: 'string', describe: 'Copy the client here, e.g. static/transclusions.js in a pywb directory' }),
     )
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print errors only' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'Say which records were used, and stack traces on errors' })
@@ -32,46 +47,99 @@ function buildParser() {
     .alias('version', 'V')
     .help('help')
     .alias('help', 'h')
-    .demandCommand(1, 'expected a command: lookup or inject')
+    .demandCommand(1, 'expected a command: index, lookup, inject or client')
     .strict()
-    .epilogue('Exit status: 0 found, 1 no transclusions for the page (or none applied), 2 error.')
+    .example('$0 index site.warc.gz -o site.cdxj', 'index once')
+    .example('$0 lookup site.cdxj --url http://www.example.com/ --timestamp 20090415', 'what the page gets (JSON)')
+    .example('$0 inject site.cdxj --url http://www.example.com/index.html --timestamp 2009 --html index.html -o out.html', 'the page with <video>/<audio> in place')
+    .example('$0 client -o pywb/static/transclusions.js', 'install the client into a pywb deployment')
+    .epilogue(
+      'Exit status: 0 done; 1 the page has no transclusions (lookup prints {}), or none could be applied (inject); 2 error (bad arguments, a file that is not a WARC or index); 3 answered from what could be read, but records are damaged (listed on stderr).',
+    )
     .wrap(110)
     .exitProcess(false)
     .showHelpOnFail(false);
 }
 
+function reportProblems(problems: readonly ScanProblem[], logger: Logger): void {
+  for (const p of problems) logger.error(`${p.file} at offset ${p.offset}: ${p.problem}`);
+}
+
+function list(value: unknown): string[] {
+  return String(value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+async function runIndex(args: ParsedArgs & { inputs?: string[] }, io: CliIO, logger: Logger): Promise<number> {
+  const result = await writeTransclusionIndex(args.inputs ?? [], String(args.output));
+  reportProblems(result.problems, logger);
+  logger.info(`Indexed ${result.records} metadata record(s) into ${result.path}`);
+  return result.problems.length ? ExitCode.damagedInput : ExitCode.ok;
+}
+
+async function runPage(command: string, args: ParsedArgs & { inputs?: string[] }, io: CliIO, logger: Logger): Promise<number> {
+  const timestamp = String(args.timestamp);
+  if (!/^\d{4,14}$/.test(timestamp)) throw new Error(`--timestamp: expected 4 to 14 digits, got "${timestamp}"`);
+  const html =
+    command === 'inject'
+      ? await readFile(String(args.html)).catch((error: NodeJS.ErrnoException) => {
+          throw new Error(`${String(args.html)}: cannot read (${error.code ?? error.message})`);
+        })
+      : undefined;
+  const lookup = await TransclusionLookup.open(args.inputs ?? [], { indexFiles: list(args['index-files']) });
+  try {
+    for (const warning of lookup.warnings) logger.warn(warning);
+    const found = await lookup.lookup(String(args.url), timestamp);
+    reportProblems(lookup.problems, logger);
+    const damaged = lookup.problems.length > 0;
+    if (found) logger.debug(`${found.records} record(s) from ${found.timestamp} for ${found.pageUrl}`);
+    if (!html) {
+      io.stdout.write(`${JSON.stringify(found ?? {}, null, 2)}\n`);
+      return damaged ? ExitCode.damagedInput : found ? ExitCode.ok : ExitCode.partialFailure;
+    }
+    const prefix = args.prefix === undefined ? undefined : String(args.prefix);
+    const result = found
+      ? injectTransclusionsIntoBytes(html, found.transclusions, {
+          ...(args.charset ? { charset: String(args.charset) } : {}),
+          ...(prefix === undefined ? {} : { rewriteUrl: (url: string) => `${prefix}${found.timestamp}id_/${url}` }),
+        })
+      : undefined;
+    if (!found) logger.warn(`no transclusions for ${String(args.url)}: page unchanged`);
+    for (const p of result?.problems ?? []) logger.warn(`${p.mediaUrl}: selector "${p.selector}": ${p.problem}`);
+    for (const media of result?.unmatched ?? []) logger.warn(`no element on the page for ${media}`);
+    const out = result?.bytes ?? html;
+    if (args.output) await writeFileAtomic(String(args.output), out);
+    else io.stdout.write(out);
+    if (result) logger.debug(`${result.replaced} element(s) replaced (${result.charset})`);
+    return damaged ? ExitCode.damagedInput : result?.applied.length ? ExitCode.ok : ExitCode.partialFailure;
+  } finally {
+    await lookup.close();
+  }
+}
+
+async function runClient(args: ParsedArgs, io: CliIO, logger: Logger): Promise<number> {
+  const path = clientScriptPath();
+  if (!args.output) {
+    io.stdout.write(`${path}\n`);
+    return ExitCode.ok;
+  }
+  await writeFileAtomic(String(args.output), await readFile(path));
+  logger.info(`Copied ${path} to ${String(args.output)}`);
+  return ExitCode.ok;
+}
+
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const parsed = await parseCommandLine(buildParser(), argv, io, 'warckit-replay');
   if (typeof parsed === 'number') return parsed;
-  const args = parsed as ParsedArgs & { warc?: string[] };
+  const args = parsed as ParsedArgs & { inputs?: string[] };
   const logger = createLogger(io, args.quiet ? 'quiet' : args.verbose ? 'verbose' : 'normal');
   const command = String(args._[0]);
-  const timestamp = String(args.timestamp);
-  if (!/^\d{4,14}$/.test(timestamp)) {
-    io.stderr.write(`warckit-replay: --timestamp: expected 4 to 14 digits, got "${timestamp}"\n`);
-    return ExitCode.error;
-  }
   try {
-    const html = command === 'inject' ? await readFile(String(args.html), 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new Error(`${String(args.html)}: cannot read (${error.code ?? error.message})`);
-    }) : '';
-    const index = await indexWarcFiles(args.warc ?? []);
-    const found = lookupTransclusions(index, String(args.url), timestamp);
-    if (found) logger.debug(`${found.records} record(s) from ${found.timestamp} for ${found.pageUrl}`);
-    if (command === 'lookup') {
-      io.stdout.write(`${JSON.stringify(found ?? {}, null, 2)}\n`);
-      return found ? ExitCode.ok : ExitCode.partialFailure;
-    }
-    if (!found) {
-      logger.warn(`no transclusions for ${String(args.url)}: page printed unchanged`);
-      io.stdout.write(html);
-      return ExitCode.partialFailure;
-    }
-    const prefix = args.prefix === undefined ? undefined : String(args.prefix);
-    const result = injectTransclusions(html, found.transclusions, prefix === undefined ? {} : { rewriteUrl: (url) => `${prefix}${found.timestamp}id_/${url}` });
-    for (const media of result.unmatched) logger.warn(`no element matches the selector for ${media}`);
-    io.stdout.write(result.html);
-    return result.applied.length ? ExitCode.ok : ExitCode.partialFailure;
+    if (command === 'index') return await runIndex(args, io, logger);
+    if (command === 'client') return await runClient(args, io, logger);
+    return await runPage(command, args, io, logger);
   } catch (error) {
     io.stderr.write(`warckit-replay: ${(error as Error).message}\n`);
     if (args.verbose && (error as Error).stack) io.stderr.write(`${(error as Error).stack}\n`);

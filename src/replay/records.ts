@@ -1,9 +1,10 @@
 /**
- * Transclusion metadata records as data (pure): both formats — youtube-dl formats
- * (`urn:embeds:<page>`, one media per record; older warcit: `metadata://<host/path>`) and
- * multi-transclusion (`urn:transclusions:<page>`, every media of a page).
+ * Transclusion metadata records as data (pure, also bundled into the browser client): both
+ * formats — youtube-dl formats (`urn:embeds:<page>`, one media per record; older warcit:
+ * `metadata://<host/path>`) and multi-transclusion (`urn:transclusions:<page>…`, every media of
+ * a page).
  */
-import { EMBEDS_PREFIX, TRANSCLUSIONS_CONTENT_TYPE, TRANSCLUSIONS_PREFIX, YOUTUBE_DL_CONTENT_TYPE } from '../transclusions/formats.js';
+import { parseMetadataUri, TRANSCLUSIONS_CONTENT_TYPE, YOUTUBE_DL_CONTENT_TYPE } from '../transclusions/record-uri.js';
 import { timestamp14 } from '../util/timestamps.js';
 
 /** One format of a media file: a conversion, a poster, or the original. */
@@ -48,7 +49,7 @@ export interface MetadataRecordInput {
 export function isTransclusionRecord(targetUri: string | undefined, contentType: string | undefined): boolean {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === YOUTUBE_DL_CONTENT_TYPE || type === TRANSCLUSIONS_CONTENT_TYPE) return true;
-  return Boolean(targetUri && (targetUri.startsWith(EMBEDS_PREFIX) || targetUri.startsWith(TRANSCLUSIONS_PREFIX)));
+  return targetUri !== undefined && parseMetadataUri(targetUri) !== undefined;
 }
 
 function toTimestamp(warcDate: string): string {
@@ -69,41 +70,48 @@ function mediaUrlOf(formats: MediaFormat[]): string | undefined {
   return (from?.original_url as string | undefined) ?? formats[0]?.url;
 }
 
-/** The page a record's target URI names. */
+/** The page a record is for: its URI says so (for old `metadata://` records, webpage_url when present). */
 function pageOf(targetUri: string, doc: Record<string, unknown>): string {
-  if (targetUri.startsWith(EMBEDS_PREFIX)) return targetUri.slice(EMBEDS_PREFIX.length);
-  if (targetUri.startsWith(TRANSCLUSIONS_PREFIX)) return targetUri.slice(TRANSCLUSIONS_PREFIX.length);
-  if (typeof doc.webpage_url === 'string') return doc.webpage_url;
-  return targetUri.replace(/^metadata:\/\//, 'http://');
+  if (targetUri.startsWith('metadata://') && typeof doc.webpage_url === 'string') return doc.webpage_url;
+  return parseMetadataUri(targetUri)?.pageUrl ?? (typeof doc.webpage_url === 'string' ? doc.webpage_url : targetUri);
 }
 
-/** Parse one metadata record; undefined when it is not transclusion metadata or not valid JSON. */
-export function parseTransclusionRecord(input: MetadataRecordInput): TransclusionRecord | undefined {
+/** A metadata record whose payload is not transclusion metadata (invalid JSON, wrong shape). */
+export class MetadataRecordError extends Error {
+  override name = 'MetadataRecordError';
+}
+
+function transclusionsOf(value: Record<string, unknown>): Transclusion[] {
+  const transclusions: Transclusion[] = [];
+  for (const [mediaUrl, entry] of Object.entries(value)) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) continue;
+    const fields = entry as Record<string, unknown>;
+    const t: Transclusion = { mediaUrl, formats: formatsOf(fields.formats) };
+    if (typeof fields.selector === 'string') t.selector = fields.selector;
+    transclusions.push(t);
+  }
+  return transclusions;
+}
+
+/** Parse one metadata record; throws {@link MetadataRecordError} saying what is wrong with its payload. */
+export function parseTransclusionRecord(input: MetadataRecordInput): TransclusionRecord {
   let doc: unknown;
   try {
     doc = JSON.parse(input.body);
-  } catch {
-    return undefined;
+  } catch (error) {
+    throw new MetadataRecordError(`${input.targetUri}: payload is not valid JSON (${(error as Error).message})`);
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined;
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new MetadataRecordError(`${input.targetUri}: payload is not a JSON object`);
   const obj = doc as Record<string, unknown>;
   const timestamp = toTimestamp(input.warcDate);
   const created = input.creationDate ? toTimestamp(input.creationDate) : typeof obj.creation_timestamp === 'string' ? obj.creation_timestamp : timestamp;
   const pageUrl = pageOf(input.targetUri, obj);
   if (typeof obj.transclusions === 'object' && obj.transclusions !== null && !Array.isArray(obj.transclusions)) {
-    const transclusions: Transclusion[] = [];
-    for (const [mediaUrl, value] of Object.entries(obj.transclusions as Record<string, unknown>)) {
-      if (typeof value !== 'object' || value === null) continue;
-      const entry = value as Record<string, unknown>;
-      const t: Transclusion = { mediaUrl, formats: formatsOf(entry.formats) };
-      if (typeof entry.selector === 'string') t.selector = entry.selector;
-      transclusions.push(t);
-    }
-    return { pageUrl, timestamp, created, format: 'transclusions', transclusions };
+    return { pageUrl, timestamp, created, format: 'transclusions', transclusions: transclusionsOf(obj.transclusions as Record<string, unknown>) };
   }
   const formats = formatsOf(obj.formats);
   const mediaUrl = mediaUrlOf(formats);
-  if (!mediaUrl) return undefined;
+  if (!mediaUrl) throw new MetadataRecordError(`${input.targetUri}: payload has neither "transclusions" nor "formats" with a URL`);
   const t: Transclusion = { mediaUrl, formats };
   if (typeof obj.selector === 'string') t.selector = obj.selector;
   return { pageUrl, timestamp, created, format: 'youtube-dl', transclusions: [t] };

@@ -48,8 +48,8 @@ test('inject: each media in its own element; --prefix rewrites to <prefix><ts>id
   await writeFile(join(dir, 'p.html'), '<html><body><embed id="one" src="a.flv"><embed id="two" src="b.flv"></body></html>');
   const out = await runCli(main, ['inject', warc, '--url', PAGE, '--timestamp', '20160102000000', '--html', join(dir, 'p.html'), '--prefix', 'http://localhost:8080/coll/']);
   assert.equal(out.code, 0, out.stderr);
-  assert.match(out.stdout, /<video controls="" id="one"><source src="http:\/\/localhost:8080\/coll\/20160102000000id_\/http:\/\/example\.com\/a\.flv\.webm" type="video\/webm">/);
-  assert.match(out.stdout, /<video controls="" id="two"><source src="http:\/\/localhost:8080\/coll\/20160102000000id_\/http:\/\/example\.com\/b\.flv\.webm"/);
+  assert.match(out.stdout, /<video controls data-warckit-media="http:\/\/example\.com\/a\.flv" id="one"><source src="http:\/\/localhost:8080\/coll\/20160102000000id_\/http:\/\/example\.com\/a\.flv\.webm" type="video\/webm">/);
+  assert.match(out.stdout, /<video controls data-warckit-media="http:\/\/example\.com\/b\.flv" id="two"><source src="http:\/\/localhost:8080\/coll\/20160102000000id_\/http:\/\/example\.com\/b\.flv\.webm"/);
 });
 
 test('errors name the file; bad timestamps and missing flags are refused', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildTransclusionIndex, lookupTransclusions } from '../../src/replay/lookup.js';
+import { buildTransclusionIndex, lookupTransclusions, mergeTransclusions, selectClosest } from '../../src/replay/lookup.js';
 import type { TransclusionRecord } from '../../src/replay/records.js';
 
 const PAGE = 'http://example.com/watch.html';
@@ -49,4 +49,24 @@ for (const c of cases) {
 test('lookup: merged duplicates keep the newest selector', () => {
   const found = lookupTransclusions(buildTransclusionIndex(cases.at(-1)!.records), PAGE, '20160102000000');
   assert.equal(found?.transclusions[0]?.selector, 'new');
+});
+
+test('lookup: a directory URL takes its index file’s records when it has none of its own', () => {
+  const index = buildTransclusionIndex([rec('20160102000000', ['a'], undefined, 'http://example.com/dir/index.html')]);
+  assert.deepEqual(lookupTransclusions(index, 'http://example.com/dir/', '2016')?.transclusions.map((t) => t.mediaUrl), ['a']);
+  assert.equal(lookupTransclusions(index, 'http://example.com/dir/', '2016')?.pageUrl, 'http://example.com/dir/index.html');
+  assert.equal(lookupTransclusions(index, 'http://example.com/other/', '2016'), undefined);
+});
+
+test('merge: made at the same time, a multi-transclusion record wins over a youtube-dl one for the same media', () => {
+  const yt: TransclusionRecord = { ...rec('20160102000000', [], '20190101000000'), format: 'youtube-dl', transclusions: [{ mediaUrl: 'a', selector: 'yt', formats: [] }] };
+  const multi: TransclusionRecord = { ...rec('20160102000000', [], '20190101000000'), transclusions: [{ mediaUrl: 'a', selector: 'multi', formats: [] }] };
+  for (const order of [[yt, multi], [multi, yt]]) assert.equal(mergeTransclusions(order)[0]?.selector, 'multi');
+});
+
+test('selectClosest: every item at the closest time, none farther', () => {
+  const items = [{ timestamp: '20160102000000', n: 1 }, { timestamp: '20160102000000', n: 2 }, { timestamp: '20170101000000', n: 3 }];
+  assert.deepEqual(selectClosest(items, '2016').map((i) => i.n), [1, 2]);
+  assert.deepEqual(selectClosest(items, '2017').map((i) => i.n), [3]);
+  assert.deepEqual(selectClosest([], '2017'), []);
 });

@@ -1,0 +1,61 @@
+/**
+ * What a file given to `warckit-replay` is, judged by its first bytes (never by its name), so a
+ * WACZ, an HTML page or a text file is an error instead of an archive with no records.
+ */
+import { open } from 'node:fs/promises';
+import { constants, gunzipSync } from 'node:zlib';
+
+export type ReplayFileKind = 'warc' | 'warc.gz' | 'cdxj';
+
+export class ReplayInputError extends Error {
+  override name = 'ReplayInputError';
+}
+
+/** The start of a gzip stream, inflated as far as it goes (a few KB are enough to see the WARC line). */
+export function inflatePrefix(head: Buffer): Buffer {
+  try {
+    return gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH /* a cut stream is fine */ });
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
+function describeOther(head: Buffer): string {
+  if (head.length === 0) return 'it is empty';
+  if (head[0] === 0x50 && head[1] === 0x4b) return 'it is a ZIP file (a WACZ?): give the WARC files inside it (archive/*.warc.gz)';
+  const text = head.toString('latin1').trimStart().toLowerCase();
+  if (text.startsWith('<!doctype html') || text.startsWith('<html') || text.startsWith('<')) return 'it is HTML or XML, not a WARC';
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'it is gzip, but what it holds does not start with a WARC record';
+  return 'it does not start with a WARC record';
+}
+
+/** A CDXJ line: `<key> <14-digit timestamp> {json}`, or a `!` header line. */
+function looksLikeCdxj(head: Buffer): boolean {
+  const first = head.toString('utf8').split('\n')[0] ?? '';
+  return first.startsWith('!') || /^\S+ \d{4,14} \{/.test(first);
+}
+
+/** Read the first bytes of `path` and say what it is; throws {@link ReplayInputError} naming the file otherwise. */
+export async function sniffReplayFile(path: string): Promise<ReplayFileKind> {
+  let head: Buffer;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new ReplayInputError(`${path}: not a regular file`);
+      const buffer = Buffer.alloc(Math.min(64 * 1024, info.size));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      head = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if (error instanceof ReplayInputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ReplayInputError(`${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (error as Error).message})`}`);
+  }
+  if (head.subarray(0, 5).toString('latin1') === 'WARC/') return 'warc';
+  if (head[0] === 0x1f && head[1] === 0x8b && inflatePrefix(head).subarray(0, 5).toString('latin1') === 'WARC/') return 'warc.gz';
+  if (looksLikeCdxj(head)) return 'cdxj';
+  throw new ReplayInputError(`${path}: ${describeOther(head)}`);
+}

@@ -1,0 +1,178 @@
+/**
+ * Which elements of a page each transclusion replaces (pure, also bundled into the browser
+ * client; the DOM is reached through an adapter, so cheerio and the browser share the rule).
+ *
+ * - A transclusion's selector (default `object, embed`) names candidate elements; of nested
+ *   candidates only the outermost is taken (an `<object>` and its inner `<embed>` are one player).
+ * - An element that references one of the page's media (its src, data, flashvars or a
+ *   `<param>`/`<embed>` inside it names the file) goes to that media only.
+ * - With an explicit selector, every other element it matches is replaced too. With the default
+ *   selector, a media that no element references takes the first free candidate (pywb's rule).
+ * - Only media-like elements are replaced (players, images, links, frames, and small
+ *   `div`/`span`/`figure` placeholders); a selector that matches `html`, `head` or `body` (such
+ *   as `*`) replaces nothing. Refusals and invalid selectors are reported, never thrown.
+ */
+import type { Transclusion } from './records.js';
+
+export const DEFAULT_SELECTOR = 'object, embed';
+/** Elements inside a player whose attributes may name its media. */
+export const REFERENCE_PARTS = 'param, embed, source';
+/** Attributes that never name a media file. */
+export const NOT_REFERENCES: ReadonlySet<string> = new Set(['id', 'class', 'style', 'width', 'height', 'type', 'name', 'align', 'title']);
+
+/** What the rule needs of a DOM. */
+export interface DomAdapter<E> {
+  /** Elements matching a CSS selector, in document order; throws on an invalid selector. */
+  select(selector: string): E[];
+  /** Lower-case tag name. */
+  tagName(el: E): string;
+  /** Attribute values of the element and of the `<param>`/`<embed>` inside it that may name a media file. */
+  referenceValues(el: E): string[];
+  /** True if `ancestor` contains `el` (and is not `el`). */
+  contains(ancestor: E, el: E): boolean;
+  /** Elements inside `el` matching `selector`. */
+  descendants(el: E, selector: string): E[];
+  /** True for an element put in by warckit (it carries the marker). */
+  isInserted(el: E): boolean;
+}
+
+export interface TargetPlan<E> {
+  transclusion: Transclusion;
+  elements: E[];
+}
+
+export interface TargetProblem {
+  mediaUrl: string;
+  selector: string;
+  problem: string;
+}
+
+export interface TargetResult<E> {
+  plans: Array<TargetPlan<E>>;
+  /** Media for which no element was found. */
+  unmatched: string[];
+  problems: TargetProblem[];
+}
+
+export interface PlanOptions {
+  /** Media already put into this page (a re-run after the page changed): no first-free fallback for them. */
+  alreadyApplied?: ReadonlySet<string>;
+}
+
+const MEDIA_TAGS = new Set(['object', 'embed', 'applet', 'video', 'audio', 'img', 'iframe', 'frame', 'a', 'bgsound', 'noembed', 'canvas']);
+const PLACEHOLDER_TAGS = new Set(['div', 'span', 'figure']);
+const PAGE_TAGS = new Set(['html', 'head', 'body']);
+/** A placeholder holding any of these is page structure, not a player's stand-in. */
+const STRUCTURE = 'form, table, main, article, section, nav, header, footer, aside, h1, h2, h3, h4, h5, h6, ul, ol, dl';
+const MAX_PLACEHOLDER_ELEMENTS = 30;
+
+/** Why an element may not be replaced, or undefined when it may. */
+function refusal<E>(dom: DomAdapter<E>, el: E): string | undefined {
+  const tag = dom.tagName(el);
+  if (MEDIA_TAGS.has(tag)) return undefined;
+  if (PLACEHOLDER_TAGS.has(tag)) {
+    if (dom.descendants(el, '*').length > MAX_PLACEHOLDER_ELEMENTS) return `<${tag}> holds more than ${MAX_PLACEHOLDER_ELEMENTS} elements: not a player placeholder`;
+    if (dom.descendants(el, STRUCTURE).length) return `<${tag}> holds page structure (headings, lists, tables, forms…): not a player placeholder`;
+    return undefined;
+  }
+  return `<${tag}> is not a media element`;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Ways a page may name a media file: full URL, path, file name, each raw and decoded; longest first. */
+export function mediaNames(mediaUrl: string): string[] {
+  const names = new Set<string>([mediaUrl, safeDecode(mediaUrl)]);
+  const path = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(mediaUrl)?.[1];
+  if (path) {
+    names.add(path);
+    names.add(safeDecode(path));
+    const file = path.slice(path.lastIndexOf('/') + 1);
+    if (file) {
+      names.add(file);
+      names.add(safeDecode(file));
+    }
+  }
+  return [...names].filter((n) => n && n !== '/').sort((a, b) => b.length - a.length);
+}
+
+/** The index of the media an element references (the longest name found wins), or -1. */
+function referencedMedia(values: readonly string[], names: ReadonlyArray<readonly string[]>): number {
+  let best = -1;
+  let bestLength = 0;
+  const texts = values.flatMap((v) => [v, safeDecode(v)]);
+  names.forEach((list, i) => {
+    const hit = list.find((name) => texts.some((t) => t.includes(name)));
+    if (hit && hit.length > bestLength) {
+      best = i;
+      bestLength = hit.length;
+    }
+  });
+  return best;
+}
+
+/** Candidates of one transclusion: matching, allowed, not ours, outermost only. */
+function candidatesFor<E>(dom: DomAdapter<E>, selector: string, mediaUrl: string, problems: TargetProblem[]): E[] {
+  let matched: E[];
+  try {
+    matched = dom.select(selector);
+  } catch (error) {
+    problems.push({ mediaUrl, selector, problem: `invalid selector (${(error as Error).message.split('\n')[0]})` });
+    return [];
+  }
+  const page = matched.find((el) => PAGE_TAGS.has(dom.tagName(el)));
+  if (page) {
+    problems.push({ mediaUrl, selector, problem: `refused to replace anything: the selector matches the page itself (<${dom.tagName(page)}>)` });
+    return [];
+  }
+  const refused = new Set<string>();
+  const allowed = matched.filter((el) => {
+    if (dom.isInserted(el)) return false;
+    const why = refusal(dom, el);
+    if (why && !refused.has(why)) {
+      refused.add(why);
+      problems.push({ mediaUrl, selector, problem: `refused to replace ${why}` });
+    }
+    return why === undefined;
+  });
+  return allowed.filter((el) => !allowed.some((other) => other !== el && dom.contains(other, el)));
+}
+
+/** Decide which elements each transclusion replaces. */
+export function planTargets<E>(dom: DomAdapter<E>, transclusions: readonly Transclusion[], options: PlanOptions = {}): TargetResult<E> {
+  const problems: TargetProblem[] = [];
+  const names = transclusions.map((t) => mediaNames(t.mediaUrl));
+  const owner = new Map<E, number>();
+  const taken: E[] = [];
+  const overlaps = (el: E): boolean => taken.some((t) => t === el || dom.contains(t, el) || dom.contains(el, t));
+  const plans: Array<TargetPlan<E>> = [];
+  const unmatched: string[] = [];
+  transclusions.forEach((transclusion, i) => {
+    const candidates = candidatesFor(dom, transclusion.selector || DEFAULT_SELECTOR, transclusion.mediaUrl, problems);
+    const refOf = (el: E): number => {
+      if (!owner.has(el)) owner.set(el, referencedMedia(dom.referenceValues(el), names));
+      return owner.get(el)!;
+    };
+    const own = candidates.filter((el) => refOf(el) === i);
+    const free = candidates.filter((el) => refOf(el) === -1);
+    let chosen: E[];
+    if (transclusion.selector) chosen = [...own, ...free];
+    else if (own.length || options.alreadyApplied?.has(transclusion.mediaUrl)) chosen = own;
+    else chosen = free.filter((el) => !overlaps(el)).slice(0, 1);
+    const elements = chosen.filter((el) => !overlaps(el));
+    taken.push(...elements);
+    if (elements.length) plans.push({ transclusion, elements: sortInDocumentOrder(elements, candidates) });
+    else if (!options.alreadyApplied?.has(transclusion.mediaUrl)) unmatched.push(transclusion.mediaUrl);
+  });
+  return { plans, unmatched, problems };
+}
+
+function sortInDocumentOrder<E>(elements: E[], order: readonly E[]): E[] {
+  return [...elements].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+}

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as cheerio from 'cheerio';
+import { injectTransclusions, injectTransclusionsIntoBytes } from '../../src/replay/inject.js';
+import { AUDIO, media, VIDEO } from './fixtures.js';
+
+test('inject: each media takes the element that references it, else the first free one', () => {
+  const html = `<html><body>
+    <object id="o1" width="10"><param name="movie" value="player.swf"><param name="flashvars" value="file=/a%20b.ra"><embed src="player.swf" flashvars="file=/a b.ra"></object>
+    <p>text</p>
+    <embed id="e2" src="v.flv" height="20">
+  </body></html>`;
+  const { html: out, applied, unmatched } = injectTransclusions(html, [VIDEO, AUDIO]);
+  const $ = cheerio.load(out);
+  assert.deepEqual(applied, [VIDEO.mediaUrl, AUDIO.mediaUrl]);
+  assert.deepEqual(unmatched, []);
+  assert.equal($('video').attr('id'), 'e2', 'the embed whose src names v.flv');
+  assert.equal($('video').attr('height'), '20');
+  assert.equal($('audio').attr('id'), 'o1', 'the object whose flashvars name a b.ra');
+  assert.equal($('audio').attr('style'), 'width:10px');
+  assert.equal($('object, embed').length, 0, 'the object and its inner embed are one player, both replaced');
+  assert.equal($('p').text(), 'text');
+});
+
+test("inject: no selector → the first free player only (pywb's rule); a selector → every element it matches", () => {
+  const page = '<embed id="x" src="a.swf"><embed id="y" src="b.swf"><embed id="z" src="other.flv">';
+  const first = cheerio.load(injectTransclusions(page, [media('http://e.com/unrelated.flv')]).html);
+  assert.deepEqual(first('video').map((_, el) => first(el).attr('id')).get(), ['x']);
+  const every = injectTransclusions(page, [media('http://e.com/unrelated.flv', 'embed'), media('http://e.com/other.flv')]);
+  const $ = cheerio.load(every.html);
+  assert.deepEqual(
+    $('video').map((_, el) => `${$(el).attr('id')} ${$(el).attr('data-warckit-media')}`).get(),
+    ['x http://e.com/unrelated.flv', 'y http://e.com/unrelated.flv', 'z http://e.com/other.flv'],
+    'the element naming another media of the page is left to it',
+  );
+  assert.equal(every.replaced, 3);
+});
+
+test('inject: nothing matches → reported, page unchanged byte for byte', () => {
+  const page = '<P>no players</P>\r\n<!-- kept -->';
+  const { html, unmatched } = injectTransclusions(page, [VIDEO]);
+  assert.deepEqual(unmatched, [VIDEO.mediaUrl]);
+  assert.equal(html, page);
+});
+
+test('inject: selectors cannot replace the page; invalid selectors are reported, not thrown', () => {
+  const big = `<div id="wrap"><h1>Title</h1>${'<p>x</p>'.repeat(40)}</div>`;
+  const page = `<html><body>${big}<div id="holder"><p>Get Flash <a href="x"><img src="y.gif"></a></p></div></body></html>`;
+  for (const selector of ['html', 'body', '*', 'div#wrap', 'h1']) {
+    const result = injectTransclusions(page, [media('http://e.com/v.flv', selector)]);
+    assert.equal(result.html, page, `${selector}: the page stays as it was`);
+    assert.ok(result.problems.some((p) => /refused to replace/.test(p.problem)), `${selector}: refusal reported`);
+  }
+  const placeholder = injectTransclusions(page, [media('http://e.com/v.flv', 'div#holder')]);
+  assert.equal(cheerio.load(placeholder.html)('video').attr('id'), 'holder', 'a small placeholder div is replaced');
+  const invalid = injectTransclusions(page, [media('http://e.com/v.flv', 'embed[src='), media('http://e.com/w.flv', 'div#holder')]);
+  assert.match(invalid.problems[0]?.problem ?? '', /invalid selector/);
+  assert.equal(invalid.problems[0]?.mediaUrl, 'http://e.com/v.flv');
+  assert.deepEqual(invalid.applied, ['http://e.com/w.flv'], 'the other media still goes in');
+});
+
+test('inject: an <object> never closed takes its params and embed, not the rest of the page', () => {
+  const page = '<p>before</p><object id="o" data="p.swf"><param name="movie" value="p.swf">\n<embed src="v.flv">\n<div>after</div><p>end</p>';
+  const { html } = injectTransclusions(page, [VIDEO]);
+  assert.match(html, /^<p>before<\/p><video controls data-warckit-media="http:\/\/e\.com\/v\.flv" id="o" poster=/);
+  assert.ok(html.endsWith('</video>\n<div>after</div><p>end</p>'), html);
+});
+
+test('inject: an element already put in is never replaced again (inject twice = inject once)', () => {
+  const once = injectTransclusions('<embed src="v.flv"><video id="old"></video>', [{ ...VIDEO, selector: 'embed, video' }]).html;
+  const twice = injectTransclusions(once, [{ ...VIDEO, selector: 'embed, video' }]).html;
+  assert.equal(twice.split('data-warckit-media').length, once.split('data-warckit-media').length);
+  assert.equal(cheerio.load(once)('video').length, 2, 'the page’s own <video> matched by the selector is replaced, ours is not');
+});
+
+/** Bytes before and after the replaced region are the input's. */
+function assertOnlyRegionChanged(input: Buffer, output: Buffer, region: string, encoding: BufferEncoding | 'win1252' = 'latin1'): void {
+  const marker = encoding === 'win1252' ? Buffer.from(region, 'latin1') : Buffer.from(region, encoding);
+  const start = input.indexOf(marker);
+  assert.ok(start >= 0, 'region found in the input');
+  const end = start + marker.length;
+  const tail = input.length - end;
+  assert.deepEqual(output.subarray(0, start), input.subarray(0, start), 'bytes before the element unchanged');
+  assert.deepEqual(output.subarray(output.length - tail), input.subarray(end), 'bytes after the element unchanged');
+  assert.ok(!output.subarray(start, output.length - tail).includes(marker), 'the element itself replaced');
+}
+
+test('inject (bytes): an HTML 4.01 windows-1252 page differs from the input only inside the replaced element', () => {
+  const page = [
+    '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">\r\n',
+    '<HTML><HEAD><META http-equiv=Content-Type content="text/html; charset=windows-1252">\r\n',
+    '<TITLE>Caf\xe9 \x93vid\xe9os\x94</TITLE></HEAD>\r\n',
+    "<BODY BGCOLOR=white><!-- caf\xe9 <embed src='x'> -->\r\n",
+    "<P ALIGN=center>Notre caf\xe9 :</P>\t<EMBED SRC='media/caf\xe9.flv' WIDTH=320 HEIGHT=240 TITLE='Caf\xe9'>\r\n",
+    '<p>fin &eacute; \x80</p></BODY></HTML>\r\n',
+  ].join('');
+  const input = Buffer.from(page, 'latin1');
+  const result = injectTransclusionsIntoBytes(input, [{ mediaUrl: 'http://e.com/media/caf%C3%A9.flv', formats: [{ url: 'http://e.com/media/caf%C3%A9.flv.webm', mime: 'video/webm' }] }]);
+  assert.equal(result.charset, 'windows-1252');
+  assert.deepEqual(result.applied, ['http://e.com/media/caf%C3%A9.flv'], 'the embed naming café.flv (in windows-1252) is found');
+  assertOnlyRegionChanged(input, result.bytes, "<EMBED SRC='media/caf\xe9.flv' WIDTH=320 HEIGHT=240 TITLE='Caf\xe9'>");
+  assert.match(result.bytes.toString('latin1'), /<video controls data-warckit-media="http:\/\/e\.com\/media\/caf%C3%A9\.flv" title="Caf&#233;" width="320" height="240">/);
+});
+
+test('inject (bytes): UTF-8 and Shift_JIS pages keep every byte outside the element', () => {
+  const utf8 = Buffer.from('<!doctype html><meta charset=utf-8><p>日本語 ✓</p><embed src="動画.flv" title="名前"><p>後 ✓</p>', 'utf8');
+  const u = injectTransclusionsIntoBytes(utf8, [media('http://e.com/%E5%8B%95%E7%94%BB.flv')]);
+  assert.equal(u.charset, 'utf-8');
+  assertOnlyRegionChanged(utf8, u.bytes, '<embed src="動画.flv" title="名前">', 'utf8');
+  assert.match(u.bytes.toString('utf8'), /title="&#21517;&#21069;"/);
+  const decoder = new TextDecoder('shift_jis');
+  // 表 is 0x95 0x5C in Shift_JIS: its second byte is a backslash.
+  const sjis = Buffer.concat([Buffer.from('<html><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"></head><body><p>'), Buffer.from([0x95, 0x5c, 0x82, 0xa0]), Buffer.from('</p><embed src="a.flv"><p>'), Buffer.from([0x95, 0x5c]), Buffer.from('</p></body></html>')]);
+  assert.equal(decoder.decode(Buffer.from([0x95, 0x5c])), '表');
+  const s = injectTransclusionsIntoBytes(sjis, [media('http://e.com/a.flv')]);
+  assert.equal(s.charset, 'shift_jis');
+  assertOnlyRegionChanged(sjis, s.bytes, '<embed src="a.flv">');
+});
+
+test('inject (bytes): a declared charset wins over sniffing; UTF-16 is refused with a message', () => {
+  const page = Buffer.from('<p>\xe9</p><embed src="v.flv">', 'latin1');
+  assert.equal(injectTransclusionsIntoBytes(page, [VIDEO], { charset: 'iso-8859-2' }).charset, 'iso-8859-2');
+  assert.throws(() => injectTransclusionsIntoBytes(Buffer.from('\ufeff<p>x</p>', 'utf16le'), [VIDEO]), /utf-16le pages are not supported/);
+});
