@@ -3,7 +3,7 @@
  * WACZ, an HTML page or a text file is an error instead of an archive with no records.
  */
 import { open } from 'node:fs/promises';
-import { constants, gunzipSync } from 'node:zlib';
+import { constants, createGunzip } from 'node:zlib';
 
 export type ReplayFileKind = 'warc' | 'warc.gz' | 'cdxj';
 
@@ -11,13 +11,20 @@ export class ReplayInputError extends Error {
   override name = 'ReplayInputError';
 }
 
-/** The start of a gzip stream, inflated as far as it goes (a few KB are enough to see the WARC line). */
-export function inflatePrefix(head: Buffer): Buffer {
-  try {
-    return gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH /* a cut stream is fine */ });
-  } catch {
-    return Buffer.alloc(0);
-  }
+/**
+ * The start of a gzip stream, inflated as far as it goes: what the first members hold up to the
+ * end of `head` or the first damaged byte (a few KB are enough to see the WARC line).
+ */
+export function inflatePrefix(head: Buffer): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    const gunzip = createGunzip({ finishFlush: constants.Z_SYNC_FLUSH });
+    const done = (): void => resolve(Buffer.concat(parts));
+    gunzip.on('data', (chunk: Buffer) => parts.push(chunk));
+    gunzip.on('error', done);
+    gunzip.on('end', done);
+    gunzip.end(head);
+  });
 }
 
 function describeOther(head: Buffer): string {
@@ -55,7 +62,7 @@ export async function sniffReplayFile(path: string): Promise<ReplayFileKind> {
     throw new ReplayInputError(`${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (error as Error).message})`}`);
   }
   if (head.subarray(0, 5).toString('latin1') === 'WARC/') return 'warc';
-  if (head[0] === 0x1f && head[1] === 0x8b && inflatePrefix(head).subarray(0, 5).toString('latin1') === 'WARC/') return 'warc.gz';
+  if (head[0] === 0x1f && head[1] === 0x8b && (await inflatePrefix(head)).subarray(0, 5).toString('latin1') === 'WARC/') return 'warc.gz';
   if (looksLikeCdxj(head)) return 'cdxj';
   throw new ReplayInputError(`${path}: ${describeOther(head)}`);
 }

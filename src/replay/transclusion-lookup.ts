@@ -17,7 +17,13 @@ import { type MetadataEntry, type ScanProblem, scanMetadataRecords } from './war
 /** A record that may apply, loaded only if it is among the closest. */
 interface Candidate {
   timestamp: string;
+  /** Where it is: the WARC's place among the inputs, then the offset (records merge in this order). */
+  order: readonly [number, number];
   load(): Promise<TransclusionRecord | undefined>;
+}
+
+function byPlace(a: Candidate, b: Candidate): number {
+  return a.order[0] - b.order[0] || a.order[1] - b.order[1];
 }
 
 interface Source {
@@ -37,8 +43,8 @@ function parseOrReport(input: Parameters<typeof parseTransclusionRecord>[0], fil
 
 /** WARCs scanned into memory. */
 async function memorySource(paths: ReadonlyArray<{ path: string; kind: 'warc' | 'warc.gz' }>, problems: ScanProblem[]): Promise<Source> {
-  const byPage = new Map<string, TransclusionRecord[]>();
-  for (const { path, kind } of paths) {
+  const byPage = new Map<string, Candidate[]>();
+  for (const [fileIndex, { path, kind }] of paths.entries()) {
     for await (const { entry, body } of scanMetadataRecords(path, kind, problems)) {
       const record = parseOrReport(
         { targetUri: entry.uri, warcDate: entry.timestamp, ...(entry.created ? { creationDate: entry.created } : {}), body },
@@ -48,11 +54,14 @@ async function memorySource(paths: ReadonlyArray<{ path: string; kind: 'warc' | 
       );
       if (!record) continue;
       const key = pageKey(record.pageUrl);
-      byPage.set(key, [...(byPage.get(key) ?? []), record]);
+      const candidate: Candidate = { timestamp: record.timestamp, order: [fileIndex, entry.offset], load: async () => record };
+      const list = byPage.get(key);
+      if (list) list.push(candidate);
+      else byPage.set(key, [candidate]);
     }
   }
   return {
-    candidates: async (pageUrl) => (byPage.get(pageKey(pageUrl)) ?? []).map((record) => ({ timestamp: record.timestamp, load: async () => record })),
+    candidates: async (pageUrl) => byPage.get(pageKey(pageUrl)) ?? [],
     close: async () => undefined,
   };
 }
@@ -65,6 +74,7 @@ async function indexSource(path: string, warnings: string[]): Promise<Source> {
   const [first] = await linesWithPrefix(handle, '!meta ');
   const meta = first ? parseMetaLine(first) : undefined;
   if (!meta) warnings.push(`${path}: not written by warckit-replay index (no !meta line); used as a CDXJ of metadata records`);
+  const fileIndex = new Map(Object.keys(meta?.warcs ?? {}).map((name, i) => [name, i]));
   for (const [name, indexed] of Object.entries(meta?.warcs ?? {})) {
     const now = await stat(warcPath(name)).catch(() => undefined);
     if (!now) warnings.push(`${path}: ${warcPath(name)} is missing`);
@@ -76,6 +86,7 @@ async function indexSource(path: string, warnings: string[]): Promise<Source> {
       const entries = lines.map(parseCdxjLine).filter((e): e is MetadataEntry => e !== undefined && isMetadataFor(e.uri, pageUrl));
       return entries.map((entry) => ({
         timestamp: entry.timestamp,
+        order: [fileIndex.get(entry.filename) ?? fileIndex.size, entry.offset] as const,
         async load() {
           const file = warcPath(entry.filename);
           try {
@@ -129,7 +140,7 @@ export class TransclusionLookup {
   /** The transclusions `pageUrl` gets at `timestamp` (the lookup rule), or undefined when it has none. */
   async lookup(pageUrl: string, timestamp: string): Promise<LookupResult | undefined> {
     for (const candidate of pageUrlCandidates(pageUrl, this.indexFiles)) {
-      const closest = selectClosest((await Promise.all(this.sources.map((s) => s.candidates(candidate, this.problems)))).flat(), timestamp);
+      const closest = selectClosest((await Promise.all(this.sources.map((s) => s.candidates(candidate, this.problems)))).flat(), timestamp).sort(byPlace);
       if (!closest.length) continue;
       // A damaged record is reported (problems) and left out; never replaced by a farther capture.
       const records = (await Promise.all(closest.map((c) => c.load()))).filter((r): r is TransclusionRecord => r !== undefined);

@@ -4,7 +4,7 @@
  * reported with its file and offset, and the scan goes on at the next record that can be read.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { WARCParser, type WARCRecord } from 'warcio';
 import { timestamp14 } from '../util/timestamps.js';
 import { inflatePrefix } from './file-kind.js';
@@ -51,7 +51,7 @@ const WARC_LINE = Buffer.from('WARC/1.');
 async function startsWarcMember(handle: Awaited<ReturnType<typeof open>>, offset: number): Promise<boolean> {
   const head = Buffer.alloc(16 * 1024);
   const { bytesRead } = await handle.read(head, 0, head.length, offset);
-  return inflatePrefix(head.subarray(0, bytesRead)).subarray(0, 5).toString('latin1') === 'WARC/';
+  return (await inflatePrefix(head.subarray(0, bytesRead))).subarray(0, 5).toString('latin1') === 'WARC/';
 }
 
 /** The offset of the next place a record may start after `from`, or undefined at the end of the file. */
@@ -91,9 +91,12 @@ async function consume(record: WARCRecord, wanted: boolean): Promise<{ complete:
  */
 export async function* scanMetadataRecords(path: string, kind: 'warc' | 'warc.gz', problems: ScanProblem[]): AsyncGenerator<ScannedRecord> {
   const gzip = kind === 'warc.gz';
+  const size = (await stat(path)).size;
   let base = 0;
   for (;;) {
     const parser = new WARCParser(createReadStream(path, { start: base, highWaterMark: 1024 * 1024 }), { parseHttp: false });
+    // Where the last complete record ended: warcio.js ends quietly at a damaged gzip member, so reaching the end of the file is checked here.
+    let end = base;
     let failedAt: number | undefined;
     try {
       for await (const record of parser) {
@@ -106,27 +109,50 @@ export async function* scanMetadataRecords(path: string, kind: 'warc' | 'warc.gz
           problems.push({ file: path, offset, problem: `${type} record ${uri ?? ''} is cut off (the file ends inside it)` });
           return;
         }
+        end = offset + parser.recordLength;
         if (!wanted || body === undefined) continue;
-        const timestamp = digits14(record.warcDate);
-        if (!timestamp || !uri) {
-          problems.push({ file: path, offset, problem: `metadata record without a valid WARC-Date or WARC-Target-URI` });
-          continue;
-        }
-        const created = digits14(record.warcHeader('WARC-Creation-Date'));
-        const entry: MetadataEntry = { uri, timestamp, filename: path, offset, length: parser.recordLength };
-        if (created) entry.created = created;
-        if (record.warcContentType) entry.mime = record.warcContentType;
-        const digest = record.warcPayloadDigest;
-        if (digest) entry.digest = digest;
-        yield { entry, body };
+        const entry = metadataEntry(record, path, offset, parser.recordLength);
+        if (typeof entry === 'string') problems.push({ file: path, offset, problem: entry });
+        else yield { entry, body };
       }
-      return;
     } catch (error) {
       failedAt = base + parser.offset;
       problems.push({ file: path, offset: failedAt, problem: `cannot read a record here (${(error as Error).message})` });
     }
+    if (failedAt === undefined) {
+      if (await onlyLineEndsFrom(path, end, size)) return;
+      failedAt = end;
+      problems.push({ file: path, offset: end, problem: 'cannot read a record here (damaged data; reading on from the next record that can be read)' });
+    }
     const next = await nextRecordStart(path, failedAt + 1, gzip);
     if (next === undefined) return;
     base = next;
+  }
+}
+
+/** The index entry of a metadata record, or what is wrong with its headers. */
+function metadataEntry(record: WARCRecord, path: string, offset: number, length: number): MetadataEntry | string {
+  const uri = record.warcTargetURI;
+  const timestamp = digits14(record.warcDate);
+  if (!timestamp || !uri) return 'metadata record without a valid WARC-Date or WARC-Target-URI';
+  const entry: MetadataEntry = { uri, timestamp, filename: path, offset, length };
+  const created = digits14(record.warcHeader('WARC-Creation-Date'));
+  if (created) entry.created = created;
+  if (record.warcContentType) entry.mime = record.warcContentType;
+  if (record.warcPayloadDigest) entry.digest = record.warcPayloadDigest;
+  return entry;
+}
+
+/** True if nothing but CR/LF lies between `from` and the end of the file (a plain WARC's last record ends with CRLFCRLF). */
+async function onlyLineEndsFrom(path: string, from: number, size: number): Promise<boolean> {
+  if (from >= size) return true;
+  if (size - from > 8) return false;
+  const handle = await open(path, 'r');
+  try {
+    const tail = Buffer.alloc(size - from);
+    await handle.read(tail, 0, tail.length, from);
+    return tail.every((b) => b === 0x0d || b === 0x0a);
+  } finally {
+    await handle.close();
   }
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { WARCRecord, WARCSerializer } from 'warcio';
@@ -25,6 +26,11 @@ async function warcioWarc(dir: string): Promise<string> {
   const path = join(dir, 'warcio.warc.gz');
   await writeFile(path, Buffer.concat(parts.map((p) => Buffer.from(p))));
   return path;
+}
+
+async function serializeRecord(url: string, date: string, body: string): Promise<Buffer> {
+  const record = WARCRecord.create({ url, date, type: 'resource', warcHeaders: { 'Content-Type': 'application/vnd.youtube-dl_formats+json' } }, [new TextEncoder().encode(body)]);
+  return Buffer.from(await WARCSerializer.serialize(record, { gzip: true }));
 }
 
 test('lookup: closest capture, merged, as JSON; no match → {} and exit 1', async () => {
@@ -68,4 +74,91 @@ test('errors name the file; bad timestamps and missing flags are refused', async
   }
   const help = await runCli(main, ['inject', '--help']);
   assert.match(help.stdout, /--prefix/);
+});
+
+test('index: lookups through the CDXJ index answer as the WARC does; a changed WARC makes the index say so', async () => {
+  const dir = await tempDir();
+  const warc = await warcioWarc(dir);
+  const index = join(dir, 'idx', 'site.cdxj');
+  const indexed = await runCli(main, ['index', warc, '-o', index]);
+  assert.equal(indexed.code, 0, indexed.stderr);
+  assert.match(indexed.stderr, /Indexed 3 metadata record\(s\)/);
+  const lines = (await readFile(index, 'utf8')).trim().split('\n');
+  assert.match(lines[0]!, /^!meta \{"format":"warckit-transclusion-index"/);
+  assert.match(lines[1]!, /^urn:embeds:http:\/\/example\.com\/p\.html 20160102000000 \{"url":"urn:embeds:http:\/\/example\.com\/p\.html".*"filename":"\.\.\/warcio\.warc\.gz"/);
+  for (const ts of ['20160301000000', '2019', '2010']) {
+    const viaWarc = await runCli(main, ['lookup', warc, '--url', PAGE, '--timestamp', ts]);
+    const viaIndex = await runCli(main, ['lookup', index, '--url', PAGE, '--timestamp', ts]);
+    assert.equal(viaIndex.code, 0, viaIndex.stderr);
+    assert.deepEqual(JSON.parse(viaIndex.stdout), JSON.parse(viaWarc.stdout), ts);
+  }
+  await appendFile(warc, await readFile(warc));
+  const stale = await runCli(main, ['lookup', index, '--url', PAGE, '--timestamp', '2016']);
+  assert.match(stale.stderr, /warcio\.warc\.gz changed since it was indexed .*run warckit-replay index again/);
+});
+
+test('inputs that are not WARCs or indexes are errors naming the file, not an empty answer', async () => {
+  const dir = await tempDir();
+  const files: Array<[string, string | Buffer, RegExp]> = [
+    ['page.html', '<!doctype html><p>hi</p>', /page\.html: it is HTML or XML, not a WARC/],
+    ['notes.txt', 'some notes\n', /notes\.txt: it does not start with a WARC record/],
+    ['empty.warc', '', /empty\.warc: it is empty/],
+    ['coll.wacz', Buffer.from('504b0304140000000000', 'hex'), /coll\.wacz: it is a ZIP file \(a WACZ\?\)/],
+    ['text.gz', gzipSync('hello'), /text\.gz: it is gzip, but what it holds does not start with a WARC record/],
+  ];
+  for (const [name, content, message] of files) {
+    await writeFile(join(dir, name), content);
+    const out = await runCli(main, ['lookup', join(dir, name), '--url', PAGE, '--timestamp', '2016']);
+    assert.equal(out.code, 2, name);
+    assert.match(out.stderr, message);
+    assert.equal(out.stdout, '', `${name}: no {} that would look like a page without media`);
+  }
+});
+
+test('damaged WARCs: the damage is reported with file and offset, the rest is used, exit 3', async () => {
+  const dir = await tempDir();
+  const warc = await readFile(await warcioWarc(dir));
+  // Members: the 3 MB media record, then three metadata records.
+  const starts: number[] = [];
+  for (let i = warc.indexOf(Buffer.from([0x1f, 0x8b, 0x08])); i >= 0; i = warc.indexOf(Buffer.from([0x1f, 0x8b, 0x08]), i + 1)) starts.push(i);
+  const members = starts.filter((s) => gunzipSync(warc.subarray(s), { finishFlush: 2 }).subarray(0, 5).toString() === 'WARC/');
+  assert.equal(members.length, 4);
+  const corrupt = Buffer.from(warc);
+  corrupt.fill(0x55, members[1]! + 20, members[1]! + 60); // inside the first metadata record's deflate data
+  await writeFile(join(dir, 'corrupt.warc.gz'), corrupt);
+  const bad = await runCli(main, ['lookup', join(dir, 'corrupt.warc.gz'), '--url', PAGE, '--timestamp', '20160102']);
+  assert.equal(bad.code, 3, bad.stderr);
+  assert.match(bad.stderr, new RegExp(`corrupt\\.warc\\.gz at offset ${members[1]}: cannot read a record here`));
+  assert.deepEqual(JSON.parse(bad.stdout).transclusions.map((t: { mediaUrl: string }) => t.mediaUrl), ['http://example.com/b.flv'], 'the readable record at that time is still used');
+
+  await writeFile(join(dir, 'cut.warc.gz'), warc.subarray(0, warc.length - 30));
+  const cut = await runCli(main, ['lookup', join(dir, 'cut.warc.gz'), '--url', PAGE, '--timestamp', '2016']);
+  assert.equal(cut.code, 3);
+  assert.match(cut.stderr, new RegExp(`cut\\.warc\\.gz at offset ${members[3]}: `));
+
+  const json = await serializeRecord(`urn:embeds:${PAGE}`, '2016-01-02T00:00:00Z', '{"formats": [');
+  await writeFile(join(dir, 'json.warc.gz'), Buffer.concat([warc, json]));
+  const invalid = await runCli(main, ['lookup', join(dir, 'json.warc.gz'), '--url', PAGE, '--timestamp', '2016']);
+  assert.equal(invalid.code, 3);
+  assert.match(invalid.stderr, new RegExp(`json\\.warc\\.gz at offset ${warc.length}: urn:embeds:http://example\\.com/p\\.html: payload is not valid JSON`));
+  const index = await runCli(main, ['index', join(dir, 'json.warc.gz'), '-o', join(dir, 'json.cdxj')]);
+  assert.equal(index.code, 3, 'indexing reports it too, and leaves it out');
+  assert.match(index.stderr, /Indexed 3 metadata record/);
+});
+
+test('inject -o writes the page atomically, bytes kept; client prints or copies the browser script', async () => {
+  const dir = await tempDir();
+  const warc = await warcioWarc(dir);
+  const page = Buffer.from('<html><head><meta charset="windows-1252"></head><body><p>caf\xe9</p><embed id="one" src="a.flv"></body></html>', 'latin1');
+  await writeFile(join(dir, 'p.html'), page);
+  const out = await runCli(main, ['inject', warc, '--url', PAGE, '--timestamp', '2016', '--html', join(dir, 'p.html'), '-o', join(dir, 'out.html')]);
+  assert.equal(out.code, 0, out.stderr);
+  assert.equal(out.stdout, '');
+  const written = await readFile(join(dir, 'out.html'));
+  assert.deepEqual(written.subarray(0, page.indexOf('<embed')), page.subarray(0, page.indexOf('<embed')));
+  const path = (await runCli(main, ['client'])).stdout.trim();
+  assert.match(path, /dist\/client\/warckit-transclusions\.js$/);
+  const copied = await runCli(main, ['client', '-o', join(dir, 'static', 'transclusions.js')]);
+  assert.equal(copied.code, 0, copied.stderr);
+  assert.deepEqual(await readFile(join(dir, 'static', 'transclusions.js')), await readFile(path));
 });
