@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The whole job: a page with two <embed>ed FLV videos and a WAV → warckit-convert →
  * warckit --conversions --transclusions → warckit-replay inject, then the injected page
@@ -6,7 +5,6 @@
  * served from the WARC's records.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +14,7 @@ import * as cheerio from 'cheerio';
 import { main as convertMain } from '../../src/cli/convert.js';
 import { main as replayMain } from '../../src/cli/replay.js';
 import { main as warcMain } from '../../src/cli/warckit.js';
+import { browserSkip, launchChromium, playAll } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { makeClip } from '../helpers/media.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -24,7 +23,6 @@ import { readWarc } from '../helpers/warc-check.js';
 const P = 'http://www.example.com/';
 const PAGE = `${P}page.html`;
 const TS = '20090415120000';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const HTML = `<!doctype html><html><head><title>Old page</title></head><body>
 <h1>Videos</h1>
@@ -91,8 +89,7 @@ test('convert → WARC → inject: two <video> and one <audio> with the converte
   assert.ok(!injected.stdout.includes('.mkv') && !injected.stdout.includes('.flac'), 'skip_as_source formats are not offered');
   assert.equal($('p').text(), 'between', 'the rest of the page is kept');
 
-  await t.test('the injected page plays in headless Chromium', { skip: existsSync(CHROMIUM) ? false : `needs Debian's chromium at ${CHROMIUM} (apt-get install chromium); .ci/run installs it` }, async () => {
-    const { chromium } = await import('playwright-core');
+  await t.test('the injected page plays in headless Chromium', { skip: browserSkip }, async () => {
     const byUrl = new Map(records.filter((r) => r.targetUri && (r.type === 'resource' || r.type === 'conversion')).map((r) => [r.targetUri!, r]));
     let html = '';
     const server = createServer((req, res) => {
@@ -119,48 +116,21 @@ test('convert → WARC → inject: two <video> and one <audio> with the converte
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-    });
+    const browser = await launchChromium();
     try {
       const prefixed = await runCli(replayMain, ['inject', warc, '--url', PAGE, '--timestamp', TS, '--html', join(site, 'page.html'), '--prefix', `http://127.0.0.1:${port}/web/`]);
       assert.equal(prefixed.code, 0, prefixed.stderr);
       html = prefixed.stdout;
       const page = await browser.newPage();
       await page.goto(`http://127.0.0.1:${port}/page`);
-      const state = await page.evaluate(async () => {
-        const waitFor = async (check: () => boolean, ms: number): Promise<boolean> => {
-          const end = Date.now() + ms;
-          while (Date.now() < end) {
-            if (check()) return true;
-            await new Promise((r) => setTimeout(r, 50));
-          }
-          return check();
-        };
-        const videos = Array.from(document.querySelectorAll('video'));
-        const out = [];
-        for (const video of videos) {
-          video.muted = true;
-          await waitFor(() => video.readyState >= 3, 15000);
-          const ready = video.readyState;
-          await video.play();
-          const start = video.currentTime;
-          await waitFor(() => video.currentTime > start + 0.2, 5000);
-          out.push({ ready, src: video.currentSrc, advanced: video.currentTime - start, error: video.error?.message ?? null });
-        }
-        const audio = document.querySelector('audio')!;
-        await waitFor(() => audio.readyState >= 3, 15000);
-        return { videos: out, audioReady: audio.readyState, audioSrc: audio.currentSrc };
-      });
-      assert.equal(state.videos.length, 2);
-      for (const video of state.videos) {
-        assert.ok(video.ready >= 3, `readyState ${video.ready} (${video.error})`);
-        assert.ok(video.advanced > 0.2, `currentTime advanced by ${video.advanced}`);
-        assert.match(video.src, /\.flv\.(webm|mp4)$/);
+      const played = await playAll(page.mainFrame(), 3);
+      assert.deepEqual(played.map((m) => m.tag), ['video', 'video', 'audio']);
+      for (const m of played) {
+        assert.ok(m.ready >= 3, `${m.media}: readyState ${m.ready} (${m.error})`);
+        assert.ok(m.advanced > 0.2, `${m.media}: currentTime advanced by ${m.advanced}`);
       }
-      assert.ok(state.audioReady >= 3);
-      assert.match(state.audioSrc, /talk\.wav\.(webm|mp3)$/);
+      assert.match(played[0]!.src, /first\.flv\.(webm|mp4)$/);
+      assert.match(played[2]!.src, /talk\.wav\.(webm|mp3)$/);
     } finally {
       await browser.close();
       server.close();
