@@ -1,8 +1,8 @@
 /**
- * The archive as most web archives show it today: WARCs written by warckit, replayed in real
- * ReplayWeb.page (npm `replaywebpage`) in Debian's Chromium with warckit's client injected as
- * the README says. Every media of the page must play; a record added later for the same capture
- * adds its media; a later capture of the page gets only its own.
+ * WARCs written by warckit, replayed in Debian's Chromium with warckit's client deployed as the
+ * README says: in real ReplayWeb.page (npm `replaywebpage`), and in a page served the way pywb
+ * serves it. Every media of the page must play; a record added later for the same capture adds
+ * its media; a later capture of the page gets only its own.
  */
 import assert from 'node:assert/strict';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { main as warcMain } from '../../src/cli/warckit.js';
 import { browserSkip, launchChromium, type PlayedMedia, playAll } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { makeClip } from '../helpers/media.js';
+import { startPywbLike } from '../helpers/pywb-like.js';
 import { startReplayWebPage } from '../helpers/replaywebpage.js';
 import { tempDir } from '../helpers/tmp.js';
 import { readWarc } from '../helpers/warc-check.js';
@@ -75,8 +76,8 @@ function assertAllPlay(played: PlayedMedia[]): void {
   }
 }
 
-test('ReplayWeb.page with the client: every media plays; a later record adds one; a later capture gets only its own', { skip: browserSkip, timeout: 600_000 }, async () => {
-  const dir = await tempDir();
+/** The site archived in three runs: the 2009 page with three media, a fourth added later for the same capture, the 2012 page. */
+async function archiveSite(dir: string): Promise<{ first: string; all: string }> {
   await write(join(dir, 'site', 'page.html'), PAGE_2009);
   await mkdir(join(dir, 'site', 'media'), { recursive: true });
   await makeClip(join(dir, 'site', 'media', 'first.flv'), { seconds: 2, codecs: FLV });
@@ -95,42 +96,72 @@ test('ReplayWeb.page with the client: every media plays; a later record adds one
   await archive(dir, 'extra', join(dir, 'extra'), T2009, manifest([['media/fourth.flv', T2009, '#four']]), true);
   // ...and a capture of the redesigned page with one media.
   await archive(dir, 'later', join(dir, 'later'), T2012, manifest([['media/first.flv', T2012, '#solo']]), true);
-  const { problems, records } = await readWarc(join(dir, 'site.warc.gz'));
+  const all = join(dir, 'site.warc.gz');
+  const { problems, records } = await readWarc(all);
   assert.deepEqual(problems, [], 'every digest checks out with an independent reader');
   assert.equal(records.filter((r) => r.targetUri?.startsWith(`urn:transclusions:${PAGE}?warckit-record=`)).length, 3);
+  return { first, all };
+}
 
-  const server = await startReplayWebPage();
-  server.addWarc('first-run.warc.gz', first);
-  server.addWarc('site.warc.gz', join(dir, 'site.warc.gz'));
+interface Replayed {
+  played: PlayedMedia[];
+  text: string;
+}
+
+/** What each of the three views must show. */
+function checkViews(before: Replayed, after: Replayed, later: Replayed): void {
+  assert.deepEqual(summary(before.played), ['video media/first.flv', 'video media/second%20clip.flv', 'audio media/talk.wav']);
+  assertAllPlay(before.played);
+  assert.deepEqual(before.played.map((m) => `${m.width}x${m.height}`), ['320x240', '200x150', '300x40'], 'each keeps the size of the player it replaces');
+  assert.match(before.text, /The end\./, 'the page after the players is all there');
+  assert.deepEqual(summary(after.played), ['video media/first.flv', 'video media/second%20clip.flv', 'audio media/talk.wav', 'video media/fourth.flv']);
+  assertAllPlay(after.played);
+  assert.match(later.text, /Redesigned \(2012\)/);
+  assert.deepEqual(summary(later.played), ['video media/first.flv'], 'only the later capture’s own media');
+  assertAllPlay(later.played);
+}
+
+test('replay with the client: every media plays; a later record adds one; a later capture gets only its own', { skip: browserSkip, timeout: 600_000 }, async (t) => {
+  const dir = await tempDir();
+  const { first, all } = await archiveSite(dir);
   const browser = await launchChromium();
-  try {
-    const open = async (name: string, ts: string, count: number) => {
-      const { frame, close } = await server.open(browser, name, PAGE, ts);
-      try {
-        const played = await playAll(frame, count);
-        const text = await frame.evaluate(() => document.body.innerText);
-        return { played, text };
-      } finally {
-        await close();
-      }
-    };
+  t.after(() => browser.close());
 
-    const before = await open('first-run.warc.gz', T2009, 3);
-    assert.deepEqual(summary(before.played), ['video media/first.flv', 'video media/second%20clip.flv', 'audio media/talk.wav']);
-    assertAllPlay(before.played);
-    assert.deepEqual(before.played.map((m) => `${m.width}x${m.height}`), ['320x240', '200x150', '300x40'], 'each keeps the size of the player it replaces');
-    assert.match(before.text, /The end\./, 'the page after the players is all there (wabac.js turns <embed> into an <iframe> that swallows it; the client repairs that)');
+  await t.test('in ReplayWeb.page (wabac.js turns <embed> into an <iframe> that swallows the page; the client repairs that)', async () => {
+    const server = await startReplayWebPage();
+    server.addWarc('first-run.warc.gz', first);
+    server.addWarc('site.warc.gz', all);
+    try {
+      const open = async (name: string, ts: string, count: number): Promise<Replayed> => {
+        const { frame, close } = await server.open(browser, name, PAGE, ts);
+        try {
+          return { played: await playAll(frame, count), text: await frame.evaluate(() => document.body.innerText) };
+        } finally {
+          await close();
+        }
+      };
+      checkViews(await open('first-run.warc.gz', T2009, 3), await open('site.warc.gz', T2009, 4), await open('site.warc.gz', T2012, 1));
+    } finally {
+      await server.close();
+    }
+  });
 
-    const after = await open('site.warc.gz', T2009, 4);
-    assert.deepEqual(summary(after.played), ['video media/first.flv', 'video media/second%20clip.flv', 'audio media/talk.wav', 'video media/fourth.flv']);
-    assertAllPlay(after.played);
-
-    const later = await open('site.warc.gz', T2012, 1);
-    assert.match(later.text, /Redesigned \(2012\)/);
-    assert.deepEqual(summary(later.played), ['video media/first.flv'], 'only the later capture’s own media');
-    assertAllPlay(later.played);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  await t.test("served as pywb serves it (wbinfo, CDX API, id_ URLs, the client as static/transclusions.js)", async () => {
+    const servers = [await startPywbLike([first]), await startPywbLike([all])];
+    try {
+      const open = async (server: { origin: string }, ts: string, count: number): Promise<Replayed> => {
+        const context = await browser.newContext();
+        try {
+          const tab = await context.newPage();
+          await tab.goto(`${server.origin}/my-coll/${ts}mp_/${PAGE}`);
+          return { played: await playAll(tab.mainFrame(), count), text: await tab.evaluate(() => document.body.innerText) };
+        } finally {
+          await context.close();
+        }
+      };
+      checkViews(await open(servers[0]!, T2009, 3), await open(servers[1]!, T2009, 4), await open(servers[1]!, T2012, 1));
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
+  });
 });
