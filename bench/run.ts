@@ -3,7 +3,8 @@
  * with wall time, throughput, peak RSS, and the ratio to a baseline measured in the same run.
  * WARC outputs are read back by warcio.js and every digest is checked.
  * Env: WARCKIT_BENCH_MB (default 512), WARCKIT_BENCH_FILES (default 20000), WARCKIT_BENCH_SKIP
- * (comma list of groups: big, small, convert), WARCKIT_BENCH_REPEAT (best of N, default 3).
+ * (comma list of groups: big, small, convert, replay), WARCKIT_BENCH_REPEAT (best of N, default 3);
+ * the replay group's knobs are in replay-bench.ts.
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes, randomFillSync } from 'node:crypto';
@@ -13,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { readWarc } from '../test/helpers/warc-check.js';
+import { runReplayBench } from './replay-bench.js';
 
 const run = promisify(execFile);
 const CASE = join(dirname(fileURLToPath(import.meta.url)), 'case.js');
@@ -174,6 +176,7 @@ try {
   if (!SKIP.has('big')) await bigFile(dir);
   if (!SKIP.has('small')) await smallFiles(dir);
   if (!SKIP.has('convert')) await conversions();
+  if (!SKIP.has('replay')) for (const line of await runReplayBench()) emit(line);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

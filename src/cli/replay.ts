@@ -5,10 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import yargs from 'yargs';
-import { clientScriptPath } from '../replay/client-path.js';
-import { writeTransclusionIndex } from '../replay/index-write.js';
-import { injectTransclusionsIntoBytes } from '../replay/inject.js';
-import { TransclusionLookup } from '../replay/transclusion-lookup.js';
 import type { ScanProblem } from '../replay/warc-scan.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { VERSION } from '../version.js';
@@ -72,7 +68,9 @@ function list(value: unknown): string[] {
     .filter(Boolean);
 }
 
+// Each command loads only what it uses (the parser and WARC reader are the slow part of start-up).
 async function runIndex(args: ParsedArgs & { inputs?: string[] }, io: CliIO, logger: Logger): Promise<number> {
+  const { writeTransclusionIndex } = await import('../replay/index-write.js');
   const result = await writeTransclusionIndex(args.inputs ?? [], String(args.output));
   reportProblems(result.problems, logger);
   logger.info(`Indexed ${result.records} metadata record(s) into ${result.path}`);
@@ -88,6 +86,8 @@ async function runPage(command: string, args: ParsedArgs & { inputs?: string[] }
           throw new Error(`${String(args.html)}: cannot read (${error.code ?? error.message})`);
         })
       : undefined;
+  const { TransclusionLookup } = await import('../replay/transclusion-lookup.js');
+  const { injectTransclusionsIntoBytes } = html ? await import('../replay/inject.js') : { injectTransclusionsIntoBytes: undefined };
   const lookup = await TransclusionLookup.open(args.inputs ?? [], { indexFiles: list(args['index-files']) });
   try {
     for (const warning of lookup.warnings) logger.warn(warning);
@@ -100,7 +100,7 @@ async function runPage(command: string, args: ParsedArgs & { inputs?: string[] }
       return damaged ? ExitCode.damagedInput : found ? ExitCode.ok : ExitCode.partialFailure;
     }
     const prefix = args.prefix === undefined ? undefined : String(args.prefix);
-    const result = found
+    const result = found && injectTransclusionsIntoBytes
       ? injectTransclusionsIntoBytes(html, found.transclusions, {
           ...(args.charset ? { charset: String(args.charset) } : {}),
           ...(prefix === undefined ? {} : { rewriteUrl: (url: string) => `${prefix}${found.timestamp}id_/${url}` }),
@@ -120,6 +120,7 @@ async function runPage(command: string, args: ParsedArgs & { inputs?: string[] }
 }
 
 async function runClient(args: ParsedArgs, io: CliIO, logger: Logger): Promise<number> {
+  const { clientScriptPath } = await import('../replay/client-path.js');
   const path = clientScriptPath();
   if (!args.output) {
     io.stdout.write(`${path}\n`);
