@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { main } from '../../src/cli/warckit.js';
@@ -186,4 +186,42 @@ test('bad results file or manifest: one line naming the file and the place insid
     assert.match(stderr, message);
   }
   assert.ok(!(await readdir(dir)).some((f) => f.startsWith('bad.') || f.startsWith('.bad')));
+});
+
+test("conversion records take the rule's mime (audio/webm for an audio .webm); a mapfile row still wins; --conversions-as resource keeps every link", async () => {
+  const dir = await tempDir();
+  await example(dir);
+  // The webm rule of an audio source: its output is named .webm, its rule says audio/webm.
+  const results = (await readFile(join(dir, 'results.yaml'), 'utf8')).replace('mime: video/webm', 'mime: audio/webm');
+  await writeFile(join(dir, 'results.yaml'), results);
+  await writeFile(join(dir, 'map.csv'), `file,URL,timestamp,Content-Type\nvideo_file.flv.mp4,${P}media/video_file.flv.mp4,,video/x-custom\n`);
+  const result = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'data')], name: join(dir, 'mime'), conversions: join(dir, 'results.yaml'), mapfile: join(dir, 'map.csv'), conversionRecordType: 'resource' });
+  const { records, problems } = await readWarc(result.path);
+  assert.deepEqual(problems, []);
+  const byUrl = (url: string) => records.find((r) => r.targetUri === url)!;
+  assert.equal(byUrl(`${P}media/video_file.flv.webm`).header('Content-Type'), 'audio/webm');
+  assert.equal(byUrl(`${P}media/video_file.flv.mp4`).header('Content-Type'), 'video/x-custom');
+  assert.equal(byUrl(`${P}media/video_file.flv.png`).header('Content-Type'), 'image/png');
+  const webm = byUrl(`${P}media/video_file.flv.webm`);
+  assert.equal(webm.type, 'resource', 'wabac.js serves resource records, not conversion records');
+  assert.equal(webm.header('WARC-Refers-To'), byUrl(`${P}media/video_file.flv`).header('WARC-Record-ID'));
+  assert.equal(webm.header('WARC-Refers-To-Target-URI'), `${P}media/video_file.flv`);
+  assert.match(webm.header('WARC-JSON-Metadata') ?? '', /"mime": "audio\/webm"/);
+  assert.equal(records.filter((r) => r.type === 'conversion').length, 0);
+});
+
+test('several media of a page as youtube-dl records: the run warns that stock pywb shows one of them', async () => {
+  const dir = await tempDir();
+  await example(dir);
+  await writeFile(join(dir, 'data', 'media', 'b.flv'), 'FLV second');
+  const page = 'http://www.example.com/watch_video.html';
+  await writeFile(join(dir, 'transclusions.yaml'), `transclusions:\n  ${P}media/video_file.flv: {url: ${page}, timestamp: 2016}\n  ${P}media/b.flv: {url: ${page}, timestamp: 2016}\n`);
+  for (const [format, advice] of [['youtube-dl', /add --transclusion-format both/], ['both', /plays them all from the urn:transclusions: records also written/]] as const) {
+    const out = await runCli(main, [P, join(dir, 'data'), '-n', join(dir, format), '--transclusions', join(dir, 'transclusions.yaml'), '--transclusion-format', format]);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stderr, new RegExp(`${page} embeds 2 media at one capture time: pywb's stock transclusions\\.js replaces only one of them`));
+    assert.match(out.stderr, advice);
+  }
+  const single = await runCli(main, [P, join(dir, 'data'), '-n', join(dir, 'multi'), '--transclusions', join(dir, 'transclusions.yaml'), '--transclusion-format', 'transclusions']);
+  assert.doesNotMatch(single.stderr, /stock transclusions\.js/, 'no youtube-dl records, nothing to warn about');
 });
