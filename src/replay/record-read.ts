@@ -4,6 +4,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { WARCParser } from 'warcio';
+import { MAX_METADATA_BYTES } from './warc-scan.js';
 
 export interface ReadRecord {
   uri: string;
@@ -19,6 +20,8 @@ export async function readRecordAt(path: string, offset: number, length: number)
   try {
     const record = await new WARCParser(stream, { parseHttp: false }).parse();
     if (!record) throw new Error('no record there');
+    const declared = Number(record.warcHeader('Content-Length') ?? 0);
+    if (declared > MAX_METADATA_BYTES) throw new Error(`a ${declared}-byte record is not transclusion metadata`);
     const body = Buffer.from(await record.readFully(false)).toString('utf8');
     const out: ReadRecord = { uri: record.warcTargetURI ?? '', warcDate: record.warcDate ?? '', body };
     const created = record.warcHeader('WARC-Creation-Date');

@@ -74,10 +74,13 @@ async function nextRecordStart(path: string, from: number, gzip: boolean): Promi
   }
 }
 
+/** Transclusion metadata is a few KB; a larger "metadata" record is not read into memory. */
+export const MAX_METADATA_BYTES = 16 * 1024 * 1024;
+
 /** Read a record's block to its end; false when the file ends first. */
 async function consume(record: WARCRecord, wanted: boolean): Promise<{ complete: boolean; body?: string }> {
   const declared = Number(record.warcHeader('Content-Length') ?? NaN);
-  if (wanted) {
+  if (wanted && !(declared > MAX_METADATA_BYTES)) {
     const block = await record.readFully(false);
     return { complete: Number.isNaN(declared) || block.length >= declared, body: Buffer.from(block).toString('utf8') };
   }
@@ -110,7 +113,11 @@ export async function* scanMetadataRecords(path: string, kind: 'warc' | 'warc.gz
           return;
         }
         end = offset + parser.recordLength;
-        if (!wanted || body === undefined) continue;
+        if (!wanted) continue;
+        if (body === undefined) {
+          problems.push({ file: path, offset, problem: `metadata record ${uri ?? ''} is larger than ${MAX_METADATA_BYTES / 1048576} MiB: not read` });
+          continue;
+        }
         const entry = metadataEntry(record, path, offset, parser.recordLength);
         if (typeof entry === 'string') problems.push({ file: path, offset, problem: entry });
         else yield { entry, body };
