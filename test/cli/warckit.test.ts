@@ -62,7 +62,7 @@ test('bad input: one clear line naming the file, exit 2, no WARC and no temp fil
     [[P, join(dir, 'missing dir')], /missing dir: no such file or directory/],
     [[P, site, '--mapfile', join(dir, 'nofile.csv')], /nofile\.csv: missing "file" column/],
     [[P, site, '--mapfile', join(dir, 'badcol.csv')], /badcol\.csv: unknown column "Url"/],
-    [[P, site, '--mapfile', join(dir, 'nothere.csv')], /nothere\.csv: cannot read mapfile \(ENOENT\)/],
+    [[P, site, '--mapfile', join(dir, 'nothere.csv')], /nothere\.csv: the mapfile does not exist/],
     [[P, site, '--mapfile', join(dir, 'dup.csv')], /dup\.csv: line 2: row for "index\.html" matches a second file/],
     [[P, join(dir, 'broken.zip')], /broken\.zip: (not a readable|broken) ZIP file/],
     [[P, join(dir, 'withlink')], /dangling\.html: broken symbolic link or unreadable file/],
