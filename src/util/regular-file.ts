@@ -25,6 +25,8 @@ export class RegularFileError extends Error {
 export interface RegularFileOptions {
   /** What the file is for, in messages: `mapfile` gives "m.csv: the mapfile is not a regular file…". */
   what?: string;
+  /** How to name the file in messages (default: the path; for a Buffer path, its bytes read as UTF-8). */
+  shownAs?: string;
 }
 
 export interface ReadRegularFileOptions extends RegularFileOptions {
@@ -34,8 +36,8 @@ export interface ReadRegularFileOptions extends RegularFileOptions {
 
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
-/** What kind of file `stats` describes, in words. */
-export function fileKind(stats: Stats): string {
+/** What kind of file `stats` (or a directory entry) describes, in words. */
+export function fileKind(stats: Pick<Stats, 'isFile' | 'isDirectory' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice' | 'isSymbolicLink'>): string {
   if (stats.isFile()) return 'regular file';
   if (stats.isDirectory()) return 'directory';
   if (stats.isFIFO()) return 'FIFO (named pipe)';
@@ -47,15 +49,16 @@ export function fileKind(stats: Stats): string {
 }
 
 /** How a path is shown in messages: Buffer paths (names that are not UTF-8) decoded loosely. */
-function shown(path: string | Buffer): string {
-  return typeof path === 'string' ? path : path.toString('utf8');
+function shown(path: string | Buffer, options: RegularFileOptions): string {
+  return options.shownAs ?? (typeof path === 'string' ? path : path.toString('utf8'));
 }
 
 function prefix(path: string, options: RegularFileOptions): string {
   return options.what ? `${path}: the ${options.what}` : `${path}:`;
 }
 
-function linkNote(target: string | undefined): string {
+/** ` (symbolic link to …)` when there is a target to name. */
+export function linkNote(target: string | undefined): string {
   return target === undefined ? '' : ` (symbolic link to ${target})`;
 }
 
@@ -89,7 +92,7 @@ function tooLargeAt(path: string, length: number, options: ReadRegularFileOption
 }
 
 /** The symlink target when `path` is a symlink, for messages. */
-async function linkTarget(path: string | Buffer): Promise<string | undefined> {
+export async function linkTarget(path: string | Buffer): Promise<string | undefined> {
   try {
     return (await lstat(path)).isSymbolicLink() ? await readlink(path, 'utf8') : undefined;
   } catch {
@@ -110,7 +113,7 @@ function linkTargetSync(path: string | Buffer): string | undefined {
  * closes the handle. Throws {@link RegularFileError} naming the file and what it is.
  */
 export async function openRegularFile(path: string | Buffer, options: RegularFileOptions = {}): Promise<{ handle: FileHandle; stats: Stats }> {
-  const name = shown(path);
+  const name = shown(path, options);
   let handle: FileHandle;
   try {
     handle = await open(path, OPEN_FLAGS);
@@ -133,7 +136,7 @@ export async function openRegularFile(path: string | Buffer, options: RegularFil
 
 /** Read a whole regular file of at most `maxBytes` bytes. */
 export async function readRegularFile(path: string | Buffer, options: ReadRegularFileOptions): Promise<Buffer> {
-  const name = shown(path);
+  const name = shown(path, options);
   const { handle, stats } = await openRegularFile(path, options);
   try {
     if (stats.size > options.maxBytes) throw tooLarge(name, stats.size, options.maxBytes, options);
@@ -156,7 +159,7 @@ export async function readRegularFile(path: string | Buffer, options: ReadRegula
 
 /** {@link readRegularFile}, synchronously (for small tables read once, such as /etc/mime.types). */
 export function readRegularFileSync(path: string | Buffer, options: ReadRegularFileOptions): Buffer {
-  const name = shown(path);
+  const name = shown(path, options);
   let fd: number;
   try {
     fd = openSync(path, OPEN_FLAGS);
