@@ -11,7 +11,7 @@ import { type ConversionResult, readConversionResults } from '../convert/results
 import type { FileEntry } from '../inputs/entry.js';
 import { indexUrlOf, matchesAny } from '../inputs/url.js';
 import { sha256File } from '../convert/digest.js';
-import { walkInputs } from '../inputs/walk.js';
+import { type SkippedInput, walkInputs } from '../inputs/walk.js';
 import {
   EMBEDS_PREFIX,
   type MediaFormats,
@@ -53,6 +53,8 @@ export interface WriteWarcResult {
   skippedConversions: SkippedConversion[];
   /** Manifest media URLs that matched no input file. */
   unmatchedTransclusions: string[];
+  /** Inputs not archived because they are not regular files (FIFOs, sockets, devices, broken symlinks). */
+  skippedInputs: SkippedInput[];
   warnings: string[];
 }
 
@@ -118,7 +120,10 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
   const mapRows: MapfileRow[] | undefined = opts.mapfile ? await loadMapfile(opts.mapfile) : undefined;
   const results = opts.conversions ? await readConversionResults(opts.conversions) : undefined;
   const manifest: TransclusionManifest | undefined = opts.transclusions ? await loadTransclusionManifest(opts.transclusions) : undefined;
-  const walk = await walkInputs(opts.inputs, opts.urlPrefix);
+  const walk = await walkInputs(opts.inputs, opts.urlPrefix, signal ? { signal } : {}).catch((error: unknown) => {
+    throw signal?.aborted ? new WarcAbortedError('interrupted') : error;
+  });
+  for (const skipped of walk.skipped) logger.error(`${skipped.path}: not archived: a ${skipped.kind}, not a regular file`);
   try {
     const entries = walk.entries.filter((entry) => included(entry.path, opts));
     const mapper = mapRows ? new MapfileMatcher(mapRows, opts.mapfile!) : undefined;
@@ -216,7 +221,8 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
       for (const { entry, row, url } of planned) {
         if (signal?.aborted) throw new WarcAbortedError('interrupted');
         const recordDate = row?.timestamp ? parseFixedDate(row.timestamp, `${opts.mapfile}: line ${row.line}: timestamp`) : (opts.fixedDate ?? entry.mtime);
-        const ct = await decideContentType({ url, open: entry.open, ...(row?.['Content-Type'] ? { mapped: row['Content-Type'] } : {}) }, opts);
+        // As warcit: the type is guessed (and -m applied) from the file's own URL, not the mapped one.
+        const ct = await decideContentType({ url: entry.url, open: entry.open, ...(row?.['Content-Type'] ? { mapped: row['Content-Type'] } : {}) }, opts);
         contentTypes.set(url, ct);
         const resourceId = makeId();
         const sourceUri = `file://${entry.path}`;
@@ -277,7 +283,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
           const convUrl = convRow?.URL ?? conversion.url;
           const convDate = convRow?.timestamp ? parseFixedDate(convRow.timestamp) : (opts.fixedDate ?? info.mtime);
           const source = fileSource(conversion.output, convUrl);
-          const convCt = await decideContentType({ ...source, ...(convRow?.['Content-Type'] ? { mapped: convRow['Content-Type'] } : {}) }, opts);
+          const convCt = await decideContentType({ ...source, url: conversion.url, ...(convRow?.['Content-Type'] ? { mapped: convRow['Content-Type'] } : {}) }, opts);
           const head: RecordHead = {
             type: 'conversion',
             recordId: makeId(),
@@ -345,7 +351,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
       }
       const counts: Record<string, number> = {};
       for (const record of writer.records) counts[record.type] = (counts[record.type] ?? 0) + 1;
-      return { path: opts.path, records: writer.records, counts, skippedConversions, unmatchedTransclusions, warnings };
+      return { path: opts.path, records: writer.records, counts, skippedConversions, unmatchedTransclusions, skippedInputs: walk.skipped, warnings };
     } catch (error) {
       await output.abort();
       throw error;
