@@ -5,6 +5,7 @@ import { text } from 'node:stream/consumers';
 import { test } from 'node:test';
 import { walkInputs } from '../../src/inputs/walk.js';
 import { within } from '../helpers/deadline.js';
+import { makeZip } from '../helpers/site.js';
 import { makeSpecialFiles } from '../helpers/special-files.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -117,4 +118,17 @@ test('an aborted signal stops the walk between files', async () => {
   const walking = walkInputs([site], P, { signal: controller.signal });
   setImmediate(() => controller.abort(new Error('interrupted')));
   await assert.rejects(walking, /interrupted/);
+});
+
+test('an upper-case .ZIP input is unpacked like .zip, and files of a directory come in name order (documented differences)', async () => {
+  const dir = await tempDir();
+  await makeZip(join(dir, 'SITE.ZIP'), 'www/', { 'b.html': 'b', 'a.html': 'a' });
+  await mkdir(join(dir, 'site', 'sub'), { recursive: true });
+  for (const name of ['zeta.html', 'Alpha.html', 'beta.html', 'sub/inner.html']) await writeFile(join(dir, 'site', name), name);
+  const walk = await walkInputs([join(dir, 'SITE.ZIP'), join(dir, 'SITE.ZIP', 'www', 'a.html'), join(dir, 'site')], P);
+  walk.close();
+  assert.deepEqual(
+    walk.entries.map((e) => e.url),
+    [`${P}www/b.html`, `${P}www/a.html`, `${P}a.html`, `${P}Alpha.html`, `${P}beta.html`, `${P}zeta.html`, `${P}sub/inner.html`],
+  );
 });
