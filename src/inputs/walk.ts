@@ -38,8 +38,9 @@ function joinPath(root: string, name: string): string {
   return root.endsWith('/') ? root + name : `${root}/${name}`;
 }
 
-function joinBytes(root: Buffer, name: Buffer): Buffer {
-  return root[root.length - 1] === 0x2f ? Buffer.concat([root, name]) : Buffer.concat([root, Buffer.from('/'), name]);
+function joinBytes(root: string | Buffer, name: Buffer): Buffer {
+  const bytes = typeof root === 'string' ? Buffer.from(root) : root;
+  return bytes[bytes.length - 1] === 0x2f ? Buffer.concat([bytes, name]) : Buffer.concat([bytes, Buffer.from('/'), name]);
 }
 
 /**
@@ -83,7 +84,7 @@ interface WalkSink {
 }
 
 /** A regular file (symlinks followed), or why not: a kind to report, or null to pass over silently. */
-async function inspect(path: Buffer, item: Dirent<Buffer>, shown: string): Promise<Stats | string | null> {
+async function inspect(path: string | Buffer, item: Dirent<Buffer>, shown: string): Promise<Stats | string | null> {
   if (!item.isFile() && !item.isSymbolicLink()) return fileKind(item);
   let info: Stats;
   try {
@@ -103,7 +104,8 @@ async function inspect(path: Buffer, item: Dirent<Buffer>, shown: string): Promi
 
 async function walkDir(input: string, urlPrefix: string, sink: WalkSink): Promise<void> {
   const rootDir = dirname(input);
-  const visit = async (dir: Buffer, shownDir: string, rel: string, utf8: boolean): Promise<void> => {
+  // Paths stay strings while every name is UTF-8 (stat on a Buffer path is slower); bytes only below a name that is not.
+  const visit = async (dir: string | Buffer, shownDir: string, rel: string): Promise<void> => {
     sink.signal?.throwIfAborted();
     let items: Array<Dirent<Buffer>>;
     try {
@@ -113,25 +115,24 @@ async function walkDir(input: string, urlPrefix: string, sink: WalkSink): Promis
     }
     const named = items.map((item) => ({ item, name: nameFromBytes(item.name) }));
     named.sort((a, b) => (a.name.text < b.name.text ? -1 : a.name.text > b.name.text ? 1 : 0));
-    const subdirs: Array<{ path: Buffer; shown: string; rel: string; utf8: boolean }> = [];
+    const subdirs: Array<{ path: string | Buffer; shown: string; rel: string }> = [];
     for (const { item, name } of named) {
       sink.signal?.throwIfAborted();
-      const path = joinBytes(dir, item.name);
       const shown = joinPath(shownDir, name.text);
+      const path = typeof dir === 'string' && name.utf8 ? shown : joinBytes(dir, item.name);
       const relPath = rel ? `${rel}/${name.text}` : name.text;
-      const exact = utf8 && name.utf8;
       if (item.isDirectory()) {
-        subdirs.push({ path, shown, rel: relPath, utf8: exact });
+        subdirs.push({ path, shown, rel: relPath });
         continue;
       }
       const found = await inspect(path, item, shown);
       if (found === null) continue;
       if (typeof found === 'string') sink.skipped.push({ path: shown, kind: found });
-      else sink.entries.push(fileEntry(urlFor(urlPrefix, relPath), shown, relPath, rootDir, found, exact ? shown : path));
+      else sink.entries.push(fileEntry(urlFor(urlPrefix, relPath), shown, relPath, rootDir, found, path));
     }
-    for (const sub of subdirs) await visit(sub.path, sub.shown, sub.rel, sub.utf8);
+    for (const sub of subdirs) await visit(sub.path, sub.shown, sub.rel);
   };
-  await visit(Buffer.from(input), input, '', true);
+  await visit(input, input, '');
 }
 
 /** Find the ZIP file a path like `site.zip/www.example.com/` points into. */
