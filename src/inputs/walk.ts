@@ -190,7 +190,7 @@ export async function walkInputs(inputs: readonly string[], urlPrefix: string, o
       if (item.kind === 'dir') await walkDir(item.input, urlPrefix, sink);
       else if (item.kind === 'skip') sink.skipped.push({ path: item.input, kind: item.what! });
       else if (item.kind === 'zip') {
-        const zip = await readZip(item.archive!, item.member!, urlPrefix);
+        const zip = await readZip(item.archive!, item.member!, urlPrefix, signal);
         closers.push(zip.close);
         sink.entries.push(...zip.entries);
       } else {

@@ -15,8 +15,8 @@ export interface OpenZip {
   close(): void;
 }
 
-/** Read a ZIP's directory and make one FileEntry per member under `subPath` ('' for all). */
-export async function readZip(archive: string, subPath: string, urlPrefix: string): Promise<OpenZip> {
+/** Read a ZIP's directory and make one FileEntry per member under `subPath` ('' for all); `signal` stops the listing. */
+export async function readZip(archive: string, subPath: string, urlPrefix: string, signal?: AbortSignal): Promise<OpenZip> {
   let opened;
   try {
     opened = await openRegularFile(archive, { what: 'ZIP file' });
@@ -36,7 +36,8 @@ export async function readZip(archive: string, subPath: string, urlPrefix: strin
     await new Promise<void>((resolve, reject) => {
       zip.on('entry', (entry: yauzl.Entry) => {
         members.push(entry);
-        zip.readEntry();
+        if (signal?.aborted) reject(signal.reason);
+        else zip.readEntry();
       });
       zip.on('end', resolve);
       zip.on('error', reject);
@@ -44,6 +45,7 @@ export async function readZip(archive: string, subPath: string, urlPrefix: strin
     });
   } catch (error) {
     zip.close();
+    if (signal?.aborted) throw error;
     throw new InputError(`${archive}: broken ZIP file (${(error as Error).message})`);
   }
   const wanted = subPath.replace(/^\/+/, '');

@@ -123,7 +123,8 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
   const walk = await walkInputs(opts.inputs, opts.urlPrefix, signal ? { signal } : {}).catch((error: unknown) => {
     throw signal?.aborted ? new WarcAbortedError('interrupted') : error;
   });
-  for (const skipped of walk.skipped) logger.error(`${skipped.path}: not archived: a ${skipped.kind}, not a regular file`);
+  const skippedInputs = walk.skipped.filter((skipped) => included(skipped.path, opts));
+  for (const skipped of skippedInputs) logger.error(`${skipped.path}: not archived: a ${skipped.kind}, not a regular file`);
   try {
     const entries = walk.entries.filter((entry) => included(entry.path, opts));
     const mapper = mapRows ? new MapfileMatcher(mapRows, opts.mapfile!) : undefined;
@@ -351,7 +352,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
       }
       const counts: Record<string, number> = {};
       for (const record of writer.records) counts[record.type] = (counts[record.type] ?? 0) + 1;
-      return { path: opts.path, records: writer.records, counts, skippedConversions, unmatchedTransclusions, skippedInputs: walk.skipped, warnings };
+      return { path: opts.path, records: writer.records, counts, skippedConversions, unmatchedTransclusions, skippedInputs, warnings };
     } catch (error) {
       await output.abort();
       throw error;

@@ -53,7 +53,7 @@ async function leftovers(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((name) => name.includes('.partial') || name.startsWith('.'));
 }
 
-test('a FIFO, a socket, a /dev/zero symlink and a broken symlink in a directory: listed, skipped, exit 1, the rest archived', async () => {
+test('a FIFO, a socket, a /dev/zero symlink and a broken symlink in a directory: listed, skipped, exit 1, the rest archived (exit 0 when --exclude leaves them out)', async () => {
   const dir = await tempDir();
   const site = join(dir, 'site');
   await mkdir(site);
@@ -78,6 +78,10 @@ test('a FIFO, a socket, a /dev/zero symlink and a broken symlink in a directory:
       [`${P}index.html`],
     );
     assert.deepEqual(await leftovers(dir), []);
+    // What --exclude leaves out is not lost.
+    const excluded = await warckit([P, 'site', '-n', 'excluded', '--exclude', '*.csv'], dir, { timeoutMs: 8000 });
+    assert.equal(excluded.code, 0, excluded.stderr);
+    assert.doesNotMatch(excluded.stderr, /not archived/);
   } finally {
     await special.close();
   }

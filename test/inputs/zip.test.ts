@@ -102,3 +102,10 @@ test('the portable CRC-32 agrees with zlib', () => {
   if (native) assert.equal(crc32(data), native(data));
   assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
 });
+
+test('an aborted signal stops listing a ZIP', async () => {
+  const dir = await tempDir();
+  const path = join(dir, 'www.iana.org.zip');
+  await makeIanaLikeZip(path);
+  await assert.rejects(readZip(path, '', P, AbortSignal.abort(new Error('stop listing'))), /stop listing/);
+});
