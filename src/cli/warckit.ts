@@ -47,7 +47,7 @@ function buildParser() {
     .alias('help', 'h')
     .demandCommand(2, 'expected <url_prefix> and at least one input')
     .strict()
-    .epilogue('Exit status: 0 done, 1 done but some conversions were not written, 2 error (nothing written), 130 interrupted (nothing written).')
+    .epilogue('Exit status: 0 done, 1 done but some inputs (not regular files) or conversions were not written, 2 error (nothing written), 130 interrupted (nothing written).')
     .wrap(110)
     .exitProcess(false)
     .showHelpOnFail(false);
@@ -112,11 +112,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       .map(([type, n]) => `${n} ${type}`)
       .join(', ');
     logger.info(`Wrote ${result.records.length} records to ${result.path} (${byType})`);
-    if (result.skippedConversions.length) {
-      logger.error(`${result.skippedConversions.length} conversion(s) not written because their files are missing or changed`);
-      return ExitCode.partialFailure;
-    }
-    return ExitCode.ok;
+    if (result.skippedInputs.length) logger.error(`${result.skippedInputs.length} input(s) not archived because they are not regular files (listed above)`);
+    if (result.skippedConversions.length) logger.error(`${result.skippedConversions.length} conversion(s) not written because their files are missing or changed`);
+    return result.skippedInputs.length || result.skippedConversions.length ? ExitCode.partialFailure : ExitCode.ok;
   } catch (error) {
     progress.stop();
     if (error instanceof WarcAbortedError || controller.signal.aborted) {

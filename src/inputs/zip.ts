@@ -1,22 +1,34 @@
 /**
  * ZIP inputs via yauzl: only the central directory is read up front; each member is
  * decompressed as a stream when opened, so a ZIP of any size costs a few KB of memory.
+ * Every member read to its end has its CRC-32 checked.
  */
+import { pipeline, type Readable } from 'node:stream';
 import yauzl from 'yauzl';
+import { openRegularFile, RegularFileError } from '../util/regular-file.js';
 import { type FileEntry, InputError } from './entry.js';
 import { urlFor } from './url.js';
+import { crcCheck, FileHandleReader } from './zip-reader.js';
 
 export interface OpenZip {
   entries: FileEntry[];
   close(): void;
 }
 
-/** Read a ZIP's directory and make one FileEntry per member under `subPath` ('' for all). */
-export async function readZip(archive: string, subPath: string, urlPrefix: string): Promise<OpenZip> {
+/** Read a ZIP's directory and make one FileEntry per member under `subPath` ('' for all); `signal` stops the listing. */
+export async function readZip(archive: string, subPath: string, urlPrefix: string, signal?: AbortSignal): Promise<OpenZip> {
+  let opened;
+  try {
+    opened = await openRegularFile(archive, { what: 'ZIP file' });
+  } catch (error) {
+    throw new InputError(error instanceof RegularFileError ? error.message : `${archive}: cannot read (${(error as Error).message})`, { cause: error });
+  }
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.openPromise(archive, { lazyEntries: true, autoClose: false, strictFileNames: false, decodeStrings: true });
+    const reader = new FileHandleReader(opened.handle);
+    zip = await yauzl.fromRandomAccessReaderPromise(reader, opened.stats.size, { lazyEntries: true, autoClose: false, strictFileNames: false, decodeStrings: true });
   } catch (error) {
+    await opened.handle.close().catch(() => undefined);
     throw new InputError(`${archive}: not a readable ZIP file (${(error as Error).message})`);
   }
   const members: yauzl.Entry[] = [];
@@ -24,7 +36,8 @@ export async function readZip(archive: string, subPath: string, urlPrefix: strin
     await new Promise<void>((resolve, reject) => {
       zip.on('entry', (entry: yauzl.Entry) => {
         members.push(entry);
-        zip.readEntry();
+        if (signal?.aborted) reject(signal.reason);
+        else zip.readEntry();
       });
       zip.on('end', resolve);
       zip.on('error', reject);
@@ -32,6 +45,7 @@ export async function readZip(archive: string, subPath: string, urlPrefix: strin
     });
   } catch (error) {
     zip.close();
+    if (signal?.aborted) throw error;
     throw new InputError(`${archive}: broken ZIP file (${(error as Error).message})`);
   }
   const wanted = subPath.replace(/^\/+/, '');
@@ -58,11 +72,14 @@ export async function readZip(archive: string, subPath: string, urlPrefix: strin
       mtime: member.getLastModDate({ forceDosFormat: true, timezone: 'UTC' }),
       zip: { archive, member: member.fileName },
       open: async () => {
+        let stream: Readable;
         try {
-          return await zip.openReadStreamPromise(member);
+          stream = await zip.openReadStreamPromise(member);
         } catch (error) {
           throw new InputError(`${archive}/${member.fileName}: cannot read ZIP member (${(error as Error).message})`);
         }
+        // pipeline: a read error reaches the reader, and stopping early releases the member's stream.
+        return pipeline(stream, crcCheck(member.crc32, archive, member.fileName), () => undefined);
       },
     });
   }

@@ -1,46 +1,105 @@
 /**
- * MIME types as warcit assigns them: by file name from a MIME database (mime-db, adjusted
- * to the values Python's `mimetypes` gives on Debian where they differ), or by content
+ * MIME types as warcit assigns them: by name exactly as Python's `mimetypes.guess_type(url,
+ * strict=False)` answers on the machine — Python's built-in table with `/etc/mime.types` (and
+ * its other known files) read over it at run time, plus warcit's own `.ico` — or by content
  * sniffing (`--use-magic magic`), falling back to text/html as warcit does.
  */
-import mime from 'mime-types';
-
-/** Where Python's mimetypes (as warcit runs it on Debian) answers differently from mime-db. */
-const PYTHON_COMPAT: Record<string, string> = {
-  ico: 'image/x-icon', // warcit registers this itself
-  wav: 'audio/x-wav',
-  flac: 'audio/flac',
-  rm: 'audio/x-pn-realaudio',
-};
-
-/** Compression suffixes Python's mimetypes treats as an encoding of the inner type. */
-const ENCODINGS = new Set(['gz', 'bz2', 'xz', 'br', 'z']);
+import { RegularFileError, readRegularFileSync } from '../util/regular-file.js';
+import { COMMON_TYPES, ENCODINGS_MAP, KNOWN_FILES, SUFFIX_MAP, TYPES_MAP } from './python-mimetypes.js';
 
 /** warcit's default when nothing else is known. */
 export const DEFAULT_MIME = 'text/html';
 
-/** The MIME type for a URL or file name by its extension, or undefined. Query strings are ignored. */
-export function mimeFromName(name: string): string | undefined {
-  let path = name.split('?', 1)[0]!;
-  path = path.slice(path.lastIndexOf('/') + 1);
-  let dot = path.lastIndexOf('.');
-  if (dot <= 0 && !path.startsWith('.')) return undefined;
-  let ext = path.slice(dot + 1).toLowerCase();
-  if (ENCODINGS.has(ext)) {
-    path = path.slice(0, dot);
-    dot = path.lastIndexOf('.');
-    if (dot < 0) return undefined;
-    ext = path.slice(dot + 1).toLowerCase();
+/** The mime.types files Python reads when present, in its order. */
+export const DEFAULT_MIME_TYPES_FILES = KNOWN_FILES;
+
+/** A real mime.types is about 75 KB; anything past this is not one. */
+const MIME_TYPES_MAX_BYTES = 16 * 1024 * 1024;
+
+/** Python's str.split() whitespace. */
+const PY_WHITESPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+
+/** posixpath.splitext: the last dot after the last slash, unless only dots precede it. */
+function splitext(path: string): [string, string] {
+  const slash = path.lastIndexOf('/');
+  const dot = path.lastIndexOf('.');
+  if (dot > slash) {
+    for (let i = slash + 1; i < dot; i++) if (path[i] !== '.') return [path.slice(0, dot), path.slice(dot)];
   }
-  let type = byExtension.get(ext);
-  if (type === undefined) {
-    type = PYTHON_COMPAT[ext] ?? (mime.lookup(ext) || '');
-    byExtension.set(ext, type);
-  }
-  return type || undefined;
+  return [path, ''];
 }
 
-const byExtension = new Map<string, string>();
+/** The type a `data:` URL declares (Python's rules), or undefined without a comma. */
+function dataUrlType(rest: string): string | undefined {
+  const comma = rest.indexOf(',');
+  if (comma < 0) return undefined;
+  const semi = rest.slice(0, comma).indexOf(';');
+  const type = rest.slice(0, semi >= 0 ? semi : comma);
+  return type.includes('=') || !type.includes('/') ? 'text/plain' : type;
+}
+
+/** Add a mime.types file's entries (Python's readfp); a missing or special file is passed over. */
+function readMimeTypesFile(file: string, into: Map<string, string>): void {
+  let text: string;
+  try {
+    text = readRegularFileSync(file, { maxBytes: MIME_TYPES_MAX_BYTES }).toString('utf8');
+  } catch (error) {
+    if (error instanceof RegularFileError) return; // Python reads only what os.path.isfile() accepts
+    throw error;
+  }
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    const words = line.split(PY_WHITESPACE).filter(Boolean);
+    const comment = words.findIndex((word) => word.startsWith('#'));
+    if (comment >= 0) words.length = comment;
+    const [type, ...suffixes] = words;
+    if (type === undefined) continue;
+    for (const suffix of suffixes) into.set(`.${suffix}`, type);
+  }
+}
+
+/** A MIME table that answers as Python's `mimetypes` does with the given files read. */
+export class MimeTypes {
+  private readonly strict: Map<string, string>;
+  private readonly common = new Map(COMMON_TYPES);
+  private readonly suffixes = new Map(SUFFIX_MAP);
+  private readonly encodings = new Map(ENCODINGS_MAP);
+
+  constructor(files: readonly string[]) {
+    this.strict = new Map(TYPES_MAP);
+    for (const file of files) readMimeTypesFile(file, this.strict);
+    this.strict.set('.ico', 'image/x-icon'); // warcit adds this after Python's own set-up
+  }
+
+  /** `mimetypes.guess_type(url, strict=False)[0]`. */
+  guess(url: string): string | undefined {
+    let rest = url;
+    const scheme = /^([^/:]+):/.exec(url); // urllib's _splittype
+    if (scheme) {
+      rest = url.slice(scheme[0].length);
+      if (scheme[1]!.toLowerCase() === 'data') return dataUrlType(rest);
+    }
+    let [base, ext] = splitext(rest);
+    for (let expanded = this.suffixes.get(ext.toLowerCase()); expanded !== undefined; expanded = this.suffixes.get(ext.toLowerCase())) {
+      [base, ext] = splitext(base + expanded);
+    }
+    if (this.encodings.has(ext)) [, ext] = splitext(base);
+    ext = ext.toLowerCase();
+    return this.strict.get(ext) ?? this.common.get(ext);
+  }
+}
+
+/** A table over the given mime.types files (default: Python's known files, read when present). */
+export function createMimeTypes(files: readonly string[] = DEFAULT_MIME_TYPES_FILES): MimeTypes {
+  return new MimeTypes(files);
+}
+
+let systemTable: MimeTypes | undefined;
+
+/** The MIME type warcit gives a URL or file name by its name, or undefined. Query strings are ignored. */
+export function mimeFromName(name: string): string | undefined {
+  systemTable ??= createMimeTypes();
+  return systemTable.guess(name.split('?', 1)[0]!);
+}
 
 /** True if the sample looks like text (no NUL bytes, few control characters). */
 function looksLikeText(sample: Uint8Array): boolean {

@@ -11,7 +11,7 @@ import { type ConversionResult, readConversionResults } from '../convert/results
 import type { FileEntry } from '../inputs/entry.js';
 import { indexUrlOf, matchesAny } from '../inputs/url.js';
 import { sha256File } from '../convert/digest.js';
-import { walkInputs } from '../inputs/walk.js';
+import { type SkippedInput, walkInputs } from '../inputs/walk.js';
 import { type MediaFormats, serializeDocument, transclusionsDocument, youtubeDlDocument } from '../transclusions/formats.js';
 import { loadTransclusionManifest, type TransclusionManifest } from '../transclusions/manifest.js';
 import { entryTimestamp, type PageGroup, planPages } from '../transclusions/page-groups.js';
@@ -46,6 +46,8 @@ export interface WriteWarcResult {
   skippedConversions: SkippedConversion[];
   /** Manifest media URLs that matched no input file. */
   unmatchedTransclusions: string[];
+  /** Inputs not archived because they are not regular files (FIFOs, sockets, devices, broken symlinks). */
+  skippedInputs: SkippedInput[];
   warnings: string[];
 }
 
@@ -111,7 +113,11 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
   const mapRows: MapfileRow[] | undefined = opts.mapfile ? await loadMapfile(opts.mapfile) : undefined;
   const results = opts.conversions ? await readConversionResults(opts.conversions) : undefined;
   const manifest: TransclusionManifest | undefined = opts.transclusions ? await loadTransclusionManifest(opts.transclusions) : undefined;
-  const walk = await walkInputs(opts.inputs, opts.urlPrefix);
+  const walk = await walkInputs(opts.inputs, opts.urlPrefix, signal ? { signal } : {}).catch((error: unknown) => {
+    throw signal?.aborted ? new WarcAbortedError('interrupted') : error;
+  });
+  const skippedInputs = walk.skipped.filter((skipped) => included(skipped.path, opts));
+  for (const skipped of skippedInputs) logger.error(`${skipped.path}: not archived: a ${skipped.kind}, not a regular file`);
   try {
     const entries = walk.entries.filter((entry) => included(entry.path, opts));
     const mapper = mapRows ? new MapfileMatcher(mapRows, opts.mapfile!) : undefined;
@@ -195,7 +201,8 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
       for (const { entry, row, url } of planned) {
         if (signal?.aborted) throw new WarcAbortedError('interrupted');
         const recordDate = row?.timestamp ? parseFixedDate(row.timestamp, `${opts.mapfile}: line ${row.line}: timestamp`) : (opts.fixedDate ?? entry.mtime);
-        const ct = await decideContentType({ url, open: entry.open, ...(row?.['Content-Type'] ? { mapped: row['Content-Type'] } : {}) }, opts);
+        // As warcit: the type is guessed (and -m applied) from the file's own URL, not the mapped one.
+        const ct = await decideContentType({ url: entry.url, open: entry.open, ...(row?.['Content-Type'] ? { mapped: row['Content-Type'] } : {}) }, opts);
         contentTypes.set(url, ct);
         const resourceId = makeId();
         const sourceUri = `file://${entry.path}`;
@@ -256,9 +263,9 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
           const convUrl = convRow?.URL ?? conversion.url;
           const convDate = convRow?.timestamp ? parseFixedDate(convRow.timestamp) : (opts.fixedDate ?? info.mtime);
           const source = fileSource(conversion.output, convUrl);
-          // The rule says what it made (interview.wav.webm is audio/webm); a mapfile row still wins.
+          // The rule says what it made (interview.wav.webm is audio/webm); a mapfile row still wins; else the file's own URL, as warcit.
           const declared = convRow?.['Content-Type'] ?? (typeof conversion.metadata?.mime === 'string' && conversion.metadata.mime ? conversion.metadata.mime : undefined);
-          const convCt = await decideContentType({ ...source, ...(declared ? { mapped: declared } : {}) }, opts);
+          const convCt = await decideContentType({ ...source, url: conversion.url, ...(declared ? { mapped: declared } : {}) }, opts);
           const head: RecordHead = {
             type: opts.conversionRecordType,
             recordId: makeId(),
@@ -324,7 +331,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
       }
       const counts: Record<string, number> = {};
       for (const record of writer.records) counts[record.type] = (counts[record.type] ?? 0) + 1;
-      return { path: opts.path, records: writer.records, counts, skippedConversions, unmatchedTransclusions, warnings };
+      return { path: opts.path, records: writer.records, counts, skippedConversions, unmatchedTransclusions, skippedInputs, warnings };
     } catch (error) {
       await output.abort();
       throw error;

@@ -41,6 +41,7 @@ export async function readHead(open: () => Promise<Readable>, limit: number): Pr
 }
 
 export interface ContentTypeSubject {
+  /** The URL the type is guessed from and `-m` patterns match: the file's own URL (not a mapfile's), as warcit. */
   url: string;
   open: () => Promise<Readable>;
   /** Mapfile Content-Type for this file, if any. */

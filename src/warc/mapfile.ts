@@ -3,7 +3,7 @@
  * rightmost part of its path — its URL, timestamp and/or Content-Type. A row may match one
  * file only; a second match is an error, as in warcit.
  */
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../util/regular-file.js';
 
 export const MAPFILE_COLUMNS = ['file', 'URL', 'timestamp', 'Content-Type'] as const;
 
@@ -48,12 +48,16 @@ export function parseMapfile(text: string, file: string, parse: typeof import('c
   });
 }
 
-export async function loadMapfile(file: string): Promise<MapfileRow[]> {
+/** A mapfile is read whole; a row per file makes 256 MiB a few million files. */
+export const MAPFILE_MAX_BYTES = 256 * 1024 * 1024;
+
+/** Load and parse a mapfile; only a regular file of at most `maxBytes` is read. */
+export async function loadMapfile(file: string, maxBytes = MAPFILE_MAX_BYTES): Promise<MapfileRow[]> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = (await readRegularFile(file, { maxBytes, what: 'mapfile' })).toString('utf8');
   } catch (error) {
-    throw new MapfileError(`${file}: cannot read mapfile (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new MapfileError((error as Error).message, { cause: error });
   }
   return parseMapfile(text, file, (await import('csv-parse/sync')).parse);
 }

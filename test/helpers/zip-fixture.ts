@@ -1,0 +1,84 @@
+/**
+ * A ZIP built like warcit's `www.iana.org.zip` test fixture: a site under one top directory,
+ * directory entries, HTML/CSS/JS/image members (several larger than 4 KB after deflate), a
+ * member without extension and a stored one. Contents are pseudo-random text from a fixed
+ * seed, so they do not compress away.
+ */
+import { createWriteStream } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import yazl from 'yazl';
+import { PNG } from './site.js';
+
+function words(seed: number, length: number): string {
+  let state = seed;
+  let out = '';
+  while (out.length < length) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    out += `${(state >>> 8).toString(36)} `;
+    if (state % 13 === 0) out += '\n';
+  }
+  return out.slice(0, length);
+}
+
+const page = (seed: number, size: number): string => `<!DOCTYPE html>\n<html><head><title>Page ${seed}</title></head><body><p>${words(seed, size)}</p></body></html>\n`;
+
+export const IANA_LIKE_MTIME = new Date(Date.UTC(2016, 6, 6, 10, 20, 30));
+
+/** Member name → content; '' content with a trailing '/' name is a directory entry. */
+export function ianaLikeMembers(): Array<[string, Buffer, { compress: boolean }]> {
+  const d = 'www.iana.org/';
+  const deflate = { compress: true };
+  return [
+    [`${d}`, Buffer.alloc(0), deflate],
+    [`${d}_css/2015.1/print.css`, Buffer.from(`body { color: #000 }\n/* ${words(1, 30000)} */\n`), deflate],
+    [`${d}_css/2015.1/screen.css`, Buffer.from(`p { margin: 0 }\n/* ${words(2, 20000)} */\n`), deflate],
+    [`${d}_img/bookmark_icon.ico`, Buffer.concat([Buffer.from([0, 0, 1, 0, 1, 0, 16, 16]), Buffer.from(words(3, 7000))]), deflate],
+    [`${d}_img/logo.png`, PNG, { compress: false }],
+    [`${d}_js/2013.1/iana.js`, Buffer.from('function iana() { return 1; }\n'), deflate],
+    [`${d}_js/2013.1/jquery.js`, Buffer.from(`/* jQuery */\n${words(4, 40000)}\n`), deflate],
+    [`${d}about/index.html`, Buffer.from(page(5, 8000)), deflate],
+    [`${d}about/presentations`, Buffer.from(page(6, 36000)), deflate],
+    [`${d}domains/root/db`, Buffer.from(page(7, 60000)), deflate],
+    [`${d}index.html`, Buffer.from(page(8, 6500)), deflate],
+    [`${d}numbers`, Buffer.from(page(9, 9000)), deflate],
+    [`${d}robots.txt`, Buffer.from('User-agent: *\nDisallow:\n'), { compress: false }],
+  ];
+}
+
+export async function makeIanaLikeZip(path: string): Promise<void> {
+  const zip = new yazl.ZipFile();
+  for (const [name, content, { compress }] of ianaLikeMembers()) {
+    if (name.endsWith('/')) zip.addEmptyDirectory(name, { mtime: IANA_LIKE_MTIME, forceDosTimestamp: true });
+    else zip.addBuffer(content, name, { mtime: IANA_LIKE_MTIME, forceDosTimestamp: true, compress });
+  }
+  zip.end();
+  await new Promise<void>((resolve, reject) => {
+    zip.outputStream.pipe(createWriteStream(path)).on('close', resolve).on('error', reject);
+  });
+}
+
+/** Offset of a member's entry in the central directory (signature PK\1\2), by name. */
+function centralEntry(zip: Buffer, member: string): number {
+  for (let at = zip.indexOf('PK\x01\x02', 0, 'latin1'); at >= 0; at = zip.indexOf('PK\x01\x02', at + 4, 'latin1')) {
+    const nameLength = zip.readUInt16LE(at + 28);
+    if (zip.toString('utf8', at + 46, at + 46 + nameLength) === member) return at;
+  }
+  throw new Error(`no member ${member}`);
+}
+
+/** Flip one byte of a stored member's data (its CRC-32 no longer matches). */
+export async function flipStoredByte(path: string, content: Buffer): Promise<void> {
+  const zip = await readFile(path);
+  const at = zip.indexOf(content);
+  if (at < 0) throw new Error('stored content not found');
+  zip[at + Math.floor(content.length / 2)]! ^= 0x20;
+  await writeFile(path, zip);
+}
+
+/** Change the CRC-32 the central directory records for a member. */
+export async function changeRecordedCrc(path: string, member: string): Promise<void> {
+  const zip = await readFile(path);
+  const at = centralEntry(zip, member);
+  zip.writeUInt32LE((zip.readUInt32LE(at + 16) ^ 0x01010101) >>> 0, at + 16);
+  await writeFile(path, zip);
+}

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { text } from 'node:stream/consumers';
+import { test } from 'node:test';
+import { walkInputs } from '../../src/inputs/walk.js';
+import { within } from '../helpers/deadline.js';
+import { makeZip } from '../helpers/site.js';
+import { makeSpecialFiles } from '../helpers/special-files.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const P = 'http://example.com/';
+
+/** A path made of text and raw bytes, for names that are not UTF-8. */
+const bytes = (...parts: Array<string | number[]>): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+
+test('FIFOs, sockets, devices and broken symlinks in a directory are skipped and listed, never opened', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await mkdir(site);
+  await writeFile(join(site, 'index.html'), '<html></html>');
+  const special = await makeSpecialFiles(site);
+  await symlink(join(site, 'index.html'), join(site, 'link.html'));
+  try {
+    const walk = await within(walkInputs([site], P), 3000, 'walkInputs', [special.fifo]);
+    walk.close();
+    assert.deepEqual(
+      walk.entries.map((e) => e.url),
+      [`${P}index.html`, `${P}link.html`],
+    );
+    assert.deepEqual(walk.skipped, [
+      { path: `${site}/dangling.csv`, kind: `broken symbolic link (to ${join(site, 'nowhere')})` },
+      { path: `${site}/pipe.csv`, kind: 'FIFO (named pipe)' },
+      { path: `${site}/sock.csv`, kind: 'socket' },
+      { path: `${site}/zero.csv`, kind: 'character device (symbolic link to /dev/zero)' },
+    ]);
+  } finally {
+    await special.close();
+  }
+});
+
+test('a FIFO, a socket or /dev/zero named as an input is skipped and listed; the other inputs are walked', async () => {
+  const dir = await tempDir();
+  const special = await makeSpecialFiles(dir);
+  const page = join(dir, 'page.html');
+  await writeFile(page, 'x');
+  try {
+    const walk = await within(walkInputs([special.fifo, page, special.socket, special.zero], P), 3000, 'walkInputs', [special.fifo]);
+    walk.close();
+    assert.deepEqual(
+      walk.entries.map((e) => e.url),
+      [`${P}page.html`],
+    );
+    assert.deepEqual(
+      walk.skipped.map((s) => `${s.path}: ${s.kind}`),
+      [`${special.fifo}: FIFO (named pipe)`, `${special.socket}: socket`, `${special.zero}: character device (symbolic link to /dev/zero)`],
+    );
+  } finally {
+    await special.close();
+  }
+});
+
+test('a file swapped for a FIFO after the walk is refused when opened, not read forever', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'a.html');
+  await writeFile(file, 'x');
+  const walk = await walkInputs([file], P);
+  const { execFileSync } = await import('node:child_process');
+  const { rm } = await import('node:fs/promises');
+  await rm(file);
+  execFileSync('mkfifo', [file]);
+  await assert.rejects(within(walk.entries[0]!.open(), 3000, 'open', [file]), /a\.html: is not a regular file but a FIFO \(named pipe\)/);
+});
+
+test('names that are not UTF-8 are archived with their bytes percent-encoded in the URL and the path', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await mkdir(site);
+  const mtime = new Date(Date.UTC(2003, 1, 3));
+  const files: Array<[Buffer, string]> = [
+    [bytes(site, '/caf', [0xe9], '.html'), 'latin-1 name'],
+    [bytes(site, '/100%', [0xe9], ' #1.html'), 'percent, space and hash'],
+    [bytes(site, '/café.html'), 'utf-8 name'],
+  ];
+  await mkdir(bytes(site, '/d', [0xe9], 'j', [0xe0]));
+  files.push([bytes(site, '/d', [0xe9], 'j', [0xe0], '/index.html'), 'in a latin-1 directory']);
+  for (const [path, content] of files) {
+    await writeFile(path, content);
+    await utimes(path, mtime, mtime);
+  }
+  const walk = await walkInputs([site], P);
+  walk.close();
+  const got = walk.entries.map((e) => ({ url: e.url, path: e.path, rel: e.relativePath, filePath: e.filePath }));
+  assert.deepEqual(got, [
+    { url: `${P}100%25%E9%20%231.html`, path: `${site}/100%25%E9 #1.html`, rel: '100%25%E9 #1.html', filePath: undefined },
+    { url: `${P}caf%E9.html`, path: `${site}/caf%E9.html`, rel: 'caf%E9.html', filePath: undefined },
+    { url: `${P}café.html`, path: `${site}/café.html`, rel: 'café.html', filePath: `${site}/café.html` },
+    { url: `${P}d%E9j%E0/index.html`, path: `${site}/d%E9j%E0/index.html`, rel: 'd%E9j%E0/index.html', filePath: undefined },
+  ]);
+  for (const entry of walk.entries) assert.equal(entry.mtime.getTime(), mtime.getTime());
+  const contents = await Promise.all(walk.entries.map(async (e) => text(await e.open())));
+  assert.deepEqual(contents, ['percent, space and hash', 'latin-1 name', 'utf-8 name', 'in a latin-1 directory']);
+  assert.deepEqual(
+    walk.entries.map((e) => e.size),
+    [23, 12, 10, 22],
+  );
+});
+
+test('an aborted signal stops the walk between files', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  for (let d = 0; d < 20; d++) {
+    await mkdir(join(site, `d${d}`), { recursive: true });
+    for (let f = 0; f < 20; f++) await writeFile(join(site, `d${d}`, `f${f}.html`), 'x');
+  }
+  await assert.rejects(walkInputs([site], P, { signal: AbortSignal.abort(new Error('stop now')) }), /stop now/);
+  const controller = new AbortController();
+  const walking = walkInputs([site], P, { signal: controller.signal });
+  setImmediate(() => controller.abort(new Error('interrupted')));
+  await assert.rejects(walking, /interrupted/);
+});
+
+test('an upper-case .ZIP input is unpacked like .zip, and files of a directory come in name order (documented differences)', async () => {
+  const dir = await tempDir();
+  await makeZip(join(dir, 'SITE.ZIP'), 'www/', { 'b.html': 'b', 'a.html': 'a' });
+  await mkdir(join(dir, 'site', 'sub'), { recursive: true });
+  for (const name of ['zeta.html', 'Alpha.html', 'beta.html', 'sub/inner.html']) await writeFile(join(dir, 'site', name), name);
+  const walk = await walkInputs([join(dir, 'SITE.ZIP'), join(dir, 'SITE.ZIP', 'www', 'a.html'), join(dir, 'site')], P);
+  walk.close();
+  assert.deepEqual(
+    walk.entries.map((e) => e.url),
+    [`${P}www/b.html`, `${P}www/a.html`, `${P}a.html`, `${P}Alpha.html`, `${P}beta.html`, `${P}zeta.html`, `${P}sub/inner.html`],
+  );
+});

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { writeWarc } from '../../src/warc/build.js';
+import { loadMapfile, MapfileError } from '../../src/warc/mapfile.js';
+import { within } from '../helpers/deadline.js';
+import { PNG } from '../helpers/site.js';
+import { makeSpecialFiles } from '../helpers/special-files.js';
+import { tempDir } from '../helpers/tmp.js';
+
+test('a mapfile that is a FIFO, a socket or /dev/zero is an error naming it, at once', async () => {
+  const dir = await tempDir();
+  const special = await makeSpecialFiles(dir);
+  try {
+    for (const [path, kind] of [
+      [special.fifo, 'a FIFO \\(named pipe\\)'],
+      [special.socket, 'a socket'],
+      [special.zero, 'a character device \\(symbolic link to /dev/zero\\)'],
+    ] as const) {
+      const error = await within(
+        loadMapfile(path).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+        3000,
+        `loadMapfile(${path})`,
+        [special.fifo],
+      );
+      assert.ok(error instanceof MapfileError, String(error));
+      assert.match(error.message, new RegExp(`^${path.replace(/[.]/g, '\\.')}: the mapfile is not a regular file but ${kind}$`));
+    }
+  } finally {
+    await special.close();
+  }
+});
+
+test('a mapfile is read whole only up to a size limit', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'map.csv');
+  await writeFile(file, 'file,URL\nindex.html,http://example.com/\n');
+  assert.equal((await loadMapfile(file, 1024)).length, 1);
+  await assert.rejects(loadMapfile(file, 20), (e: Error) => e instanceof MapfileError && /map\.csv: the mapfile is too large to read: \d+ bytes or more \(the limit is 20\)/.test(e.message));
+  await assert.rejects(loadMapfile(join(dir, 'absent.csv')), /absent\.csv: the mapfile does not exist/);
+});
+
+test('with a mapfile, the type (and -m) comes from the file\'s own URL, not the mapped one, as warcit does', async () => {
+  const dir = await tempDir();
+  const P = 'http://example.com/';
+  await mkdir(join(dir, 'site'));
+  await writeFile(join(dir, 'site', 'logo.png'), PNG);
+  await writeFile(join(dir, 'site', 'clip.flv'), 'FLV');
+  await writeFile(join(dir, 'site', 'page.html'), '<html></html>');
+  await mkdir(join(dir, 'out'));
+  await writeFile(join(dir, 'out', 'clip.flv.webm'), 'webm');
+  await writeFile(
+    join(dir, 'out', 'results.yaml'),
+    `conversions:\n  http://cdn.example.com/video?id=7:\n  - url: ${P}clip.flv.webm\n    output: ${join(dir, 'out', 'clip.flv.webm')}\n    success: true\n    type: conversion\n    metadata: {name: webm}\n`,
+  );
+  await writeFile(
+    join(dir, 'map.csv'),
+    'file,URL\nlogo.png,http://cdn.example.com/image?id=1\nclip.flv,http://cdn.example.com/video?id=7\npage.html,http://example.com/page.gif\nclip.flv.webm,http://cdn.example.com/video.webm?id=7\n',
+  );
+  const result = await writeWarc({
+    urlPrefix: P,
+    inputs: [join(dir, 'site')],
+    name: join(dir, 'w'),
+    mapfile: join(dir, 'map.csv'),
+    conversions: join(dir, 'out', 'results.yaml'),
+    mimeOverrides: '*.flv=video/x-flv-override',
+    fixedDate: '2011',
+  });
+  const types = Object.fromEntries(result.records.filter((r) => r.targetUri?.startsWith('http')).map((r) => [r.targetUri!, r.contentType]));
+  assert.deepEqual(types, {
+    'http://cdn.example.com/video?id=7': 'video/x-flv-override',
+    'http://cdn.example.com/video.webm?id=7': 'video/webm',
+    'http://cdn.example.com/image?id=1': 'image/png',
+    'http://example.com/page.gif': 'text/html',
+  });
+});
