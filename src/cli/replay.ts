@@ -7,9 +7,13 @@ import { readFile } from 'node:fs/promises';
 import yargs from 'yargs';
 import type { ScanProblem } from '../replay/warc-scan.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { readRegularFile } from '../util/regular-file.js';
 import { VERSION } from '../version.js';
 import { type ParsedArgs, parseCommandLine } from './args.js';
 import { type CliIO, createLogger, ExitCode, type Logger, processIO } from './io.js';
+
+/** An archived page is read whole; anything bigger is not a page. */
+const MAX_PAGE_BYTES = 256 * 1024 * 1024;
 
 const INPUTS = 'WARC files (.warc, .warc.gz) and/or transclusion indexes (.cdxj from "warckit-replay index"), recognized by their content';
 
@@ -82,9 +86,7 @@ async function runPage(command: string, args: ParsedArgs & { inputs?: string[] }
   if (!/^\d{4,14}$/.test(timestamp)) throw new Error(`--timestamp: expected 4 to 14 digits, got "${timestamp}"`);
   const html =
     command === 'inject'
-      ? await readFile(String(args.html)).catch((error: NodeJS.ErrnoException) => {
-          throw new Error(`${String(args.html)}: cannot read (${error.code ?? error.message})`);
-        })
+      ? await readRegularFile(String(args.html), { what: 'page', maxBytes: MAX_PAGE_BYTES })
       : undefined;
   const { TransclusionLookup } = await import('../replay/transclusion-lookup.js');
   const { injectTransclusionsIntoBytes } = html ? await import('../replay/inject.js') : { injectTransclusionsIntoBytes: undefined };

@@ -2,7 +2,7 @@
  * What a file given to `warckit-replay` is, judged by its first bytes (never by its name), so a
  * WACZ, an HTML page or a text file is an error instead of an archive with no records.
  */
-import { open } from 'node:fs/promises';
+import { openRegularFile, RegularFileError } from '../util/regular-file.js';
 import { constants, createGunzip } from 'node:zlib';
 
 export type ReplayFileKind = 'warc' | 'warc.gz' | 'cdxj';
@@ -46,20 +46,18 @@ function looksLikeCdxj(head: Buffer): boolean {
 export async function sniffReplayFile(path: string): Promise<ReplayFileKind> {
   let head: Buffer;
   try {
-    const handle = await open(path, 'r');
+    // Only a regular file: a FIFO would block the open, a device never end.
+    const { handle, stats } = await openRegularFile(path, { what: 'replay input' });
     try {
-      const info = await handle.stat();
-      if (!info.isFile()) throw new ReplayInputError(`${path}: not a regular file`);
-      const buffer = Buffer.alloc(Math.min(64 * 1024, info.size));
+      const buffer = Buffer.alloc(Math.min(64 * 1024, stats.size));
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
       head = buffer.subarray(0, bytesRead);
     } finally {
       await handle.close();
     }
   } catch (error) {
-    if (error instanceof ReplayInputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ReplayInputError(`${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (error as Error).message})`}`);
+    if (!(error instanceof RegularFileError)) throw error;
+    throw new ReplayInputError(error.problem === 'missing' ? `${path}: no such file` : error.message);
   }
   if (head.subarray(0, 5).toString('latin1') === 'WARC/') return 'warc';
   if (head[0] === 0x1f && head[1] === 0x8b && (await inflatePrefix(head)).subarray(0, 5).toString('latin1') === 'WARC/') return 'warc.gz';

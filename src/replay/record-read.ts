@@ -2,8 +2,8 @@
  * Read one record of a WARC at a known offset (from an index): only its bytes are read, and
  * for a `.warc.gz` only its own gzip member is inflated.
  */
-import { createReadStream } from 'node:fs';
 import { WARCParser } from 'warcio';
+import { openRegularFile } from '../util/regular-file.js';
 import { MAX_METADATA_BYTES } from './warc-scan.js';
 
 export interface ReadRecord {
@@ -16,7 +16,13 @@ export interface ReadRecord {
 
 /** Read the record at `offset` (`length` bytes) of `path`; throws naming the file and offset if none is there. */
 export async function readRecordAt(path: string, offset: number, length: number): Promise<ReadRecord> {
-  const stream = createReadStream(path, { start: offset, ...(length > 0 ? { end: offset + length - 1 } : {}) });
+  let opened: Awaited<ReturnType<typeof openRegularFile>>;
+  try {
+    opened = await openRegularFile(path, { what: 'WARC' });
+  } catch (error) {
+    throw new Error(`${path}: cannot read the record at offset ${offset} (${(error as Error).message})`);
+  }
+  const stream = opened.handle.createReadStream({ start: offset, ...(length > 0 ? { end: offset + length - 1 } : {}) });
   try {
     const record = await new WARCParser(stream, { parseHttp: false }).parse();
     if (!record) throw new Error('no record there');
@@ -32,5 +38,6 @@ export async function readRecordAt(path: string, offset: number, length: number)
     throw new Error(`${path} at offset ${offset}: cannot read the record (${(error as Error).message})`);
   } finally {
     stream.destroy();
+    await opened.handle.close().catch(() => undefined);
   }
 }

@@ -63,7 +63,7 @@ test('errors name the file; bad timestamps and missing flags are refused', async
   const warc = await warcioWarc(dir);
   const cases: Array<[string[], RegExp]> = [
     [['lookup', join(dir, 'none.warc.gz'), '--url', PAGE, '--timestamp', '2016'], /none\.warc\.gz: no such file/],
-    [['inject', warc, '--url', PAGE, '--timestamp', '2016', '--html', join(dir, 'none.html')], /none\.html: cannot read \(ENOENT\)/],
+    [['inject', warc, '--url', PAGE, '--timestamp', '2016', '--html', join(dir, 'none.html')], /none\.html: the page does not exist/],
     [['lookup', warc, '--url', PAGE, '--timestamp', 'yesterday'], /--timestamp: expected 4 to 14 digits/],
     [['lookup', warc, '--timestamp', '2016'], /Missing required argument: url/],
   ];

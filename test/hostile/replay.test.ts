@@ -3,6 +3,7 @@
  * that do not parse, markup in URLs, oversized and damaged records. Each case says what must hold.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -78,4 +79,22 @@ test('hostile: a page of binary garbage is injected into without a crash, bytes 
   const out = await runCli(main, ['inject', warc, '--url', PAGE, '--timestamp', '2016', '--html', join(dir, 'g.html'), '-o', join(dir, 'out.html')]);
   assert.equal(out.code, 1, 'no player in it: nothing applied');
   assert.deepEqual(await readFile(join(dir, 'out.html')), garbage);
+});
+
+test('hostile: a FIFO or a device given as the page, a WARC or an index is an error naming it, never a hang', async () => {
+  const { dir, warc, html } = await setup(transclusions({ 'http://e.com/a.flv': webm('http://e.com/a.flv') }));
+  const fifo = join(dir, 'pipe.warc.gz');
+  execFileSync('mkfifo', [fifo]);
+  const cases: Array<[string[], RegExp]> = [
+    [['lookup', fifo, '--url', PAGE, '--timestamp', '2016'], /pipe\.warc\.gz: the replay input is not a regular file but a FIFO/],
+    [['lookup', '/dev/zero', '--url', PAGE, '--timestamp', '2016'], /\/dev\/zero: the replay input is not a regular file but a character device/],
+    [['inject', warc, '--url', PAGE, '--timestamp', '2016', '--html', fifo], /pipe\.warc\.gz: the page is not a regular file but a FIFO/],
+    [['index', fifo, '-o', join(dir, 'x.cdxj')], /pipe\.warc\.gz: the replay input is not a regular file but a FIFO/],
+  ];
+  for (const [argv, message] of cases) {
+    const out = await runCli(main, argv);
+    assert.equal(out.code, 2, argv.join(' '));
+    assert.match(out.stderr, message);
+  }
+  assert.deepEqual(await readFile(html, 'utf8'), HTML);
 });
