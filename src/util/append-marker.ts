@@ -6,13 +6,17 @@
  * killed mid-append: the file is truncated back to the recorded length.
  */
 import { ftruncateSync, statSync, truncateSync, unlinkSync } from 'node:fs';
-import { type FileHandle, open, readFile, rename, stat, truncate, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { type FileHandle, open, readFile, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 
 export interface AppendMarker {
   /** Length of the file before the append began. */
   length: number;
+  /** The file's inode and the sha256 of its last 64 KiB before the append: a repair only cuts the same file. */
+  ino: number;
+  tail: string;
   pid: number;
   host: string;
   since: string;
@@ -38,17 +42,27 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Record `length` as the way back for `path`, durably, before anything is appended. */
-export async function writeAppendMarker(path: string, length: number): Promise<void> {
+const TAIL = 64 * 1024;
+
+/** sha256 of the `TAIL` bytes before `length`. */
+async function tailDigest(handle: FileHandle, length: number): Promise<string> {
+  const start = Math.max(0, length - TAIL);
+  const buffer = Buffer.alloc(length - start);
+  const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+  return createHash('sha256').update(buffer.subarray(0, bytesRead)).digest('hex');
+}
+
+/** Record `length` as the way back for the file `path` (open as `handle`), durably, before anything is appended. */
+export async function writeAppendMarker(path: string, handle: FileHandle, length: number): Promise<void> {
   const marker = markerPathFor(path);
   const temp = `${marker}.${process.pid}`;
-  const record: AppendMarker = { length, pid: process.pid, host: hostname(), since: new Date().toISOString() };
-  const handle = await open(temp, 'w');
+  const record: AppendMarker = { length, ino: (await handle.stat()).ino, tail: await tailDigest(handle, length), pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  const out = await open(temp, 'w');
   try {
-    await handle.writeFile(`${JSON.stringify(record)}\n`);
-    await handle.sync();
+    await out.writeFile(`${JSON.stringify(record)}\n`);
+    await out.sync();
   } finally {
-    await handle.close();
+    await out.close();
   }
   await rename(temp, marker);
   await syncDir(dirname(marker));
@@ -88,22 +102,28 @@ export async function repairInterruptedAppend(path: string): Promise<AppendRepai
   } catch {
     throw new AppendMarkerError(`${markerPath}: not a valid append marker; ${path} may end with part of an interrupted append: check it, then delete the marker`);
   }
-  let size: number;
+  let handle: FileHandle;
   try {
-    size = (await stat(path)).size;
+    handle = await open(path, 'r+');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     await removeAppendMarker(path);
     return { marker, removed: 0 };
   }
-  if (size < marker.length) {
-    throw new AppendMarkerError(
-      `${markerPath}: ${path} is ${size} bytes, shorter than the ${marker.length} bytes it had when an interrupted append began; it was changed since: check it, then delete the marker`,
-    );
+  try {
+    const info = await handle.stat();
+    const changed = (why: string): AppendMarkerError =>
+      new AppendMarkerError(`${markerPath}: an append to ${path} was interrupted at ${marker.since}, but ${why}; check the file, then delete the marker`);
+    if (info.size < marker.length) throw changed(`the file is now ${info.size} bytes, shorter than the ${marker.length} it had then`);
+    if (marker.ino !== undefined && info.ino !== marker.ino) throw changed('it has been replaced by another file since');
+    if (marker.tail !== undefined && (await tailDigest(handle, marker.length)) !== marker.tail) throw changed('its content before the append point has changed since');
+    if (info.size > marker.length) await handle.truncate(marker.length);
+    await handle.sync();
+    await removeAppendMarker(path, true);
+    return { marker, removed: info.size - marker.length };
+  } finally {
+    await handle.close();
   }
-  if (size > marker.length) await truncate(path, marker.length);
-  await removeAppendMarker(path, true);
-  return { marker, removed: size - marker.length };
 }
 
 /** Undo an append on an open file: truncate to `length`, then drop the marker. */

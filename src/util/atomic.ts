@@ -165,6 +165,26 @@ export async function openAtomic(finalPath: string, mode: WriteMode, options: Op
   }
 }
 
+/**
+ * Create mode: never over a file another program made meanwhile (link fails if it exists).
+ * File systems without hard links (FAT, exFAT, some network mounts) get a check and a rename.
+ */
+async function moveNoClobber(tempPath: string, finalPath: string): Promise<void> {
+  try {
+    await link(tempPath, finalPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error;
+    const appeared = await lstat(finalPath).then(
+      () => true,
+      () => false,
+    );
+    if (appeared) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+    await rename(tempPath, finalPath);
+    return;
+  }
+  await unlink(tempPath);
+}
+
 async function openTemp(finalPath: string, mode: WriteMode, lock: FileLock, options: OpenAtomicOptions): Promise<AtomicFile> {
   const tempPath = tempPathFor(finalPath);
   let handle: FileHandle;
@@ -186,13 +206,8 @@ async function openTemp(finalPath: string, mode: WriteMode, lock: FileLock, opti
       try {
         if (options.durable) await handle.sync();
         await handle.close();
-        if (mode === 'overwrite') {
-          await rename(tempPath, finalPath);
-        } else {
-          // No clobbering in create mode, not even of a file another program made meanwhile.
-          await link(tempPath, finalPath);
-          await unlink(tempPath);
-        }
+        if (mode === 'overwrite') await rename(tempPath, finalPath);
+        else await moveNoClobber(tempPath, finalPath);
       } catch (error) {
         await rm(tempPath, { force: true });
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new OutputExistsError(finalPath, options.existsHint ?? 'refusing to overwrite it');
@@ -233,7 +248,7 @@ async function openForAppend(finalPath: string, lock: FileLock, options: OpenAto
   try {
     startOffset = (await handle.stat()).size;
     await options.checkAppendTarget?.(handle, startOffset);
-    await writeAppendMarker(finalPath, startOffset).catch(async (error: unknown) => {
+    await writeAppendMarker(finalPath, handle, startOffset).catch(async (error: unknown) => {
       throw new OutputError(`cannot append to ${finalPath}: cannot write its marker ${finalPath}.appending: ${await describeCreateError(error, dirname(finalPath))}`);
     });
   } catch (error) {

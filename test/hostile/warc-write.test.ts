@@ -164,7 +164,7 @@ test('SIGKILL mid-append: the next run repairs the WARC (truncates to the record
   await run(process.execPath, [BIN, P, 'site', '-n', 'w', '-q'], { cwd: dir });
   const original = await readFile(join(dir, 'w.warc.gz'));
   const child = cli([P, 'big', '-n', 'w', '-a', '--gzip-level', '9'], dir);
-  await waitFor(async () => (await stat(join(dir, 'w.warc.gz'))).size > original.length + 1024 * 1024, 'the append to start');
+  await waitFor(async () => (await stat(join(dir, 'w.warc.gz'))).size > original.length, 'the append to start');
   child.kill('SIGKILL');
   await child.done;
   assert.ok((await readdir(dir)).includes('w.warc.gz.appending'), 'the marker survives the kill');
@@ -365,7 +365,7 @@ for (const [signal, mode] of [['SIGINT', 'append'], ['SIGTERM', 'create']] as co
     const child = cli([P, 'big', '-n', 'w', '--gzip-level', '9', ...(mode === 'append' ? ['-a'] : [])], dir);
     await waitFor(async () => {
       const names = await readdir(dir);
-      return mode === 'append' ? (await stat(join(dir, 'w.warc.gz'))).size > before!.length + 1024 * 1024 : names.some((n) => n.includes('.partial-'));
+      return mode === 'append' ? (await stat(join(dir, 'w.warc.gz'))).size > before!.length : names.some((n) => n.includes('.partial-'));
     }, 'the write to start');
     const sent = Date.now();
     child.kill(signal);
