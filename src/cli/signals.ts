@@ -1,26 +1,37 @@
 /**
  * Ctrl-C / SIGTERM for a CLI run: the first signal aborts the run (which cleans up after
- * itself); a second one removes the temporary files still open and exits at once.
+ * itself); a second one puts the open outputs back (temporary files removed, appends
+ * truncated, locks released) and exits at once. With `forceExitMs`, the same happens by
+ * itself when the run has not ended that long after the first signal.
  */
-import { rmSync } from 'node:fs';
 import { openAtomicFiles } from '../util/atomic.js';
 import { ExitCode } from './io.js';
 
-export function onInterrupt(controller: AbortController): () => void {
+export interface InterruptOptions {
+  /** After the first signal, exit anyway (outputs put back) if the run is still going after this long. */
+  forceExitMs?: number;
+}
+
+function putBackAndExit(): never {
+  for (const file of openAtomicFiles()) file.abortSync();
+  process.exit(ExitCode.interrupted);
+}
+
+export function onInterrupt(controller: AbortController, options: InterruptOptions = {}): () => void {
   let count = 0;
+  let timer: NodeJS.Timeout | undefined;
   const handler = (): void => {
     count++;
-    if (count === 1) {
-      controller.abort(new Error('interrupted'));
-      return;
-    }
-    for (const file of openAtomicFiles()) rmSync(file.tempPath, { force: true });
-    process.exit(ExitCode.interrupted);
+    if (count > 1) putBackAndExit();
+    controller.abort(new Error('interrupted'));
+    if (options.forceExitMs !== undefined) timer = setTimeout(putBackAndExit, options.forceExitMs);
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
   return () => {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
+    // The run has returned; if the process still does not end (a read stuck in the thread pool), the timer ends it.
+    timer?.unref();
   };
 }

@@ -18,7 +18,7 @@ function buildParser() {
     .parserConfiguration({ 'boolean-negation': false })
     .option('fixed-dt', { alias: 'd', type: 'string', describe: "WARC-Date for every file, full or partial: 2011-02, 20110201, 2010-12-26T10:11:12 (default: each file's modification time)" })
     .option('name', { alias: 'n', type: 'string', describe: "WARC file name; .warc.gz or .warc is added (default: the first input's name)" })
-    .option('append', { alias: 'a', type: 'boolean', describe: 'Append to an existing WARC file' })
+    .option('append', { alias: 'a', type: 'boolean', describe: 'Append to an existing WARC file (in place; its end is checked first; with -o too, -a wins, as in warcit)' })
     .option('overwrite', { alias: 'o', type: 'boolean', describe: 'Replace an existing WARC file' })
     .option('use-magic', { alias: 'magic', type: 'string', describe: 'MIME type by "filename" extension (default) or by content ("magic")' })
     .option('no-xhtml', { type: 'boolean', describe: 'Write text/html where application/xhtml+xml is detected' })
@@ -33,6 +33,8 @@ function buildParser() {
     .option('mapfile', { type: 'string', describe: 'CSV or TSV (by extension) with columns file (end of the path), URL, timestamp, Content-Type' })
     .option('log', { type: 'string', describe: 'Write a CSV log of every record to this file' })
     .option('conversions', { type: 'string', describe: "Conversion results YAML (warckit-convert's or warcit-converter's): adds conversion records" })
+    .option('conversions-dir', { type: 'string', describe: "Conversion outputs must be inside this directory (links resolved); others are refused (default: the results file's directory)" })
+    .option('ignore-unmatched-conversions', { type: 'boolean', describe: 'Exit 0 even when results entries match no input (they are still reported)' })
     .option('transclusions', { type: 'string', describe: 'Transclusion manifest YAML: adds metadata records for the pages that embed the media' })
     .option('transclusion-format', { type: 'string', choices: ['youtube-dl', 'transclusions', 'both'], default: 'youtube-dl', describe: 'youtube-dl (urn:embeds:, what pywb reads today), transclusions (urn:transclusions:, every media of a page in one record) or both' })
     .option('conversions-as', { type: 'string', choices: ['conversion', 'resource'], default: 'conversion', describe: 'WARC-Type of converted files: conversion (as warcit; pywb serves them) or resource (needed for ReplayWeb.page / wabac.js, which serve no conversion records)' })
@@ -47,7 +49,9 @@ function buildParser() {
     .alias('help', 'h')
     .demandCommand(2, 'expected <url_prefix> and at least one input')
     .strict()
-    .epilogue('Exit status: 0 done, 1 done but some inputs (not regular files) or conversions were not written, 2 error (nothing written), 130 interrupted (nothing written).')
+    .epilogue(
+      'Exit status: 0 done; 1 WARC written, but some inputs (not regular files) or conversions were not (missing, changed, refused, or matching no input), or the --log file could not be written; 2 error (nothing written); 130 interrupted (nothing written).',
+    )
     .wrap(110)
     .exitProcess(false)
     .showHelpOnFail(false);
@@ -60,10 +64,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const verbose = Boolean(args.verbose);
   const logger = createLogger(io, args.quiet ? 'quiet' : verbose ? 'verbose' : 'normal');
   const [urlPrefix, ...inputs] = args._.map(String);
-  if (args.append && args.overwrite) {
-    io.stderr.write('warckit: use either -a/--append or -o/--overwrite, not both\n');
-    return ExitCode.error;
-  }
+  if (args.append && args.overwrite) logger.warn('both -a/--append and -o/--overwrite given: appending, as warcit does');
   const gzipLevelText = String(args['gzip-level']);
   const controller = new AbortController();
   const progress = createProgress(io, !args.quiet && !verbose, 'warckit');
@@ -97,11 +98,13 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     ['mapfile', 'mapfile'],
     ['log', 'log'],
     ['conversions', 'conversions'],
+    ['conversions-dir', 'conversionsDir'],
     ['transclusions', 'transclusions'],
   ] as const) {
     if (args[flag] !== undefined) (options as unknown as Record<string, unknown>)[key] = String(args[flag]);
   }
-  const removeHandlers = onInterrupt(controller);
+  // A stopped run ends within a second even if something is stuck; the output is put back first.
+  const removeHandlers = onInterrupt(controller, { forceExitMs: 700 });
   try {
     const result = await writeWarc(options);
     progress.stop();
@@ -112,13 +115,40 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       .map(([type, n]) => `${n} ${type}`)
       .join(', ');
     logger.info(`Wrote ${result.records.length} records to ${result.path} (${byType})`);
-    if (result.skippedInputs.length) logger.error(`${result.skippedInputs.length} input(s) not archived because they are not regular files (listed above)`);
-    if (result.skippedConversions.length) logger.error(`${result.skippedConversions.length} conversion(s) not written because their files are missing or changed`);
-    return result.skippedInputs.length || result.skippedConversions.length ? ExitCode.partialFailure : ExitCode.ok;
+    let code: number = ExitCode.ok;
+    if (result.skippedInputs.length) {
+      logger.error(`${result.skippedInputs.length} input(s) not archived because they are not regular files (listed above)`);
+      code = ExitCode.partialFailure;
+    }
+    const refused = result.skippedConversions.filter((s) => s.refused).length;
+    const skipped = result.skippedConversions.length - refused;
+    if (skipped) {
+      logger.error(`${skipped} conversion(s) not written because their files are missing or changed`);
+      code = ExitCode.partialFailure;
+    }
+    if (refused) {
+      logger.error(`${refused} conversion(s) refused: their files are outside the directory the results file speaks for (see --conversions-dir)`);
+      code = ExitCode.partialFailure;
+    }
+    const unmatched = result.unmatchedConversions.length;
+    if (unmatched) {
+      const ignored = Boolean(args['ignore-unmatched-conversions']);
+      const message = `${unmatched} results entr${unmatched === 1 ? 'y' : 'ies'} matched no input: their conversions were not written${ignored ? ' (ignored: --ignore-unmatched-conversions)' : ' (pass --ignore-unmatched-conversions if that is intended)'}`;
+      if (ignored) logger.warn(message);
+      else {
+        logger.error(message);
+        code = ExitCode.partialFailure;
+      }
+    }
+    if (result.logError) {
+      io.stderr.write(`warckit: the WARC ${result.path} was written, but the log was not: ${result.logError}\n`);
+      code = ExitCode.partialFailure;
+    }
+    return code;
   } catch (error) {
     progress.stop();
     if (error instanceof WarcAbortedError || controller.signal.aborted) {
-      io.stderr.write('warckit: interrupted; no WARC written\n');
+      io.stderr.write(options.mode === 'append' ? 'warckit: interrupted; nothing appended, the WARC is as it was\n' : 'warckit: interrupted; no WARC written\n');
       return ExitCode.interrupted;
     }
     io.stderr.write(`warckit: ${(error as Error).message}\n`);

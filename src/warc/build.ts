@@ -4,26 +4,28 @@
  * successful conversion, and transclusion metadata records for the pages that embed it.
  */
 import { createReadStream, type Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import pLimit from 'p-limit';
 import { type ConversionResult, readConversionResults } from '../convert/results.js';
 import type { FileEntry } from '../inputs/entry.js';
 import { indexUrlOf, matchesAny } from '../inputs/url.js';
-import { sha256File } from '../convert/digest.js';
 import { type SkippedInput, walkInputs } from '../inputs/walk.js';
 import { type MediaFormats, serializeDocument, transclusionsDocument, youtubeDlDocument } from '../transclusions/formats.js';
 import { loadTransclusionManifest, type TransclusionManifest } from '../transclusions/manifest.js';
 import { entryTimestamp, type PageGroup, planPages } from '../transclusions/page-groups.js';
 import { embedsRecordUri, TRANSCLUSIONS_CONTENT_TYPE, transclusionsRecordUri, YOUTUBE_DL_CONTENT_TYPE } from '../transclusions/record-uri.js';
-import { openAtomic, writeFileAtomic } from '../util/atomic.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { silentLogger } from '../util/logger.js';
 import { pyJsonDumps } from '../util/pyjson.js';
 import { parseFixedDate, parsePageTimestamp, timestamp14, warcDate } from '../util/timestamps.js';
 import { VERSION } from '../version.js';
 import { type ContentTypeResult, decideContentType } from './content-type.js';
 import { loadMapfile, MapfileMatcher, type MapfileRow } from './mapfile.js';
+import { findUnmatchedSources, type UnmatchedConversionSource } from './conversion-match.js';
+import { checkConversionOutput, conversionsRoot } from './conversion-outputs.js';
 import { normalizeWarcOptions, type NormalizedWarcOptions, type WriteWarcOptions } from './options.js';
+import { openWarcOutput } from './output.js';
+import { withoutOwnFiles } from './own-files.js';
 import { type RecordHead, REVISIT_CONTENT_TYPE, revisitProfile, WARCINFO_CONTENT_TYPE, warcinfoBlock } from './records.js';
 import { newRecordId, type RecordInput, WarcWriter, type WrittenRecord } from './writer.js';
 
@@ -34,7 +36,11 @@ export interface SkippedConversion {
   url: string;
   output: string;
   reason: string;
+  /** Refused unread: the output resolves outside the directory the results file speaks for. */
+  refused?: boolean;
 }
+
+export type { UnmatchedConversionSource } from './conversion-match.js';
 
 export interface WriteWarcResult {
   /** The WARC written. */
@@ -44,10 +50,14 @@ export interface WriteWarcResult {
   counts: Record<string, number>;
   /** Conversions listed as successful but not written (file missing or changed since conversion). */
   skippedConversions: SkippedConversion[];
+  /** Results entries whose source matched no input: none of their conversions were written. */
+  unmatchedConversions: UnmatchedConversionSource[];
   /** Manifest media URLs that matched no input file. */
   unmatchedTransclusions: string[];
   /** Inputs not archived because they are not regular files (FIFOs, sockets, devices, broken symlinks). */
   skippedInputs: SkippedInput[];
+  /** The WARC was written but the --log file could not be: why. */
+  logError?: string;
   warnings: string[];
 }
 
@@ -68,30 +78,6 @@ interface LogRow {
 
 const LOG_COLUMNS = ['file', 'Record-Type', 'URL', 'timestamp', 'Content-Type', 'mime', 'charset'];
 
-/**
- * Check a conversion the WARC will carry: file present, size and sha256 as recorded.
- * Returns the file's stats (used for its record), or what is wrong.
- */
-async function verifyConversion(conversion: ConversionResult): Promise<Stats | string> {
-  let info: Stats;
-  try {
-    info = await stat(conversion.output);
-  } catch {
-    return 'file missing';
-  }
-  if (!info.isFile()) return 'not a file';
-  if (typeof conversion.output_size === 'number' && conversion.output_size !== info.size) {
-    return `size is ${info.size} bytes, results file says ${conversion.output_size}`;
-  }
-  if (conversion.output_sha256 !== undefined) {
-    const recorded = String(conversion.output_sha256).toLowerCase();
-    if (!/^[0-9a-f]{64}$/.test(recorded)) return `output_sha256 in the results file is not a sha256 hex digest (${recorded})`;
-    const actual = await sha256File(conversion.output);
-    if (actual !== recorded) return 'sha256 differs from the results file (changed since conversion)';
-  }
-  return info;
-}
-
 function fileSource(path: string, url: string): Pick<FileEntry, 'url' | 'open'> {
   return { url, open: async () => createReadStream(path, { highWaterMark: 1024 * 1024 }) };
 }
@@ -109,17 +95,30 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
     logger.warn(message);
   };
 
-  // Everything that can be wrong with the inputs is found before the output is opened.
+  // The files that configure the run are read before the output is touched.
   const mapRows: MapfileRow[] | undefined = opts.mapfile ? await loadMapfile(opts.mapfile) : undefined;
   const results = opts.conversions ? await readConversionResults(opts.conversions) : undefined;
   const manifest: TransclusionManifest | undefined = opts.transclusions ? await loadTransclusionManifest(opts.transclusions) : undefined;
-  const walk = await walkInputs(opts.inputs, opts.urlPrefix, signal ? { signal } : {}).catch((error: unknown) => {
+  const conversionsDir = opts.conversions ? await conversionsRoot(opts.conversions, options.conversionsDir) : undefined;
+  // Locked (and an appended WARC's end checked) before the inputs are read, so a second run fails at once.
+  const output = await openWarcOutput(opts, options, warn);
+  let walk: Awaited<ReturnType<typeof walkInputs>>;
+  try {
+    walk = await walkInputs(opts.inputs, opts.urlPrefix, signal ? { signal } : {});
+  } catch (error) {
+    await output.abort();
     throw signal?.aborted ? new WarcAbortedError('interrupted') : error;
-  });
+  }
   const skippedInputs = walk.skipped.filter((skipped) => included(skipped.path, opts));
   for (const skipped of skippedInputs) logger.error(`${skipped.path}: not archived: a ${skipped.kind}, not a regular file`);
   try {
-    const entries = walk.entries.filter((entry) => included(entry.path, opts));
+    const own = await withoutOwnFiles(walk.entries, opts.path);
+    for (const entry of own.excluded) {
+      // The WARC being replaced or appended to is worth a warning; its temporary, lock and marker files are not.
+      if (basename(entry.path) === basename(opts.path)) warn(`leaving out ${entry.path}: it is the WARC this run writes (${opts.path})`);
+      else logger.debug(`leaving out ${entry.path}: a file kept beside ${opts.path} while it is written`);
+    }
+    const entries = own.kept.filter((entry) => included(entry.path, opts));
     const mapper = mapRows ? new MapfileMatcher(mapRows, opts.mapfile!) : undefined;
     const planned = entries.map((entry) => {
       const row = mapper?.match(entry.path);
@@ -140,19 +139,24 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
                 warn(`skipping unsuccessful conversion: ${conversion.output}`);
                 continue;
               }
-              const checked = await verifyConversion(conversion);
-              if (typeof checked === 'string') {
-                skippedConversions.push({ source: url, url: conversion.url, output: conversion.output, reason: checked });
-                logger.error(`not writing conversion ${conversion.output}: ${checked}`);
+              const checked = await checkConversionOutput(conversion, conversionsDir!);
+              if (!checked.ok) {
+                skippedConversions.push({ source: url, url: conversion.url, output: conversion.output, reason: checked.reason, ...(checked.refused ? { refused: true } : {}) });
+                logger.error(`${checked.refused ? 'refusing' : 'not writing'} conversion ${conversion.output}: ${checked.reason}`);
                 continue;
               }
-              outputStats.set(conversion, checked);
+              outputStats.set(conversion, checked.stats);
               ok.push(conversion);
             }
             conversionsFor.set(url, ok);
           }),
         ),
       );
+    }
+
+    const unmatchedConversions = results ? findUnmatchedSources(results, [...planned.map((p) => p.url), ...walk.entries.map((entry) => entry.url)]) : [];
+    for (const u of unmatchedConversions) {
+      logger.error(`${opts.conversions}: conversions of ${u.source} not written, it matches no input: ${u.cause}`);
     }
 
     const inputUrls = new Set(planned.map((p) => p.url));
@@ -166,7 +170,6 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
     const groupsAfter = opts.transclusionFormat !== 'youtube-dl' && pages ? pages.groupsAfter : new Map<string, PageGroup[]>();
     if (pages?.crowdedPages.size && opts.transclusionFormat !== 'transclusions') warnCrowdedPages(pages.crowdedPages, opts.transclusionFormat, warn);
 
-    const output = await openAtomic(opts.path, opts.mode, 'use -a/--append to add to it or -o/--overwrite to replace it', options.fsync ?? false);
     const logRows: LogRow[] = [];
     try {
       const writer = new WarcWriter(output.handle, output.startOffset, {
@@ -175,6 +178,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
         version: opts.warcVersion,
         digestAlgorithm: opts.digestAlgorithm,
         concurrency: options.concurrency ?? 8,
+        name: opts.path,
         ...(signal ? { signal } : {}),
       });
       const date = (d: Date): string => warcDate(d, opts.warcVersion);
@@ -325,17 +329,24 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
       await writer.flush();
       if (signal?.aborted) throw new WarcAbortedError('interrupted');
       await output.commit();
+      // The WARC is in place: a log that cannot be written is reported, not a failure of the run.
+      let logError: string | undefined;
       if (opts.log) {
         const { stringify } = await import('csv-stringify/sync');
-        await writeFileAtomic(opts.log, stringify(logRows, { header: true, columns: LOG_COLUMNS, record_delimiter: '\r\n' }));
+        await writeFileAtomic(opts.log, stringify(logRows, { header: true, columns: LOG_COLUMNS, record_delimiter: '\r\n' })).catch((error: unknown) => {
+          logError = (error as Error).message;
+        });
       }
       const counts: Record<string, number> = {};
       for (const record of writer.records) counts[record.type] = (counts[record.type] ?? 0) + 1;
-      return { path: opts.path, records: writer.records, counts, skippedConversions, unmatchedTransclusions, skippedInputs, warnings };
+      return { path: opts.path, records: writer.records, counts, skippedConversions, unmatchedConversions, unmatchedTransclusions, skippedInputs, ...(logError ? { logError } : {}), warnings };
     } catch (error) {
       await output.abort();
       throw error;
     }
+  } catch (error) {
+    await output.abort();
+    throw error;
   } finally {
     walk.close();
   }

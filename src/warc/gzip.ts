@@ -71,19 +71,23 @@ async function* blocks(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   if (size) yield Buffer.concat(pending);
 }
 
+/** Running CRC-32 and length of the bytes given to {@link deflateBlocks}. */
+export interface DeflateTally {
+  crc: number;
+  size: number;
+}
+
 /**
- * One gzip member from a stream of chunks, compressed `parallel` blocks at a time in zlib's
- * thread pool, emitted in order. Memory: about `parallel` × 2 MiB whatever the input size.
+ * Raw deflate data for a stream of chunks, compressed `parallel` blocks at a time in zlib's
+ * thread pool, emitted in order, ending with the final block; `tally` gets the input's CRC and
+ * length. Memory: about `parallel` × 2 MiB whatever the input size.
  */
-export async function* gzipStreamMember(source: AsyncIterable<Buffer>, level: number, parallel = 4): AsyncGenerator<Buffer> {
-  yield GZIP_HEADER;
-  let crc = 0;
-  let isize = 0;
+export async function* deflateBlocks(source: AsyncIterable<Buffer>, level: number, tally: DeflateTally, parallel = 4): AsyncGenerator<Buffer> {
   let previousTail: Buffer | undefined;
   const inFlight: Array<Promise<Buffer>> = [];
   for await (const block of blocks(source)) {
-    crc = crc32(block, crc);
-    isize = (isize + block.length) >>> 0;
+    tally.crc = crc32(block, tally.crc);
+    tally.size += block.length;
     const options: Record<string, unknown> = { level, finishFlush: constants.Z_FULL_FLUSH };
     if (previousTail && level > 0) options.dictionary = previousTail;
     const compressed = deflateRawAsync(block, options);
@@ -95,8 +99,83 @@ export async function* gzipStreamMember(source: AsyncIterable<Buffer>, level: nu
   while (inFlight.length) yield await inFlight.shift()!;
   // The final empty block closes the deflate stream.
   yield await deflateRawAsync(Buffer.alloc(0), { level, finishFlush: constants.Z_FINISH });
+}
+
+/** The 8-byte gzip trailer: CRC-32 and length mod 2^32 of the uncompressed data. */
+export function gzipTrailer(crc: number, size: number): Buffer {
   const trailer = Buffer.alloc(8);
   trailer.writeUInt32LE(crc >>> 0, 0);
-  trailer.writeUInt32LE(isize, 4);
-  yield trailer;
+  trailer.writeUInt32LE(size % 2 ** 32, 4);
+  return trailer;
+}
+
+/** One gzip member from a stream of chunks (see {@link deflateBlocks}). */
+export async function* gzipStreamMember(source: AsyncIterable<Buffer>, level: number, parallel = 4): AsyncGenerator<Buffer> {
+  yield GZIP_HEADER;
+  const tally: DeflateTally = { crc: 0, size: 0 };
+  yield* deflateBlocks(source, level, tally, parallel);
+  yield gzipTrailer(tally.crc, tally.size);
+}
+
+export { GZIP_HEADER };
+
+/**
+ * Deflate "stored" blocks (not final) holding `data` verbatim: a record head placed in a member
+ * this way sits at a known place and can be rewritten in place once its digests are known.
+ */
+export function storedBlocks(data: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  for (let at = 0; at < data.length || parts.length === 0; at += 0xffff) {
+    const piece = data.subarray(at, at + 0xffff);
+    const header = Buffer.alloc(5);
+    header[0] = 0; // BFINAL 0, BTYPE 00, padded to the byte
+    header.writeUInt16LE(piece.length, 1);
+    header.writeUInt16LE(~piece.length & 0xffff, 3);
+    parts.push(header, piece);
+  }
+  return Buffer.concat(parts);
+}
+
+const CRC_POLY = 0xedb88320;
+
+/** (a × b) modulo the CRC-32 polynomial, in zlib's reflected bit order. */
+function multModP(a: number, b: number): number {
+  let m = 0x80000000;
+  let p = 0;
+  for (;;) {
+    if (a & m) {
+      p = (p ^ b) >>> 0;
+      if ((a & (m - 1)) === 0) break;
+    }
+    m >>>= 1;
+    b = b & 1 ? ((b >>> 1) ^ CRC_POLY) >>> 0 : b >>> 1;
+  }
+  return p >>> 0;
+}
+
+/** x^(2^k) mod p for k = 0..31. */
+const X2N: number[] = (() => {
+  const table: number[] = [];
+  let p = 0x40000000; // x^1
+  for (let k = 0; k < 32; k++) {
+    table.push(p);
+    p = multModP(p, p);
+  }
+  return table;
+})();
+
+/** x^(n × 2^k) mod p. */
+function x2nModP(n: number, k: number): number {
+  let p = 0x80000000; // x^0
+  while (n > 0) {
+    if (n % 2 === 1) p = multModP(X2N[k & 31]!, p);
+    n = Math.floor(n / 2);
+    k++;
+  }
+  return p;
+}
+
+/** CRC-32 of A‖B from CRC-32(A), CRC-32(B) and the length of B (zlib's crc32_combine). */
+export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
+  return (multModP(x2nModP(lengthB, 3), crcA >>> 0) ^ crcB) >>> 0;
 }

@@ -62,6 +62,11 @@ export interface WriteWarcOptions {
   log?: string;
   /** A conversion results YAML (warckit's or warcit's): adds conversion records. */
   conversions?: string;
+  /**
+   * Conversion outputs must resolve (links followed) inside this directory; others are refused
+   * unread. Default: the results file's own directory (where warckit-convert and warcit put it).
+   */
+  conversionsDir?: string;
   /** A transclusion manifest YAML: adds transclusion metadata records. */
   transclusions?: string;
   transclusionFormat?: TransclusionFormat;

@@ -4,16 +4,21 @@
  * one queue. File payloads are never copied into memory or a temp file:
  *  - `.warc`: one pass — a head with placeholder digests of the final length is written,
  *    the payload is streamed and hashed, then the head is rewritten in place;
- *  - `.warc.gz`: a hash pass, then head + payload streamed through a block-parallel gzip member.
+ *  - `.warc.gz`: one pass as well — the head (placeholder digests) goes into the member as a
+ *    stored deflate block, the payload is hashed as it is compressed in parallel blocks, then
+ *    the head is rewritten in place and the member's CRC completed with crc32_combine.
+ * Either way the digests written are those of the very bytes written: a file rewritten during
+ * the run cannot give a record whose digest does not match its payload.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
+import { type FileHandle, open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import pLimit from 'p-limit';
 import { type DigestAlgorithm, formatDigest } from './digest.js';
-import { readFileChunks } from './file-chunks.js';
-import { chooseLevel, type GzipLevelSetting, gzipMember, gzipStreamMember } from './gzip.js';
+import { FILE_CHUNK, readFileChunks } from './file-chunks.js';
+import { chooseLevel, crc32Combine, type DeflateTally, deflateBlocks, GZIP_HEADER, type GzipLevelSetting, gzipMember, gzipTrailer, storedBlocks } from './gzip.js';
 import { RECORD_TRAILER, type RecordDigests, type RecordHead, serializeHead, type WarcVersion } from './records.js';
 
 /** A payload held in memory (small files, JSON, warcinfo). */
@@ -67,6 +72,8 @@ export interface WarcWriterOptions {
   concurrency?: number;
   /** Stops reading payloads mid-file when aborted. */
   signal?: AbortSignal;
+  /** The output's name, for error messages (e.g. its path). */
+  name?: string;
 }
 
 /** Failure to read a payload: names the source. */
@@ -81,12 +88,35 @@ export class PayloadReadError extends Error {
   }
 }
 
+/** Failure to write the WARC itself (disk full, I/O error): names the output. */
+export class WarcWriteError extends Error {
+  override name = 'WarcWriteError';
+  constructor(
+    readonly output: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${output}: ${message}`, options);
+  }
+}
+
+function describeWrite(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'ENOSPC') return 'cannot write: no space left on device';
+  if (e.code === 'EDQUOT') return 'cannot write: disk quota exceeded';
+  if (e.code === 'EFBIG') return 'cannot write: file too large for this file system or limit';
+  if (e.code === 'EIO') return 'cannot write: input/output error';
+  if (e.code === 'EROFS') return 'cannot write: read-only file system';
+  return `cannot write: ${e.code ?? e.message}`;
+}
+
 interface Prepared {
   input: RecordInput;
   digests?: RecordDigests;
   /** Complete serialized record (gzipped when gzip is on), for small records. */
   bytes?: Buffer;
-  level: number;
+  /** gzip level for a streamed payload; undefined: decide from its first chunk. */
+  level?: number;
 }
 
 export function newRecordId(): string {
@@ -174,6 +204,7 @@ export class WarcWriter {
   private readonly threshold: number;
   private readonly concurrency: number;
   private readonly signal: AbortSignal | undefined;
+  private readonly name: string;
   private readonly limit: ReturnType<typeof pLimit>;
   private tail: Promise<void> = Promise.resolve();
   private inFlight = 0;
@@ -194,6 +225,7 @@ export class WarcWriter {
     this.concurrency = options.concurrency ?? 8;
     this.limit = pLimit(this.concurrency);
     this.signal = options.signal;
+    this.name = options.name ?? 'the WARC';
   }
 
   /** Bytes written so far (the next record's offset). */
@@ -264,22 +296,36 @@ export class WarcWriter {
       return { input, digests, bytes: await gzipMember(plain, 0), level: 0 };
     }
     if (!this.gzip) return { input, level: 0 }; // hashed while written, in commit
-    const hash = this.hash();
-    const samples: Buffer[] = [];
-    let seen = 0;
-    for await (const chunk of chunks(payload, this.signal)) {
-      hash.update(chunk);
-      if (seen === 0 || (seen <= payload.size / 2 && seen + chunk.length > payload.size / 2)) samples.push(chunk);
-      seen += chunk.length;
+    return { input, ...(payload.path !== undefined ? { level: await this.levelFromSamples(payload, payload.path) } : {}) };
+  }
+
+  /** The gzip level of a file payload, from samples at its start and middle (read ahead of the write). */
+  private async levelFromSamples(payload: StreamPayload, path: string): Promise<number> {
+    if (this.gzipLevel !== 'auto') return this.gzipLevel;
+    try {
+      const fh = await open(path, 'r');
+      try {
+        const middle = Math.floor(payload.size / 2 / FILE_CHUNK) * FILE_CHUNK;
+        const samples = await Promise.all([0, middle].map(async (position) => (await fh.read(Buffer.alloc(SAMPLE), 0, SAMPLE, position)).buffer));
+        return chooseLevel('auto', middle === 0 ? samples.slice(0, 1) : samples);
+      } finally {
+        await fh.close();
+      }
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      throw new PayloadReadError(payload.name, e.code === 'EACCES' ? 'cannot read (permission denied)' : `cannot read (${e.code ?? e.message})`, { cause: error });
     }
-    return { input, digests: this.digestsOf(input, hash.digest()), level: chooseLevel(this.gzipLevel, samples) };
   }
 
   private async writeAt(data: Buffer, position: number): Promise<void> {
     let done = 0;
-    while (done < data.length) {
-      const { bytesWritten } = await this.fh.write(data, done, data.length - done, position + done);
-      done += bytesWritten;
+    try {
+      while (done < data.length) {
+        const { bytesWritten } = await this.fh.write(data, done, data.length - done, position + done);
+        done += bytesWritten;
+      }
+    } catch (error) {
+      throw new WarcWriteError(this.name, describeWrite(error), { cause: error });
     }
   }
 
@@ -312,6 +358,8 @@ export class WarcWriter {
 
   private async commit(prepared: Prepared): Promise<WrittenRecord> {
     const { input } = prepared;
+    // Nothing more reaches the file once the run is stopped.
+    this.signal?.throwIfAborted();
     const offset = this.position;
     let digests = prepared.digests;
     if (prepared.bytes) {
@@ -319,15 +367,7 @@ export class WarcWriter {
     } else if (input.payload.kind === 'stream' && !this.gzip) {
       digests = await this.writePlainStream(input, input.payload);
     } else if (input.payload.kind === 'stream') {
-      const head = serializeHead(input.head, this.version, input.payload.size, digests!);
-      const payload = input.payload;
-      const signal = this.signal;
-      async function* member(): AsyncGenerator<Buffer> {
-        yield head;
-        yield* chunks(payload, signal);
-        yield RECORD_TRAILER;
-      }
-      for await (const part of gzipStreamMember(member(), prepared.level)) await this.append(part);
+      digests = await this.writeGzipStream(input, input.payload, prepared.level);
     }
     const record: WrittenRecord = {
       recordId: input.head.recordId,
@@ -373,4 +413,47 @@ export class WarcWriter {
     await this.writeAt(finalHead, headStart);
     return digests;
   }
+
+  /**
+   * One pass for a gzip member: gzip header, the head as stored blocks (placeholder digests),
+   * the payload hashed as it goes to the parallel compressor, then the head rewritten in place
+   * and the trailer's CRC made from the final head's CRC and the rest's.
+   */
+  private async writeGzipStream(input: RecordInput, payload: StreamPayload, level: number | undefined): Promise<RecordDigests> {
+    const placeholder = this.digestsOf(input, Buffer.alloc(this.hash().digest().length));
+    await this.flushBatch();
+    const memberStart = this.position;
+    const head = serializeHead(input.head, this.version, payload.size, placeholder);
+    await this.append(Buffer.concat([GZIP_HEADER, storedBlocks(head)]));
+    const hash = this.hash();
+    const signal = this.signal;
+    const source = chunks(payload, signal);
+    let chosen = level;
+    let firstChunk: Buffer | undefined;
+    if (chosen === undefined) {
+      // A stream (ZIP member) is judged on its first chunk, the only one seen before compressing.
+      const first = await source.next();
+      firstChunk = first.done ? undefined : first.value;
+      chosen = chooseLevel(this.gzipLevel, firstChunk ? [firstChunk] : []);
+      if (firstChunk) hash.update(firstChunk);
+    }
+    async function* hashed(): AsyncGenerator<Buffer> {
+      if (firstChunk) yield firstChunk;
+      for await (const chunk of source) {
+        hash.update(chunk); // on this thread, while blocks compress in the pool
+        yield chunk;
+      }
+      yield RECORD_TRAILER;
+    }
+    const tally: DeflateTally = { crc: 0, size: 0 };
+    for await (const part of deflateBlocks(hashed(), chosen, tally)) await this.append(part);
+    const digests = this.digestsOf(input, hash.digest());
+    const finalHead = serializeHead(input.head, this.version, payload.size, digests);
+    if (finalHead.length !== head.length) throw new Error('internal: digest length changed between placeholder and final head');
+    await this.writeAt(storedBlocks(finalHead), memberStart + GZIP_HEADER.length);
+    await this.append(gzipTrailer(crc32Combine(crc32(finalHead), tally.crc, tally.size), finalHead.length + tally.size));
+    return digests;
+  }
 }
+
+const SAMPLE = 64 * 1024;

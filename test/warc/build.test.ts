@@ -4,10 +4,11 @@
  * warcio.js with every digest recomputed.
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeWarc } from '../../src/warc/build.js';
+import { WarcTailError } from '../../src/warc/tail-check.js';
 import { warcDate } from '../../src/util/timestamps.js';
 import { readWarc } from '../helpers/warc-check.js';
 import { makeSite, makeZip, SITE_MTIME } from '../helpers/site.js';
@@ -177,4 +178,46 @@ test('nothing is left behind when a run fails', async () => {
     (e: Error) => e.message.includes('dup.csv: line 2: row for "index.html" matches a second file') && e.message.includes('about/index.html'),
   );
   assert.deepEqual((await readdir(dir)).sort(), ['dup.csv', 'site']);
+});
+
+test('append: onto a cut WARC refused and left as it was; onto a complete one, in place', async () => {
+  const dir = await tempDir();
+  await makeSite(join(dir, 'site'));
+  const first = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'a') });
+  const bytes = await readFile(first.path);
+  await writeFile(join(dir, 'cut.warc.gz'), bytes.subarray(0, bytes.length - 3));
+  await assert.rejects(writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'cut'), mode: 'append' }), WarcTailError);
+  assert.ok((await readFile(join(dir, 'cut.warc.gz'))).equals(bytes.subarray(0, bytes.length - 3)));
+  const second = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'a'), mode: 'append', warcinfo: false });
+  assert.equal(second.records[0]!.offset, bytes.length, 'new records start where the old file ended');
+  assert.equal((await records(first.path)).length, 23);
+  assert.deepEqual((await readdir(dir)).sort(), ['a.warc.gz', 'cut.warc.gz', 'site']);
+});
+
+test("the WARC's own files in an input directory are left out, with a warning", async () => {
+  const dir = await tempDir();
+  await makeSite(dir, { 'index.html': '<p>x</p>' });
+  await writeWarc({ urlPrefix: P, inputs: [dir], name: join(dir, 'self') });
+  const again = await writeWarc({ urlPrefix: P, inputs: [dir], name: join(dir, 'self'), mode: 'overwrite' });
+  assert.deepEqual(again.warnings.filter((w) => w.includes('leaving out')).length, 1);
+  assert.deepEqual((await records(again.path)).filter((r) => r.type === 'resource').map((r) => r.targetUri), [`${P}index.html`]);
+});
+
+test('a log that cannot be written after the WARC is: the WARC is in place, logError says why', async () => {
+  const dir = await tempDir();
+  await makeSite(join(dir, 'site'));
+  await mkdir(join(dir, 'log.csv'));
+  const result = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'l'), log: join(dir, 'log.csv') });
+  assert.match(result.logError ?? '', /cannot write .*log\.csv/);
+  assert.equal((await records(result.path)).length, 12);
+});
+
+test('results entries matching no input are returned with their cause', async () => {
+  const dir = await tempDir();
+  await makeSite(join(dir, 'site'), { 'a.flv': 'flv' });
+  await writeFile(join(dir, 'a.webm'), 'webm');
+  await writeFile(join(dir, 'results.yaml'), `conversions:\n  http://example.com/a.flv:\n  - {url: http://example.com/a.flv.webm, output: ${join(dir, 'a.webm')}, success: true}\n`);
+  const result = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'u'), conversions: join(dir, 'results.yaml') });
+  assert.deepEqual(result.unmatchedConversions.map((u) => [u.source, u.closestInput]), [['http://example.com/a.flv', `${P}a.flv`]]);
+  assert.equal(result.counts.conversion, undefined);
 });

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { chooseLevel } from '../../src/warc/gzip.js';
-import { PayloadReadError, type RecordInput, WarcWriter, type WrittenRecord } from '../../src/warc/writer.js';
+import { PayloadReadError, type RecordInput, WarcWriteError, WarcWriter, type WrittenRecord } from '../../src/warc/writer.js';
 import { readWarc } from '../helpers/warc-check.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -120,4 +120,35 @@ test('the one-pass plain writer rewrites the head with the real digest', async (
   assert.equal(records[0]!.header('WARC-Payload-Digest'), record!.digests.payload);
   assert.ok(!/sha1:A{32}/.test(String(records[0]!.header('WARC-Payload-Digest'))));
   assert.equal(expected.length, 20);
+});
+
+for (const gzip of [true, false]) {
+  test(`a payload that reads differently each time is read once: its digest is that of the bytes written (${gzip ? 'gzip' : 'plain'})`, async () => {
+    const dir = await tempDir();
+    const size = 3 * 1024 * 1024 + 5;
+    let opens = 0;
+    const out = join(dir, gzip ? 'x.warc.gz' : 'x.warc');
+    const fh = await open(out, 'w');
+    const writer = new WarcWriter(fh, 0, { gzip, memoryThreshold: 1024 });
+    await writer.add({
+      head: { type: 'resource', recordId: '<urn:uuid:changing>', date: new Date(0), targetUri: 'http://x/changing.bin', headers: [] },
+      // Same size every time, different bytes: a file rewritten in place between two reads.
+      payload: { kind: 'stream', size, name: 'site/changing.bin', open: () => Readable.from([Buffer.alloc(size, ++opens)]) },
+      payloadDigest: true,
+    });
+    await writer.flush();
+    await fh.close();
+    assert.equal(opens, 1);
+    const { records, problems } = await readWarc(out);
+    assert.deepEqual(problems, []);
+    assert.ok(records[0]!.payload.equals(Buffer.alloc(size, 1)));
+  });
+}
+
+test('a full disk fails the write naming the WARC', async () => {
+  const fh = await open('/dev/full', 'w');
+  const writer = new WarcWriter(fh, 0, { gzip: true, name: 'out/site.warc.gz' });
+  await writer.add({ head: { type: 'warcinfo', recordId: '<urn:uuid:i>', date: new Date(0), headers: [] }, payload: { kind: 'buffer', data: Buffer.from('info') }, payloadDigest: false });
+  await assert.rejects(writer.flush(), (e: Error) => e instanceof WarcWriteError && e.message === 'out/site.warc.gz: cannot write: no space left on device');
+  await fh.close();
 });

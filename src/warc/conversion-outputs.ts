@@ -1,0 +1,62 @@
+/**
+ * Checks on a conversion output before the WARC carries it: it must resolve (links followed)
+ * inside the directory the results file speaks for, exist, and still have the size and sha256
+ * recorded. A results file naming `/etc/passwd` or `../../etc/shadow` is refused unread.
+ */
+import type { Stats } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { sha256File } from '../convert/digest.js';
+import type { ConversionResult } from '../convert/results.js';
+
+/** The directory conversion outputs must be in: `dir` if given, else the results file's own directory; links resolved. */
+export async function conversionsRoot(resultsFile: string, dir: string | undefined): Promise<string> {
+  const chosen = resolve(dir ?? dirname(resolve(resultsFile)));
+  try {
+    return await realpath(chosen);
+  } catch {
+    return chosen;
+  }
+}
+
+/** Whether `path` is `root` or inside it. */
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+export type OutputCheck = { ok: true; stats: Stats } | { ok: false; refused: boolean; reason: string };
+
+/**
+ * Check one output (relative paths are taken from the working directory, as warcit reads them).
+ * `refused`: outside `root`, never read; otherwise missing or changed since conversion.
+ */
+export async function checkConversionOutput(conversion: ConversionResult, root: string): Promise<OutputCheck> {
+  let real: string;
+  try {
+    real = await realpath(resolve(conversion.output));
+  } catch {
+    return { ok: false, refused: false, reason: 'file missing' };
+  }
+  if (!isInside(root, real)) {
+    const via = real === resolve(conversion.output) ? '' : ` (through a link: ${real})`;
+    return { ok: false, refused: true, reason: `outside ${root}, the directory the results file speaks for${via}; pass --conversions-dir to allow another directory` };
+  }
+  let info: Stats;
+  try {
+    info = await stat(real);
+  } catch {
+    return { ok: false, refused: false, reason: 'file missing' };
+  }
+  if (!info.isFile()) return { ok: false, refused: false, reason: 'not a file' };
+  if (typeof conversion.output_size === 'number' && conversion.output_size !== info.size) {
+    return { ok: false, refused: false, reason: `size is ${info.size} bytes, results file says ${conversion.output_size}` };
+  }
+  if (conversion.output_sha256 !== undefined) {
+    const recorded = String(conversion.output_sha256).toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(recorded)) return { ok: false, refused: false, reason: `output_sha256 in the results file is not a sha256 hex digest (${recorded})` };
+    const actual = await sha256File(real);
+    if (actual !== recorded) return { ok: false, refused: false, reason: 'sha256 differs from the results file (changed since conversion)' };
+  }
+  return { ok: true, stats: info };
+}
