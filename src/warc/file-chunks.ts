@@ -2,13 +2,14 @@
  * Fast reading of a file on disk: large chunks with the next reads already in flight in the
  * thread pool while the caller hashes or compresses the current one.
  */
-import { open } from 'node:fs/promises';
+import { openRegularFile } from '../util/regular-file.js';
 
 export const FILE_CHUNK = 4 * 1024 * 1024;
 
 /** Yield the file's bytes in order, `ahead` reads in flight; fails if the size is not `size`. */
 export async function* readFileChunks(path: string, size: number, chunk = FILE_CHUNK, ahead = 2): AsyncGenerator<Buffer> {
-  const fh = await open(path, 'r');
+  // Still a regular file? It may have been swapped for a FIFO or a device since the walk.
+  const { handle: fh } = await openRegularFile(path);
   try {
     const reads: Array<Promise<Buffer>> = [];
     let next = 0;

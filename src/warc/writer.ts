@@ -11,11 +11,11 @@
  * the run cannot give a record whose digest does not match its payload.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { type FileHandle, open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import pLimit from 'p-limit';
+import { openRegularFile, readRegularFileSync, RegularFileError } from '../util/regular-file.js';
 import { type DigestAlgorithm, formatDigest } from './digest.js';
 import { FILE_CHUNK, readFileChunks } from './file-chunks.js';
 import { chooseLevel, crc32Combine, type DeflateTally, deflateBlocks, GZIP_HEADER, type GzipLevelSetting, gzipMember, gzipTrailer, storedBlocks } from './gzip.js';
@@ -146,9 +146,11 @@ function readSmall(payload: StreamPayload): Buffer | undefined {
   if (payload.path === undefined) return undefined;
   let data: Buffer;
   try {
-    data = readFileSync(payload.path);
+    // Bounded and only if still a regular file: it may have been swapped for a FIFO or a device since the walk.
+    data = readRegularFileSync(payload.path, { maxBytes: payload.size + 1, shownAs: payload.name });
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
+    const e = error as NodeJS.ErrnoException & Partial<RegularFileError>;
+    if (error instanceof RegularFileError && error.problem !== 'unreadable') throw new PayloadReadError(payload.name, error.message.replace(`${payload.name}: `, ''), { cause: error });
     throw new PayloadReadError(payload.name, e.code === 'EACCES' ? 'cannot read (permission denied)' : `cannot read (${e.code ?? e.message})`, { cause: error });
   }
   checkSize(payload, data.length);
@@ -303,7 +305,7 @@ export class WarcWriter {
   private async levelFromSamples(payload: StreamPayload, path: string): Promise<number> {
     if (this.gzipLevel !== 'auto') return this.gzipLevel;
     try {
-      const fh = await open(path, 'r');
+      const { handle: fh } = await openRegularFile(path, { shownAs: payload.name });
       try {
         const middle = Math.floor(payload.size / 2 / FILE_CHUNK) * FILE_CHUNK;
         const samples = await Promise.all([0, middle].map(async (position) => (await fh.read(Buffer.alloc(SAMPLE), 0, SAMPLE, position)).buffer));

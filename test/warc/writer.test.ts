@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readFile, writeFile } from 'node:fs/promises';
@@ -152,3 +153,15 @@ test('a full disk fails the write naming the WARC', async () => {
   await assert.rejects(writer.flush(), (e: Error) => e instanceof WarcWriteError && e.message === 'out/site.warc.gz: cannot write: no space left on device');
   await fh.close();
 });
+
+for (const [label, size, threshold] of [['small, read at once', 5, 1024], ['large, read in chunks', 5 * 1024 * 1024, 1024]] as const) {
+  test(`a file swapped for a FIFO after the walk (${label}) fails its record at once, naming it, never blocks`, async () => {
+    const dir = await tempDir();
+    const fifo = join(dir, 'swapped.bin');
+    execFileSync('mkfifo', [fifo]);
+    for (const gzip of [false, true]) {
+      const input: RecordInput = { ...fileRecord(fifo, size, 'http://x/swapped.bin'), payload: { kind: 'stream', size, name: fifo, path: fifo, open: () => createReadStream(fifo) } };
+      await assert.rejects(writeAll(join(dir, `out${gzip ? '.warc.gz' : '.warc'}`), [input], gzip, threshold), (e: Error) => e instanceof PayloadReadError && e.message.includes('swapped.bin') && /FIFO/.test(e.message));
+    }
+  });
+}
