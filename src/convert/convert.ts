@@ -1,7 +1,8 @@
 /**
  * `convertMedia`: find media among the inputs, convert each file by the matching rules with
- * bounded concurrency, and record every result in the results YAML, written atomically after
- * each source file so an interrupted run loses only the work in flight.
+ * bounded concurrency, and record every result: in the results journal as each source file
+ * finishes (so an interrupted or killed run loses only the work in flight), and in the results
+ * YAML, written once at the end. The results file is locked for the whole run.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
@@ -23,8 +24,9 @@ import { sha256Stream } from './digest.js';
 import { ConversionError, ConvertInterruptedError, ConvertOptionsError } from './errors.js';
 import { type ConvertOptions, DEFAULT_OUTPUT_DIR, normalizeConvertOptions } from './options.js';
 import { type PlannedConversion, planConversions } from './plan.js';
-import { type ConversionResult, type ConversionResults, readConversionResults } from './results.js';
-import { mergeConversionResults, mergeSourceEntries, writeConversionResults } from './results-write.js';
+import type { ConversionResult } from './results.js';
+import { ResultsStore } from './results-store.js';
+import { mergeSourceEntries } from './results-write.js';
 import { argvFor, RunAbortedError, runConversion } from './run.js';
 import { isConversionCurrent } from './skip.js';
 
@@ -86,15 +88,6 @@ function programOf(rule: ConversionRule): string | undefined {
   return first?.length === 1 && first[0] && 'text' in first[0] ? first[0].text : undefined;
 }
 
-async function readExisting(file: string): Promise<ConversionResults> {
-  try {
-    return await readConversionResults(file);
-  } catch (error) {
-    if (/cannot read \(ENOENT\)/.test((error as Error).message)) return { conversions: {} };
-    throw error;
-  }
-}
-
 function meets(rule: ConversionRule, media: LoggedStreams | undefined): boolean {
   if (!media) return true; // not probed: let the command decide
   return rule.requires.every((kind) => (kind === 'video' ? media.hasVideo : media.hasAudio));
@@ -113,11 +106,11 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
   if (!urlPrefix) throw new ConvertOptionsError('Expected `urlPrefix` (or url_prefix in the rules file), got nothing');
   const outputDir = resolve(o.outputDir ?? ruleSet.outputDir ?? DEFAULT_OUTPUT_DIR);
   const resultsFile = resolve(outputDir, o.results);
-  const existing = o.dryRun ? { conversions: {} } : await readExisting(resultsFile);
 
   const walk = await walkInputs(o.inputs, urlPrefix);
   let tempRoot: string | undefined;
   let log: WriteStream | undefined;
+  let store: ResultsStore | undefined;
   try {
     const plan = planConversions(walk.entries, ruleSet, outputDir, logger);
     const programs = new Set(plan.map((p) => programOf(p.rule)));
@@ -153,21 +146,19 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     o.signal?.addEventListener('abort', onAbort, { once: true });
     const signal = controller.signal;
 
+    store = await ResultsStore.open(resultsFile, logger);
+    const results = store;
     if (ruleSet.convertStdout) log = createWriteStream(resolve(ruleSet.convertStdout));
-    let doc = existing;
     let writeError: Error | undefined;
-    let writes: Promise<void> = Promise.resolve();
-    const persist = (): void => {
-      const snapshot = doc;
-      writes = writes.then(async () => {
-        if (writeError) return;
-        try {
-          await writeConversionResults(resultsFile, snapshot);
-        } catch (error) {
-          writeError = error as Error;
-          controller.abort(writeError);
-        }
-      });
+    /** Journal a source's list; a failed write stops the run like an abort does. */
+    const record = (source: string, list: readonly ConversionResult[]): void => {
+      if (writeError) return;
+      try {
+        results.record(source, list);
+      } catch (error) {
+        writeError = new Error(`cannot record results in ${resultsFile}.journal: ${(error as Error).message}`);
+        controller.abort(writeError);
+      }
     };
 
     const running = new Set<string>();
@@ -218,9 +209,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
 
     const finishSource = (state: SourceState): void => {
       state.finished = true;
-      const list = state.items.flatMap((p) => state.outcomes.get(p)?.result ?? []);
-      doc = mergeConversionResults(doc, { [state.entry.url]: list });
-      persist();
+      record(state.entry.url, state.items.flatMap((p) => state.outcomes.get(p)?.result ?? []));
       filesDone++;
     };
 
@@ -240,7 +229,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         const result: ConversionResult = { url: p.url, output: p.output, metadata: structuredClone(p.rule.metadata), type: 'conversion', success: false, exit_code: null, failure: message };
         return { ...outcomeBase(p), status: 'failed', argv: [], result, error };
       }
-      const previous = doc.conversions[p.source.url]?.find((r) => r.url === p.url);
+      const previous = results.conversions[p.source.url]?.find((r) => r.url === p.url);
       if (!o.force && (await isConversionCurrent(previous, p, prepared.sha256))) {
         logger.debug(`Up to date: ${p.output}`);
         return { ...outcomeBase(p), status: 'skipped', argv: previous?.argv ?? [], result: previous };
@@ -316,11 +305,10 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         }
         const fresh = done.flatMap((x) => (x?.result && (x.status === 'converted' || x.status === 'failed') ? [x.result] : []));
         if (!fresh.length) continue;
-        doc = mergeConversionResults(doc, { [state.entry.url]: mergeSourceEntries(doc.conversions[state.entry.url] ?? [], fresh) });
-        persist();
+        record(state.entry.url, mergeSourceEntries(results.conversions[state.entry.url] ?? [], fresh));
       }
     }
-    await writes;
+    await results.close();
     if (writeError) throw writeError;
 
     const count = (s: ConversionStatus): number => outcomes.filter((x) => x.status === s).length;
@@ -329,6 +317,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     return { outputDir, resultsFile, dryRun: false, files: sources.size, converted: count('converted'), skipped: count('skipped'), failed: count('failed'), conversions: outcomes, failures, toolVersion: ffmpegVersion };
   } finally {
     walk.close();
+    await store?.close().catch(() => undefined); // after an error: the journal keeps what finished
     if (log) await new Promise<void>((done) => log!.end(done));
     if (tempRoot) await rm(tempRoot, { recursive: true, force: true });
   }

@@ -116,7 +116,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
 
   // Everything that can be wrong with the inputs is found before the output is opened.
   const mapRows: MapfileRow[] | undefined = opts.mapfile ? await loadMapfile(opts.mapfile) : undefined;
-  const results = opts.conversions ? await readConversionResults(opts.conversions) : undefined;
+  const results = opts.conversions ? await readConversionResults(opts.conversions, { warn }) : undefined;
   const manifest: TransclusionManifest | undefined = opts.transclusions ? await loadTransclusionManifest(opts.transclusions) : undefined;
   const walk = await walkInputs(opts.inputs, opts.urlPrefix);
   try {
