@@ -5,7 +5,7 @@
  * YAML, written once at the end. The results file is locked for the whole run.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -20,7 +20,7 @@ import { type MediaInfo, probeMedia } from '../media/probe.js';
 import { loadRules } from '../rules/load.js';
 import type { ConversionRule, RuleSet } from '../rules/schema.js';
 import { shellQuote } from '../rules/template.js';
-import { sha256Stream } from './digest.js';
+import { sha256FileInfo } from './digest.js';
 import { ConversionError, ConvertInterruptedError, ConvertOptionsError } from './errors.js';
 import { type ConvertOptions, DEFAULT_OUTPUT_DIR, normalizeConvertOptions } from './options.js';
 import { type PlannedConversion, planConversions } from './plan.js';
@@ -172,7 +172,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
       let digest: { sha256: string; size: number };
       if (entry.filePath) {
         inputPath = resolve(entry.filePath);
-        digest = await sha256Stream(createReadStream(inputPath, { highWaterMark: 1024 * 1024 }));
+        digest = await sha256FileInfo(inputPath, entry.size, signal);
       } else {
         // ffmpeg needs a seekable file: ZIP members are extracted to a temporary copy.
         tempRoot ??= await mkdtemp(join(tmpdir(), 'warckit-convert-'));
@@ -187,7 +187,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
             done(null, chunk);
           },
         });
-        await pipeline(await entry.open(), hashing, createWriteStream(inputPath));
+        await pipeline(await entry.open(), hashing, createWriteStream(inputPath), { signal });
         digest = { sha256: hash.digest('hex'), size };
       }
       return { inputPath, ...digest };
@@ -230,7 +230,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         return { ...outcomeBase(p), status: 'failed', argv: [], result, error };
       }
       const previous = results.conversions[p.source.url]?.find((r) => r.url === p.url);
-      if (!o.force && (await isConversionCurrent(previous, p, prepared.sha256))) {
+      if (!o.force && (await isConversionCurrent(previous, p, prepared.sha256, signal))) {
         logger.debug(`Up to date: ${p.output}`);
         return { ...outcomeBase(p), status: 'skipped', argv: previous?.argv ?? [], result: previous };
       }
