@@ -29,6 +29,7 @@ import { ResultsStore } from './results-store.js';
 import { mergeSourceEntries } from './results-write.js';
 import { argvFor, RunAbortedError, runConversion } from './run.js';
 import { isConversionCurrent } from './skip.js';
+import { removeStaleTemps } from './stale-temps.js';
 
 export type ConversionStatus = 'planned' | 'converted' | 'skipped' | 'failed' | 'not-applicable' | 'not-run';
 
@@ -148,6 +149,8 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
 
     store = await ResultsStore.open(resultsFile, logger);
     const results = store;
+    const stale = await removeStaleTemps([dirname(resultsFile), ...plan.map((p) => dirname(p.output))], tmpdir());
+    if (stale.removed.length) logger.warn(`removed ${stale.removed.length} temporary file(s) left by runs that were killed (pid ${stale.pids.join(', ')})`);
     if (ruleSet.convertStdout) log = createWriteStream(resolve(ruleSet.convertStdout));
     let writeError: Error | undefined;
     /** Journal a source's list; a failed write stops the run like an abort does. */
@@ -175,7 +178,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         digest = await sha256FileInfo(inputPath, entry.size, signal);
       } else {
         // ffmpeg needs a seekable file: ZIP members are extracted to a temporary copy.
-        tempRoot ??= await mkdtemp(join(tmpdir(), 'warckit-convert-'));
+        tempRoot ??= await mkdtemp(join(tmpdir(), `warckit-convert-${process.pid}-`)); // the pid lets a later run clean up after a kill
         const dir = await mkdtemp(join(tempRoot, 'm'));
         inputPath = join(dir, basename(entry.relativePath) || 'member');
         const hash = createHash('sha256');

@@ -8,8 +8,11 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import yazl from 'yazl';
+import { makeClip } from '../convert/clips.js';
 import { readConversionResults } from '../../src/convert/results.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -124,4 +127,54 @@ test('Ctrl-C: exits 130, every finished source is in the YAML (journal folded in
   assert.ok(recorded >= 2);
   const left = (await readdir(out, { recursive: true })).filter((f) => /\.journal|\.lock|\.partial-/.test(f));
   assert.deepEqual(left, [], 'no journal, lock or temporary file');
+});
+
+/** Processes whose command line mentions `marker` (our temp dir), from /proc. */
+async function processesMentioning(marker: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of (await readdir('/proc').catch(() => [])).filter((p) => /^\d+$/.test(p))) {
+    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replace(/\0/g, ' ');
+    if (cmdline.includes(marker) && !cmdline.includes(BIN)) found.push(`${pid}: ${cmdline}`);
+  }
+  return found;
+}
+
+const ffmpegRules = (seconds: number, realtime: boolean): string =>
+  `file_types:\n  - ext: '.flv'\n    conversion_rules:\n      - name: mkv\n        ext: mkv\n        command: 'ffmpeg -y -nostdin -loglevel quiet -nostats -stream_loop -1 ${realtime ? '-re ' : ''}-i {input} -t ${seconds} -c copy -f matroska {output}'\n`;
+
+test('SIGKILL while ffmpeg runs: ffmpeg dies with warckit-convert; the rerun removes the dead run\'s .partial outputs and ZIP member copies', { skip: !existsSync('/proc/self/cmdline') }, async () => {
+  const dir = await tempDir();
+  const root = join(dir, 'site');
+  await makeClip(join(root, 'a.flv'), 'video', 'flv');
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(await readFile(join(root, 'a.flv')), 'media/b.flv');
+  await new Promise<void>((done, fail) => {
+    zip.outputStream.pipe(createWriteStream(join(dir, 'site.zip'))).on('close', done).on('error', fail);
+    zip.end();
+  });
+  await writeFile(join(dir, 'slow.yaml'), ffmpegRules(60, true));
+  await writeFile(join(dir, 'fast.yaml'), ffmpegRules(0.2, false));
+  const tmp = join(dir, 'tmp');
+  await mkdir(tmp);
+  const out = join(dir, 'out');
+  const env = { ...process.env, TMPDIR: tmp };
+  const run = start([P, root, join(dir, 'site.zip'), '--rules', join(dir, 'slow.yaml'), '--output-dir', out, '-j', '2'], { env });
+  await until('both ffmpeg processes writing', async () => (await readdir(out, { recursive: true }).catch(() => [])).filter((f) => f.includes('.partial-')).length === 2);
+  assert.equal((await processesMentioning(dir)).length, 2, 'two ffmpeg processes');
+  run.child.kill('SIGKILL');
+  await run.exited;
+  await until('ffmpeg to die with its parent', async () => (await processesMentioning(dir)).length === 0, 3000).catch(async () => {
+    const left = await processesMentioning(dir);
+    for (const p of left) process.kill(Number(p.split(':')[0]), 'SIGKILL'); // ours: do not leave them running
+    assert.fail(`still running after the parent was killed: ${left.join('; ')}`);
+  });
+  const partials = (await readdir(out, { recursive: true })).filter((f) => f.includes('.partial-'));
+  assert.equal(partials.length, 2, 'the killed run left its partial outputs');
+  assert.equal((await readdir(tmp)).filter((f) => f.startsWith(`warckit-convert-${run.child.pid}-`)).length, 1, 'and its copy of the ZIP member');
+
+  const again = await runToEnd([P, root, join(dir, 'site.zip'), '--rules', join(dir, 'fast.yaml'), '--output-dir', out, '-j', '2'], { env });
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, new RegExp(`removed 3 temporary file\\(s\\) left by runs that were killed \\(pid ${run.child.pid}\\)`));
+  assert.deepEqual((await readdir(out, { recursive: true })).filter((f) => f.includes('.partial-')), []);
+  assert.deepEqual(await readdir(tmp), [], 'no temporary copies left');
 });
