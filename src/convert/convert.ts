@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pLimit from 'p-limit';
@@ -20,10 +20,11 @@ import { type MediaInfo, probeMedia } from '../media/probe.js';
 import { loadRules } from '../rules/load.js';
 import type { ConversionRule, RuleSet } from '../rules/schema.js';
 import { shellQuote } from '../rules/template.js';
-import { sha256FileInfo } from './digest.js';
+import { recordedCollisions } from './collisions.js';
+import { sha256FileInfo, sha256Stream } from './digest.js';
 import { ConversionError, ConvertInterruptedError, ConvertOptionsError } from './errors.js';
 import { type ConvertOptions, DEFAULT_OUTPUT_DIR, normalizeConvertOptions } from './options.js';
-import { type PlannedConversion, planConversions } from './plan.js';
+import { OutputCollisionError, type PlannedConversion, planConversions } from './plan.js';
 import type { ConversionResult } from './results.js';
 import { ResultsStore } from './results-store.js';
 import { mergeSourceEntries } from './results-write.js';
@@ -89,6 +90,11 @@ function programOf(rule: ConversionRule): string | undefined {
   return first?.length === 1 && first[0] && 'text' in first[0] ? first[0].text : undefined;
 }
 
+async function sourceSha256(entry: FileEntry, signal: AbortSignal): Promise<string> {
+  if (entry.filePath) return (await sha256FileInfo(resolve(entry.filePath), entry.size, signal)).sha256;
+  return (await sha256Stream(await entry.open(), signal)).sha256;
+}
+
 function meets(rule: ConversionRule, media: LoggedStreams | undefined): boolean {
   if (!media) return true; // not probed: let the command decide
   return rule.requires.every((kind) => (kind === 'video' ? media.hasVideo : media.hasAudio));
@@ -113,7 +119,14 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
   let log: WriteStream | undefined;
   let store: ResultsStore | undefined;
   try {
-    const plan = planConversions(walk.entries, ruleSet, outputDir, logger);
+    // Converting `.` (or any input that holds the output directory) must not convert earlier outputs again.
+    const underOutput = (e: FileEntry): boolean => {
+      const path = resolve(e.zip ? e.zip.archive : (e.filePath ?? e.path));
+      return path === outputDir || path.startsWith(outputDir + sep);
+    };
+    const entries = walk.entries.filter((e) => !underOutput(e));
+    if (entries.length < walk.entries.length) logger.info(`left out ${walk.entries.length - entries.length} file(s) under the output directory ${outputDir}`);
+    const plan = planConversions(entries, ruleSet, outputDir, logger);
     const programs = new Set(plan.map((p) => programOf(p.rule)));
     const ffmpeg = programs.has('ffmpeg') ? (await locateTool('ffmpeg', { explicit: o.ffmpegPath, env: o.env })).path : undefined;
     const needsProbe = plan.some((p) => p.rule.requires.length > 0);
@@ -149,6 +162,12 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
 
     store = await ResultsStore.open(resultsFile, logger);
     const results = store;
+    const collisions: string[] = [];
+    for (const c of recordedCollisions(plan, results.conversions, resultsFile)) {
+      if (c.unlessSha256 && (await sourceSha256(c.planned.source, signal)) === c.unlessSha256) continue; // the same file, moved
+      collisions.push(c.message);
+    }
+    if (collisions.length) throw new OutputCollisionError(collisions);
     const stale = await removeStaleTemps([dirname(resultsFile), ...plan.map((p) => dirname(p.output))], tmpdir());
     if (stale.removed.length) logger.warn(`removed ${stale.removed.length} temporary file(s) left by runs that were killed (pid ${stale.pids.join(', ')})`);
     if (ruleSet.convertStdout) log = createWriteStream(resolve(ruleSet.convertStdout));
@@ -229,7 +248,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         if (signal.aborted) return { ...outcomeBase(p), status: 'not-run', argv: [] };
         const message = `${state.entry.path}: cannot read (${(cause as Error).message})`;
         const error = new ConversionError(message, { source: p.source.url, output: p.output, argv: [], exitCode: null, signal: null, stderrTail: '', cause });
-        const result: ConversionResult = { url: p.url, output: p.output, metadata: structuredClone(p.rule.metadata), type: 'conversion', success: false, exit_code: null, failure: message };
+        const result: ConversionResult = { url: p.url, output: p.output, metadata: structuredClone(p.rule.metadata), type: 'conversion', success: false, source_path: p.sourcePath, exit_code: null, failure: message };
         return { ...outcomeBase(p), status: 'failed', argv: [], result, error };
       }
       const previous = results.conversions[p.source.url]?.find((r) => r.url === p.url);

@@ -8,7 +8,7 @@ import { dump } from 'js-yaml';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { ConversionResult, ConversionResults } from './results.js';
 
-const KEY_ORDER = ['url', 'output', 'metadata', 'type', 'success', 'output_size', 'output_sha256', 'source_size', 'source_sha256', 'exit_code', 'signal', 'failure', 'stderr_tail', 'duration_seconds', 'tool_version', 'argv', 'rule_digest'];
+const KEY_ORDER = ['url', 'output', 'metadata', 'type', 'success', 'output_size', 'output_sha256', 'source_size', 'source_sha256', 'source_path', 'exit_code', 'signal', 'failure', 'stderr_tail', 'duration_seconds', 'tool_version', 'argv', 'rule_digest'];
 
 /** warcit's keys first, then ours, so the file reads like warcit's. */
 export function orderedResult(result: ConversionResult): ConversionResult {

@@ -20,6 +20,8 @@ export interface ConversionResult {
   output_sha256?: string;
   source_size?: number;
   source_sha256?: string;
+  /** The source file's absolute path (`<archive>/<member>` for ZIP members): tells snapshots of one URL apart. */
+  source_path?: string;
   exit_code?: number | null;
   signal?: string | null;
   stderr_tail?: string;

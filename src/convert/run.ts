@@ -78,7 +78,11 @@ class Tail {
 /** Run one planned conversion. Failures are returned (with a {@link ConversionError}); an abort throws {@link RunAbortedError}. */
 export async function runConversion(planned: PlannedConversion, ctx: RunContext): Promise<RunOutcome> {
   const { rule, output } = planned;
-  await mkdir(dirname(output), { recursive: true });
+  // Where the output cannot go, this conversion fails; the others still run.
+  const unwritable = await mkdir(dirname(output), { recursive: true }).then(
+    () => stat(output).then((info) => (info.isDirectory() ? `${output} is a directory` : undefined), () => undefined),
+    (error: NodeJS.ErrnoException) => `cannot create ${dirname(output)} (${error.code === 'ENOTDIR' || error.code === 'EEXIST' ? 'a parent is not a directory' : (error.code ?? error.message)})`,
+  );
   const partial = partialPathFor(output, rule.ext);
   const argv = argvFor(planned, ctx.inputPath, partial, ctx.tools);
   const started = performance.now();
@@ -89,7 +93,7 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
   ctx.onStart?.(argv);
   try {
     if (ctx.log) ctx.log.write(`### ${planned.source.url} -> ${planned.url}\n`);
-    const r = await runChild(argv, {
+    const r = unwritable ? { exitCode: null, signal: null, notFound: false, canceled: false, timedOut: false } : await runChild(argv, {
       signal: ctx.signal,
       forceKillAfterMs: 3000,
       onStdout: (c) => ctx.log?.write(c),
@@ -103,7 +107,7 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
       },
     });
     const duration = Math.round((performance.now() - started) / 10) / 100;
-    const failed = r.notFound || r.error !== undefined || r.exitCode !== 0;
+    const failed = unwritable !== undefined || r.notFound || r.error !== undefined || r.exitCode !== 0;
     // Ctrl-C on a terminal reaches ffmpeg too: it may exit before our own handler has run.
     if (failed && (r.signal === 'SIGINT' || r.signal === 'SIGTERM' || /received signal \d+/.test(tail.lines()))) await setTimeout(300);
     if (r.canceled || ctx.signal?.aborted) throw new RunAbortedError(`${planned.url}: interrupted`);
@@ -115,6 +119,7 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
       success: false,
       source_size: ctx.sourceSize,
       source_sha256: ctx.sourceSha256,
+      source_path: planned.sourcePath,
       exit_code: r.exitCode,
       signal: r.signal,
       duration_seconds: duration,
@@ -124,7 +129,8 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
       rule_digest: planned.ruleDigest,
     };
     let problem: string | undefined;
-    if (failed) {
+    if (unwritable) problem = unwritable;
+    else if (failed) {
       problem = r.notFound ? `cannot run ${argv[0]} (not found)` : r.error ? `cannot run ${argv[0]} (${r.error.message})` : r.signal ? `killed by ${r.signal}` : `exit code ${String(r.exitCode)}`;
     } else {
       const info = await stat(partial).catch(() => undefined);
@@ -133,9 +139,15 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
       else {
         const sha256 = await sha256File(partial, info.size, ctx.signal);
         if (ctx.signal?.aborted) throw new RunAbortedError(`${planned.url}: interrupted`);
-        await rename(partial, output);
-        renamed = true;
-        return { result: { ...base, success: true, output_size: info.size, output_sha256: sha256 }, stderrHead: Buffer.concat(head).toString('utf8') };
+        const notMoved = await rename(partial, output).then(
+          () => undefined,
+          (error: NodeJS.ErrnoException) => error,
+        );
+        if (!notMoved) {
+          renamed = true;
+          return { result: { ...base, success: true, output_size: info.size, output_sha256: sha256 }, stderrHead: Buffer.concat(head).toString('utf8') };
+        }
+        problem = `cannot move the output to ${output} (${notMoved.code === 'EISDIR' || notMoved.code === 'ENOTEMPTY' ? 'it is a directory' : (notMoved.code ?? notMoved.message)})`;
       }
     }
     const stderrTail = tail.lines();

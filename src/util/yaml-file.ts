@@ -5,7 +5,7 @@
  * would expand past a bound is refused (a "billion laughs" file).
  */
 import { readFile } from 'node:fs/promises';
-import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
+import { CORE_SCHEMA, loadAll, YAMLException } from 'js-yaml';
 
 /** Expanded nodes allowed per character of text (a document without aliases has fewer nodes than characters). */
 const EXPANSION_PER_CHAR = 10;
@@ -36,8 +36,11 @@ function expandsWithin(doc: unknown, budget: number): boolean {
 export function parseYamlText(text: string, file: string, fail: (message: string) => Error): unknown {
   let doc: unknown;
   try {
-    doc = load(text, { schema: CORE_SCHEMA, filename: file });
+    const docs = loadAll(text, { schema: CORE_SCHEMA, filename: file });
+    if (docs.length > 1) throw fail(`${file}: expected one YAML document, found ${docs.length}`);
+    doc = docs[0] ?? null; // an empty file (or only comments) is an empty document, as PyYAML reads it
   } catch (error) {
+    if (!(error instanceof YAMLException)) throw error;
     if (error instanceof YAMLException && error.reason === 'duplicated mapping key' && error.mark) {
       const key = keyAt(text, error.mark.position);
       throw fail(`${file}: duplicate key ${key === undefined ? '' : `${JSON.stringify(key)} `}at line ${error.mark.line + 1}, column ${error.mark.column + 1}`);

@@ -31,6 +31,12 @@ test('YAML 1.2 core scalars, aliases kept; a YAML bomb is refused, not expanded'
   assert.throws(() => parseYamlText(bomb, 'bomb.yaml', fail), (e: Error) => /^bomb\.yaml: .*alias/.test(e.message));
 });
 
+test('an empty file (or only comments) is an empty document; two documents are refused', () => {
+  assert.equal(parseYamlText('', 'e.yaml', fail), null);
+  assert.equal(parseYamlText('# nothing\n', 'e.yaml', fail), null);
+  assert.throws(() => parseYamlText('a: 1\n---\nb: 2\n', 'two.yaml', fail), /two\.yaml: expected one YAML document, found 2/);
+});
+
 test('unreadable and invalid files are named', async () => {
   const dir = await tempDir();
   await assert.rejects(readYamlFile(join(dir, 'nope.yaml'), fail), /nope\.yaml: cannot read \(ENOENT\)/);
