@@ -183,6 +183,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
       }
     };
 
+    const madeDirs = new Set<string>();
     const running = new Set<string>();
     let filesDone = 0;
     let conversionsDone = 0;
@@ -270,6 +271,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
           toolVersion: await versionOf(p.rule),
           sourceSha256: prepared.sha256,
           sourceSize: prepared.size,
+          madeDirs,
           signal,
           log,
           onStart: (argv) => logger.debug(`Running: ${shellQuote(argv)}`),

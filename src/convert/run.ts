@@ -30,6 +30,8 @@ export interface RunContext {
   signal?: AbortSignal;
   /** Receives the command's stdout and stderr (warcit's `convert_stdout`). */
   log?: Writable;
+  /** Directories this run has created already. */
+  madeDirs?: Set<string>;
   /** Called with the argv just before it runs (for -v). */
   onStart?: (argv: readonly string[]) => void;
 }
@@ -75,12 +77,19 @@ class Tail {
   }
 }
 
+/** mkdir -p, once per directory per run (10,000 outputs in one directory ask once). */
+async function makeDir(dir: string, made?: Set<string>): Promise<void> {
+  if (made?.has(dir)) return;
+  await mkdir(dir, { recursive: true });
+  made?.add(dir);
+}
+
 /** Run one planned conversion. Failures are returned (with a {@link ConversionError}); an abort throws {@link RunAbortedError}. */
 export async function runConversion(planned: PlannedConversion, ctx: RunContext): Promise<RunOutcome> {
   const { rule, output } = planned;
   // Where the output cannot go, this conversion fails; the others still run.
-  const unwritable = await mkdir(dirname(output), { recursive: true }).then(
-    () => stat(output).then((info) => (info.isDirectory() ? `${output} is a directory` : undefined), () => undefined),
+  const unwritable = await makeDir(dirname(output), ctx.madeDirs).then(
+    () => undefined,
     (error: NodeJS.ErrnoException) => `cannot create ${dirname(output)} (${error.code === 'ENOTDIR' || error.code === 'EEXIST' ? 'a parent is not a directory' : (error.code ?? error.message)})`,
   );
   const partial = partialPathFor(output, rule.ext);
@@ -147,7 +156,7 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
           renamed = true;
           return { result: { ...base, success: true, output_size: info.size, output_sha256: sha256 }, stderrHead: Buffer.concat(head).toString('utf8') };
         }
-        problem = `cannot move the output to ${output} (${notMoved.code === 'EISDIR' || notMoved.code === 'ENOTEMPTY' ? 'it is a directory' : (notMoved.code ?? notMoved.message)})`;
+        problem = notMoved.code === 'EISDIR' || notMoved.code === 'ENOTEMPTY' ? `${output} is a directory` : `cannot move the output to ${output} (${notMoved.code ?? notMoved.message})`;
       }
     }
     const stderrTail = tail.lines();
