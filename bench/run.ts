@@ -175,7 +175,8 @@ async function scale(): Promise<void> {
 
 const dir = await mkdtemp(join(tmpdir(), 'warckit-bench-'));
 try {
-  emit({ case: 'machine', cores: (await import('node:os')).cpus().length, node: process.version, repeat: REPEAT });
+  const os = await import('node:os');
+  emit({ case: 'machine', cores: os.cpus().length, node: process.version, repeat: REPEAT, load_average_1m: os.loadavg()[0] });
   if (!SKIP.has('big')) await bigFile(dir);
   if (!SKIP.has('small')) await smallFiles(dir);
   if (!SKIP.has('convert')) await conversions();

@@ -7,7 +7,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -118,7 +118,9 @@ async function manifestScale(dir: string): Promise<Array<Record<string, unknown>
 export async function runScaleBench(): Promise<Array<Record<string, unknown>>> {
   const dir = await mkdtemp(join(tmpdir(), 'warckit-scale-bench-'));
   try {
-    return [...(await manifestScale(dir)), ...(await convertScale(dir))];
+    // The machine is shared: the load average says how much of the time was other people's.
+    const withLoad = (rows: Array<Record<string, unknown>>) => rows.map((r) => ({ ...r, load_average_1m: loadavg()[0] }));
+    return [...withLoad(await manifestScale(dir)), ...withLoad(await convertScale(dir))];
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -9,16 +9,23 @@ import type { Logger } from '../util/logger.js';
 import { acquireRunLock, type RunLock } from '../util/run-lock.js';
 import { journalPathFor, JournalWriter, readJournal } from './results-journal.js';
 import { type ConversionResult, type ConversionResults, readResultsYaml, ResultsFileError } from './results.js';
-import { orderedResult, writeConversionResults } from './results-write.js';
+import { assembleConversionResults, orderedResult, stringifySourceResults, writeConversionResults } from './results-write.js';
 
 function sameList(a: readonly ConversionResult[] | undefined, b: readonly ConversionResult[]): boolean {
   if (!a || a.length !== b.length) return false;
   return a.every((x, i) => x === b[i]) || JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** Sources rendered per turn of the event loop while a run waits on its commands. */
+const RENDER_BATCH = 200;
+
 export class ResultsStore {
   private changed = false;
   private closed = false;
+  /** Each source's YAML, rendered when recorded or in idle time, so the final write only joins them (Ctrl-C stays quick). */
+  private readonly rendered = new Map<string, string>();
+  private pending: string[] = [];
+  private renderer: NodeJS.Immediate | undefined;
 
   private constructor(
     readonly file: string,
@@ -68,16 +75,36 @@ export class ResultsStore {
     if (sameList(this.doc.conversions[source], results)) return;
     this.journal.append({ source, results });
     this.doc.conversions[source] = results;
+    this.rendered.set(source, stringifySourceResults(source, results));
+    if (!this.changed) this.startRendering();
     this.changed = true;
+  }
+
+  /** Once the file is going to be rewritten, render the sources read from it a batch at a time. */
+  private startRendering(): void {
+    this.pending = Object.keys(this.doc.conversions);
+    const step = (): void => {
+      for (let n = 0; n < RENDER_BATCH && this.pending.length; n++) {
+        const source = this.pending.pop()!;
+        if (!this.rendered.has(source)) this.rendered.set(source, stringifySourceResults(source, this.doc.conversions[source]!));
+      }
+      this.renderer = this.pending.length && !this.closed ? setImmediate(step) : undefined;
+    };
+    this.renderer = setImmediate(step);
+  }
+
+  private text(): string {
+    return assembleConversionResults(this.doc, (source, list) => this.rendered.get(source) ?? stringifySourceResults(source, list));
   }
 
   /** Write the YAML if anything changed, drop the journal, release the lock. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.renderer) clearImmediate(this.renderer);
     try {
       this.journal.close();
-      if (this.changed) await writeConversionResults(this.file, this.doc);
+      if (this.changed) await writeConversionResults(this.file, this.doc, this.text());
       await rm(this.journal.path, { force: true });
     } finally {
       await this.lock.release();

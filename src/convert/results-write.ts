@@ -39,12 +39,27 @@ export function mergeSourceEntries(previous: readonly ConversionResult[], fresh:
   return merged.map(orderedResult);
 }
 
+const DUMP = { noRefs: true, lineWidth: -1 } as const;
+
+/** One source's entry under `conversions:` as YAML text (indented), so a run can render each source once and join them. */
+export function stringifySourceResults(source: string, list: readonly ConversionResult[]): string {
+  return dump({ [source]: list }, DUMP).replace(/^(?=.)/gm, '  ');
+}
+
+/** The results document as YAML text, from per-source blocks (`block` may return a cached one). */
+export function assembleConversionResults(results: ConversionResults, block: (source: string, list: readonly ConversionResult[]) => string = stringifySourceResults): string {
+  const { conversions, ...rest } = results;
+  const sources = Object.keys(conversions);
+  const head = sources.length ? `conversions:\n${sources.map((s) => block(s, conversions[s]!)).join('')}` : 'conversions: {}\n';
+  return Object.keys(rest).length ? head + dump(rest, DUMP) : head;
+}
+
 /** The results document as YAML text. */
 export function stringifyConversionResults(results: ConversionResults): string {
-  return dump(results, { noRefs: true, lineWidth: -1 });
+  return assembleConversionResults(results);
 }
 
 /** Write the results file atomically (temporary file + rename), creating its directory. */
-export async function writeConversionResults(file: string, results: ConversionResults): Promise<void> {
-  await writeFileAtomic(file, stringifyConversionResults(results));
+export async function writeConversionResults(file: string, results: ConversionResults, text: string = stringifyConversionResults(results)): Promise<void> {
+  await writeFileAtomic(file, text);
 }

@@ -104,7 +104,7 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
     if (ctx.log) ctx.log.write(`### ${planned.source.url} -> ${planned.url}\n`);
     const r = unwritable ? { exitCode: null, signal: null, notFound: false, canceled: false, timedOut: false } : await runChild(argv, {
       signal: ctx.signal,
-      forceKillAfterMs: 3000,
+      forceKillAfterMs: 500, // its partial output is discarded anyway: Ctrl-C must end the run within a second
       onStdout: (c) => ctx.log?.write(c),
       onStderr: (c) => {
         if (headSize < TAIL_BYTES) {

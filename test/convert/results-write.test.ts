@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { mergeConversionResults, mergeSourceEntries, stringifyConversionResults, writeConversionResults } from '../../src/convert/results-write.js';
+import { dump } from 'js-yaml';
+import { assembleConversionResults, mergeConversionResults, mergeSourceEntries, stringifyConversionResults, stringifySourceResults, writeConversionResults } from '../../src/convert/results-write.js';
 import { type ConversionResult, readConversionResults } from '../../src/convert/results.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -44,4 +45,19 @@ test('written YAML reads back the same, warcit keys first, strings PyYAML would 
   assert.deepEqual((await readConversionResults(file)).conversions, doc.conversions);
   assert.deepEqual(await readdir(join(dir, 'sub')), ['results.yaml'], 'no temporary file left');
   assert.equal(stringifyConversionResults({ conversions: {} }), 'conversions: {}\n');
+});
+
+test('the file joined from per-source blocks is byte for byte the document dumped whole', () => {
+  const doc = {
+    conversions: {
+      'http://x/a.flv': [r('http://x/a.flv.webm', { stderr_tail: 'line one\n  indented two\n\nafter a blank', argv: ['ffmpeg', '-aspect', '16:9'] })],
+      yes: [r('yes.webm', { metadata: { name: 'n', ext: 'webm', nested: { deep: ['x', { y: 1 }] } } })],
+      'http://x/empty.flv': [],
+    },
+    extra_top_level: { a: 1 },
+  };
+  const whole = dump(doc, { noRefs: true, lineWidth: -1 });
+  assert.equal(assembleConversionResults(doc), whole);
+  const cache = new Map(Object.entries(doc.conversions).map(([k, v]) => [k, stringifySourceResults(k, v)]));
+  assert.equal(assembleConversionResults(doc, (k) => cache.get(k)!), whole);
 });
