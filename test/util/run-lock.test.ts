@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +50,7 @@ test("a dead run's lock on this host is taken over and said so; another host's i
   await assert.rejects(acquireRunLock(target, { hint: 'remove it if no run is going' }), /results\.yaml\.lock, which cannot be read: remove it/);
 });
 
-test('a pid reused by another process does not keep a dead run\'s lock (start time differs)', async () => {
+test('a pid reused by another process does not keep a dead run\'s lock (start time differs)', { skip: !existsSync('/proc/self/stat') && 'needs /proc' }, async () => {
   const dir = await tempDir();
   const target = join(dir, 'results.yaml');
   // Our own pid with another start time: alive, but not the process that took the lock.
