@@ -8,6 +8,7 @@ import { open, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { loadTransclusionManifest } from '../src/transclusions/manifest.js';
 import { writeWarc } from '../src/warc/build.js';
 
 function peakRssMb(): number {
@@ -55,6 +56,14 @@ const cases: Record<string, (args: string[]) => Promise<unknown>> = {
     }
     await fh.close();
     return null;
+  },
+  /** Baseline: read a file and JSON.parse it. */
+  async 'read-json'([file]) {
+    return Object.keys(JSON.parse(await readFile(file!, 'utf8')) as object).length;
+  },
+  /** warckit: load a transclusion manifest. */
+  async manifest([file]) {
+    return (await loadTransclusionManifest(file!)).transclusions.size;
   },
   /** warckit: writeWarc with the given options (JSON). */
   async warckit([json]) {

@@ -3,7 +3,7 @@
  * with wall time, throughput, peak RSS, and the ratio to a baseline measured in the same run.
  * WARC outputs are read back by warcio.js and every digest is checked.
  * Env: WARCKIT_BENCH_MB (default 512), WARCKIT_BENCH_FILES (default 20000), WARCKIT_BENCH_SKIP
- * (comma list of groups: big, small, convert, replay), WARCKIT_BENCH_REPEAT (best of N, default 3);
+ * (comma list of groups: big, small, convert, scale, replay), WARCKIT_BENCH_REPEAT (best of N, default 3);
  * the replay group's knobs are in replay-bench.ts.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -170,12 +170,19 @@ async function conversions(): Promise<void> {
   for (const line of (await mod.runConvertBench?.()) ?? []) emit(line);
 }
 
+async function scale(): Promise<void> {
+  const { runScaleBench } = await import('./scale-bench.js');
+  for (const line of await runScaleBench()) emit(line);
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'warckit-bench-'));
 try {
-  emit({ case: 'machine', cores: (await import('node:os')).cpus().length, node: process.version, repeat: REPEAT });
+  const os = await import('node:os');
+  emit({ case: 'machine', cores: os.cpus().length, node: process.version, repeat: REPEAT, load_average_1m: os.loadavg()[0] });
   if (!SKIP.has('big')) await bigFile(dir);
   if (!SKIP.has('small')) await smallFiles(dir);
   if (!SKIP.has('convert')) await conversions();
+  if (!SKIP.has('scale')) await scale();
   if (!SKIP.has('replay')) for (const line of await runReplayBench()) emit(line);
 } finally {
   await rm(dir, { recursive: true, force: true });

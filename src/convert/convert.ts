@@ -1,13 +1,14 @@
 /**
  * `convertMedia`: find media among the inputs, convert each file by the matching rules with
- * bounded concurrency, and record every result in the results YAML, written atomically after
- * each source file so an interrupted run loses only the work in flight.
+ * bounded concurrency, and record every result: in the results journal as each source file
+ * finishes (so an interrupted or killed run loses only the work in flight), and in the results
+ * YAML, written once at the end. The results file is locked for the whole run.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pLimit from 'p-limit';
@@ -19,14 +20,17 @@ import { type MediaInfo, probeMedia } from '../media/probe.js';
 import { loadRules } from '../rules/load.js';
 import type { ConversionRule, RuleSet } from '../rules/schema.js';
 import { shellQuote } from '../rules/template.js';
-import { sha256Stream } from './digest.js';
+import { recordedCollisions } from './collisions.js';
+import { sha256FileInfo, sha256Stream } from './digest.js';
 import { ConversionError, ConvertInterruptedError, ConvertOptionsError } from './errors.js';
 import { type ConvertOptions, DEFAULT_OUTPUT_DIR, normalizeConvertOptions } from './options.js';
-import { type PlannedConversion, planConversions } from './plan.js';
-import { type ConversionResult, type ConversionResults, readConversionResults } from './results.js';
-import { mergeConversionResults, mergeSourceEntries, writeConversionResults } from './results-write.js';
+import { OutputCollisionError, type PlannedConversion, planConversions } from './plan.js';
+import type { ConversionResult } from './results.js';
+import { ResultsStore } from './results-store.js';
+import { mergeSourceEntries } from './results-write.js';
 import { argvFor, RunAbortedError, runConversion } from './run.js';
 import { isConversionCurrent } from './skip.js';
+import { removeStaleTemps } from './stale-temps.js';
 
 export type ConversionStatus = 'planned' | 'converted' | 'skipped' | 'failed' | 'not-applicable' | 'not-run';
 
@@ -86,13 +90,9 @@ function programOf(rule: ConversionRule): string | undefined {
   return first?.length === 1 && first[0] && 'text' in first[0] ? first[0].text : undefined;
 }
 
-async function readExisting(file: string): Promise<ConversionResults> {
-  try {
-    return await readConversionResults(file);
-  } catch (error) {
-    if (/cannot read \(ENOENT\)/.test((error as Error).message)) return { conversions: {} };
-    throw error;
-  }
+async function sourceSha256(entry: FileEntry, signal: AbortSignal): Promise<string> {
+  if (entry.filePath) return (await sha256FileInfo(resolve(entry.filePath), entry.size, signal)).sha256;
+  return (await sha256Stream(await entry.open(), signal)).sha256;
 }
 
 function meets(rule: ConversionRule, media: LoggedStreams | undefined): boolean {
@@ -113,13 +113,20 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
   if (!urlPrefix) throw new ConvertOptionsError('Expected `urlPrefix` (or url_prefix in the rules file), got nothing');
   const outputDir = resolve(o.outputDir ?? ruleSet.outputDir ?? DEFAULT_OUTPUT_DIR);
   const resultsFile = resolve(outputDir, o.results);
-  const existing = o.dryRun ? { conversions: {} } : await readExisting(resultsFile);
 
   const walk = await walkInputs(o.inputs, urlPrefix);
   let tempRoot: string | undefined;
   let log: WriteStream | undefined;
+  let store: ResultsStore | undefined;
   try {
-    const plan = planConversions(walk.entries, ruleSet, outputDir, logger);
+    // Converting `.` (or any input that holds the output directory) must not convert earlier outputs again.
+    const underOutput = (e: FileEntry): boolean => {
+      const path = resolve(e.zip ? e.zip.archive : (e.filePath ?? e.path));
+      return path === outputDir || path.startsWith(outputDir + sep);
+    };
+    const entries = walk.entries.filter((e) => !underOutput(e));
+    if (entries.length < walk.entries.length) logger.info(`left out ${walk.entries.length - entries.length} file(s) under the output directory ${outputDir}`);
+    const plan = planConversions(entries, ruleSet, outputDir, logger);
     const programs = new Set(plan.map((p) => programOf(p.rule)));
     const ffmpeg = programs.has('ffmpeg') ? (await locateTool('ffmpeg', { explicit: o.ffmpegPath, env: o.env })).path : undefined;
     const needsProbe = plan.some((p) => p.rule.requires.length > 0);
@@ -153,23 +160,30 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     o.signal?.addEventListener('abort', onAbort, { once: true });
     const signal = controller.signal;
 
+    store = await ResultsStore.open(resultsFile, logger);
+    const results = store;
+    const collisions: string[] = [];
+    for (const c of recordedCollisions(plan, results.conversions, resultsFile)) {
+      if (c.unlessSha256 && (await sourceSha256(c.planned.source, signal)) === c.unlessSha256) continue; // the same file, moved
+      collisions.push(c.message);
+    }
+    if (collisions.length) throw new OutputCollisionError(collisions);
+    const stale = await removeStaleTemps([dirname(resultsFile), ...plan.map((p) => dirname(p.output))], tmpdir());
+    if (stale.removed.length) logger.warn(`removed ${stale.removed.length} temporary file(s) left by runs that were killed (pid ${stale.pids.join(', ')})`);
     if (ruleSet.convertStdout) log = createWriteStream(resolve(ruleSet.convertStdout));
-    let doc = existing;
     let writeError: Error | undefined;
-    let writes: Promise<void> = Promise.resolve();
-    const persist = (): void => {
-      const snapshot = doc;
-      writes = writes.then(async () => {
-        if (writeError) return;
-        try {
-          await writeConversionResults(resultsFile, snapshot);
-        } catch (error) {
-          writeError = error as Error;
-          controller.abort(writeError);
-        }
-      });
+    /** Journal a source's list; a failed write stops the run like an abort does. */
+    const record = (source: string, list: readonly ConversionResult[]): void => {
+      if (writeError) return;
+      try {
+        results.record(source, list);
+      } catch (error) {
+        writeError = new Error(`cannot record results in ${resultsFile}.journal: ${(error as Error).message}`);
+        controller.abort(writeError);
+      }
     };
 
+    const madeDirs = new Set<string>();
     const running = new Set<string>();
     let filesDone = 0;
     let conversionsDone = 0;
@@ -181,10 +195,10 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
       let digest: { sha256: string; size: number };
       if (entry.filePath) {
         inputPath = resolve(entry.filePath);
-        digest = await sha256Stream(createReadStream(inputPath, { highWaterMark: 1024 * 1024 }));
+        digest = await sha256FileInfo(inputPath, entry.size, signal);
       } else {
         // ffmpeg needs a seekable file: ZIP members are extracted to a temporary copy.
-        tempRoot ??= await mkdtemp(join(tmpdir(), 'warckit-convert-'));
+        tempRoot ??= await mkdtemp(join(tmpdir(), `warckit-convert-${process.pid}-`)); // the pid lets a later run clean up after a kill
         const dir = await mkdtemp(join(tempRoot, 'm'));
         inputPath = join(dir, basename(entry.relativePath) || 'member');
         const hash = createHash('sha256');
@@ -196,7 +210,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
             done(null, chunk);
           },
         });
-        await pipeline(await entry.open(), hashing, createWriteStream(inputPath));
+        await pipeline(await entry.open(), hashing, createWriteStream(inputPath), { signal });
         digest = { sha256: hash.digest('hex'), size };
       }
       return { inputPath, ...digest };
@@ -218,9 +232,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
 
     const finishSource = (state: SourceState): void => {
       state.finished = true;
-      const list = state.items.flatMap((p) => state.outcomes.get(p)?.result ?? []);
-      doc = mergeConversionResults(doc, { [state.entry.url]: list });
-      persist();
+      record(state.entry.url, state.items.flatMap((p) => state.outcomes.get(p)?.result ?? []));
       filesDone++;
     };
 
@@ -237,11 +249,11 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         if (signal.aborted) return { ...outcomeBase(p), status: 'not-run', argv: [] };
         const message = `${state.entry.path}: cannot read (${(cause as Error).message})`;
         const error = new ConversionError(message, { source: p.source.url, output: p.output, argv: [], exitCode: null, signal: null, stderrTail: '', cause });
-        const result: ConversionResult = { url: p.url, output: p.output, metadata: structuredClone(p.rule.metadata), type: 'conversion', success: false, exit_code: null, failure: message };
+        const result: ConversionResult = { url: p.url, output: p.output, metadata: structuredClone(p.rule.metadata), type: 'conversion', success: false, source_path: p.sourcePath, exit_code: null, failure: message };
         return { ...outcomeBase(p), status: 'failed', argv: [], result, error };
       }
-      const previous = doc.conversions[p.source.url]?.find((r) => r.url === p.url);
-      if (!o.force && (await isConversionCurrent(previous, p, prepared.sha256))) {
+      const previous = results.conversions[p.source.url]?.find((r) => r.url === p.url);
+      if (!o.force && (await isConversionCurrent(previous, p, prepared.sha256, signal))) {
         logger.debug(`Up to date: ${p.output}`);
         return { ...outcomeBase(p), status: 'skipped', argv: previous?.argv ?? [], result: previous };
       }
@@ -259,6 +271,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
           toolVersion: await versionOf(p.rule),
           sourceSha256: prepared.sha256,
           sourceSize: prepared.size,
+          madeDirs,
           signal,
           log,
           onStart: (argv) => logger.debug(`Running: ${shellQuote(argv)}`),
@@ -316,11 +329,10 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         }
         const fresh = done.flatMap((x) => (x?.result && (x.status === 'converted' || x.status === 'failed') ? [x.result] : []));
         if (!fresh.length) continue;
-        doc = mergeConversionResults(doc, { [state.entry.url]: mergeSourceEntries(doc.conversions[state.entry.url] ?? [], fresh) });
-        persist();
+        record(state.entry.url, mergeSourceEntries(results.conversions[state.entry.url] ?? [], fresh));
       }
     }
-    await writes;
+    await results.close();
     if (writeError) throw writeError;
 
     const count = (s: ConversionStatus): number => outcomes.filter((x) => x.status === s).length;
@@ -329,6 +341,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     return { outputDir, resultsFile, dryRun: false, files: sources.size, converted: count('converted'), skipped: count('skipped'), failed: count('failed'), conversions: outcomes, failures, toolVersion: ffmpegVersion };
   } finally {
     walk.close();
+    await store?.close().catch(() => undefined); // after an error: the journal keeps what finished
     if (log) await new Promise<void>((done) => log!.end(done));
     if (tempRoot) await rm(tempRoot, { recursive: true, force: true });
   }

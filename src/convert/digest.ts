@@ -1,9 +1,13 @@
-/** @internal sha256 of a file, streamed. */
+/** @internal sha256 of a file, streamed; small files in one read (no 1 MiB stream buffer each). Abortable. */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { readFile } from 'node:fs/promises';
+import { addAbortSignal, type Readable } from 'node:stream';
 
-export async function sha256Stream(stream: Readable): Promise<{ sha256: string; size: number }> {
+const SMALL = 256 * 1024;
+
+export async function sha256Stream(stream: Readable, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
+  if (signal) addAbortSignal(signal, stream);
   const hash = createHash('sha256');
   let size = 0;
   for await (const chunk of stream) {
@@ -13,6 +17,15 @@ export async function sha256Stream(stream: Readable): Promise<{ sha256: string; 
   return { sha256: hash.digest('hex'), size };
 }
 
-export async function sha256File(path: string): Promise<string> {
-  return (await sha256Stream(createReadStream(path, { highWaterMark: 1024 * 1024 }))).sha256;
+/** sha256 and size of a file; `knownSize` (from a stat) lets a small file be read at once. */
+export async function sha256FileInfo(path: string, knownSize?: number, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
+  if (knownSize !== undefined && knownSize <= SMALL) {
+    const data = await readFile(path, signal ? { signal } : {});
+    return { sha256: createHash('sha256').update(data).digest('hex'), size: data.length };
+  }
+  return sha256Stream(createReadStream(path, { highWaterMark: 1024 * 1024 }), signal);
+}
+
+export async function sha256File(path: string, knownSize?: number, signal?: AbortSignal): Promise<string> {
+  return (await sha256FileInfo(path, knownSize, signal)).sha256;
 }

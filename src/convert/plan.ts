@@ -11,6 +11,8 @@ import type { Logger } from '../util/logger.js';
 
 export interface PlannedConversion {
   source: FileEntry;
+  /** What identifies the source file across runs: its absolute path (`<archive>/<member>` for ZIP members). */
+  sourcePath: string;
   rule: ConversionRule;
   /** `<source url>.<ext>` */
   url: string;
@@ -50,22 +52,52 @@ export function outputPathFor(entry: FileEntry, ext: string, outputDir: string, 
   return out.startsWith(dir + sep) ? out : resolve(dir, basename(full));
 }
 
-/** Plan every conversion, sources in input order, rules in file order; duplicate outputs are planned once. */
+/** The source's identity across runs (see {@link PlannedConversion.sourcePath}). */
+export function sourcePathOf(entry: FileEntry, cwd: string = process.cwd()): string {
+  return entry.zip ? `${resolve(cwd, entry.zip.archive)}/${entry.zip.member}` : resolve(cwd, entry.filePath ?? entry.path);
+}
+
+/** Two sources would share an output or a URL (or an earlier run's): refused before anything runs. */
+export class OutputCollisionError extends Error {
+  override name = 'OutputCollisionError';
+  constructor(readonly collisions: readonly string[]) {
+    const shown = collisions.slice(0, 10).map((c) => `\n  ${c}`).join('');
+    super(`outputs would collide, nothing was converted:${shown}${collisions.length > 10 ? `\n  … and ${collisions.length - 10} more` : ''}`);
+  }
+}
+
+/**
+ * Plan every conversion, sources in input order, rules in file order. A file given twice is
+ * planned once; two different files with one output path, or with one URL (the results file
+ * keeps one list per URL), throw {@link OutputCollisionError}.
+ */
 export function planConversions(entries: readonly FileEntry[], ruleSet: RuleSet, outputDir: string, logger?: Logger): PlannedConversion[] {
   const planned: PlannedConversion[] = [];
   const byOutput = new Map<string, PlannedConversion>();
+  const byUrl = new Map<string, string>();
+  const collisions: string[] = [];
   for (const source of entries) {
-    for (const rule of matchRules(ruleSet, source.url)) {
+    const sourcePath = sourcePathOf(source);
+    const rules = matchRules(ruleSet, source.url);
+    const sameUrl = rules.length ? byUrl.get(source.url) : undefined;
+    if (sameUrl !== undefined && sameUrl !== sourcePath) {
+      collisions.push(`${source.url} is the URL of both ${sameUrl} and ${sourcePath}: a results file keeps one list per URL; convert them in separate runs with different --output-dir`);
+      continue;
+    }
+    if (rules.length) byUrl.set(source.url, sourcePath);
+    for (const rule of rules) {
       const output = outputPathFor(source, rule.ext, outputDir);
       const earlier = byOutput.get(output);
       if (earlier) {
-        logger?.warn(`${source.path}: ${rule.name} would write ${output}, already written for ${earlier.source.path}; left out`);
+        if (earlier.sourcePath === sourcePath) logger?.debug(`${source.path}: given twice; converted once`);
+        else collisions.push(`${output} would be written for both ${earlier.sourcePath} and ${sourcePath}`);
         continue;
       }
-      const item = { source, rule, url: `${source.url}.${rule.ext}`, output, ruleDigest: ruleDigest(rule) };
+      const item = { source, sourcePath, rule, url: `${source.url}.${rule.ext}`, output, ruleDigest: ruleDigest(rule) };
       byOutput.set(output, item);
       planned.push(item);
     }
   }
+  if (collisions.length) throw new OutputCollisionError(collisions);
   return planned;
 }

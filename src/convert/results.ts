@@ -4,6 +4,7 @@
  * with digests, sizes, exit codes and timings. Reading accepts warcit's own files.
  */
 import { readYamlFile } from '../util/yaml-file.js';
+import { journalPathFor, readJournal } from './results-journal.js';
 
 /** The rule a conversion ran, as it appears under `metadata` (warcit: the rule mapping itself). */
 export type RuleMetadata = Record<string, unknown> & { name?: string; ext?: string; mime?: string; skip_as_source?: boolean };
@@ -19,6 +20,8 @@ export interface ConversionResult {
   output_sha256?: string;
   source_size?: number;
   source_sha256?: string;
+  /** The source file's absolute path (`<archive>/<member>` for ZIP members): tells snapshots of one URL apart. */
+  source_path?: string;
   exit_code?: number | null;
   signal?: string | null;
   stderr_tail?: string;
@@ -38,15 +41,28 @@ export class ResultsFileError extends Error {
   override name = 'ResultsFileError';
 }
 
-/** Validate parsed YAML as a results document; errors name the file and the path inside it. */
-export function toConversionResults(doc: unknown, file: string): ConversionResults {
-  if (doc === null || doc === undefined) return { conversions: {} };
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ResultsFileError(`${file}: expected a mapping with a "conversions" key`);
+/**
+ * Validate parsed YAML as a results document; errors name the file and the path inside it.
+ * A document without a `conversions:` mapping is not a results file and is refused; an empty
+ * one is accepted with a warning.
+ */
+export function toConversionResults(doc: unknown, file: string, warn: (message: string) => void = () => undefined): ConversionResults {
+  if (doc === null || doc === undefined) {
+    warn(`${file}: empty results file: no conversions recorded`);
+    return { conversions: {} };
+  }
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ResultsFileError(`${file}: not a conversion results file: expected a mapping with a "conversions" key`);
   const root = doc as Record<string, unknown>;
+  if (!('conversions' in root)) {
+    const keys = Object.keys(root);
+    const hint = 'transclusions' in root ? ' (this looks like a transclusion manifest: give it to --transclusions)' : keys.length ? ` (it has ${keys.slice(0, 5).map((k) => JSON.stringify(k)).join(', ')})` : '';
+    throw new ResultsFileError(`${file}: not a conversion results file: no "conversions:" mapping${hint}`);
+  }
   const conversions = root.conversions ?? {};
   if (typeof conversions !== 'object' || conversions === null || Array.isArray(conversions)) {
     throw new ResultsFileError(`${file}: conversions: expected a mapping of source URL to a list of results`);
   }
+  if (Object.keys(conversions).length === 0) warn(`${file}: empty results file: no conversions recorded`);
   for (const [source, list] of Object.entries(conversions as Record<string, unknown>)) {
     if (!Array.isArray(list)) throw new ResultsFileError(`${file}: conversions["${source}"]: expected a list`);
     list.forEach((item, i) => {
@@ -66,7 +82,30 @@ export function toConversionResults(doc: unknown, file: string): ConversionResul
   return { ...root, conversions: conversions as Record<string, ConversionResult[]> };
 }
 
-/** Read a results file (ours or warcit's). */
-export async function readConversionResults(file: string): Promise<ConversionResults> {
-  return toConversionResults(await readYamlFile(file, (message) => new ResultsFileError(message)), file);
+export interface ReadResultsOptions {
+  /** Told about an empty results file and about journal entries that could not be read. */
+  warn?: (message: string) => void;
+}
+
+/** Read the YAML of a results file alone (not its journal). */
+export async function readResultsYaml(file: string, warn?: (message: string) => void): Promise<ConversionResults> {
+  return toConversionResults(await readYamlFile(file, (message) => new ResultsFileError(message)), file, warn);
+}
+
+/**
+ * Read a results file (ours or warcit's), with the entries of its journal when a run was
+ * stopped before folding them in (each journal line replaces its source's list).
+ */
+export async function readConversionResults(file: string, options: ReadResultsOptions = {}): Promise<ConversionResults> {
+  const journal = await readJournal(journalPathFor(file), options.warn);
+  let doc: ConversionResults;
+  try {
+    doc = await readResultsYaml(file, journal.length ? undefined : options.warn);
+  } catch (error) {
+    // a first run killed before its first fold: the journal is all there is
+    if (!journal.length || !(error instanceof ResultsFileError) || !/cannot read \(ENOENT\)/.test(error.message)) throw error;
+    doc = { conversions: {} };
+  }
+  for (const line of journal) doc.conversions[line.source] = line.results;
+  return doc;
 }

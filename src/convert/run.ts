@@ -9,10 +9,10 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { setTimeout } from 'node:timers/promises';
-import { execa } from 'execa';
 import type { ConversionResult } from './results.js';
 import { renderArgv } from '../rules/template.js';
 import { sha256File } from './digest.js';
+import { runChild } from '../util/child-process.js';
 import { ConversionError } from './errors.js';
 import type { PlannedConversion } from './plan.js';
 
@@ -30,6 +30,8 @@ export interface RunContext {
   signal?: AbortSignal;
   /** Receives the command's stdout and stderr (warcit's `convert_stdout`). */
   log?: Writable;
+  /** Directories this run has created already. */
+  madeDirs?: Set<string>;
   /** Called with the argv just before it runs (for -v). */
   onStart?: (argv: readonly string[]) => void;
 }
@@ -75,10 +77,21 @@ class Tail {
   }
 }
 
+/** mkdir -p, once per directory per run (10,000 outputs in one directory ask once). */
+async function makeDir(dir: string, made?: Set<string>): Promise<void> {
+  if (made?.has(dir)) return;
+  await mkdir(dir, { recursive: true });
+  made?.add(dir);
+}
+
 /** Run one planned conversion. Failures are returned (with a {@link ConversionError}); an abort throws {@link RunAbortedError}. */
 export async function runConversion(planned: PlannedConversion, ctx: RunContext): Promise<RunOutcome> {
   const { rule, output } = planned;
-  await mkdir(dirname(output), { recursive: true });
+  // Where the output cannot go, this conversion fails; the others still run.
+  const unwritable = await makeDir(dirname(output), ctx.madeDirs).then(
+    () => undefined,
+    (error: NodeJS.ErrnoException) => `cannot create ${dirname(output)} (${error.code === 'ENOTDIR' || error.code === 'EEXIST' ? 'a parent is not a directory' : (error.code ?? error.message)})`,
+  );
   const partial = partialPathFor(output, rule.ext);
   const argv = argvFor(planned, ctx.inputPath, partial, ctx.tools);
   const started = performance.now();
@@ -88,33 +101,25 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
   let renamed = false;
   ctx.onStart?.(argv);
   try {
-    const child = execa(argv[0]!, argv.slice(1), {
-      shell: false,
-      stdin: 'ignore',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: false,
-      reject: false,
-      cancelSignal: ctx.signal,
-      forceKillAfterDelay: 3000,
-      cleanup: true,
-      windowsHide: true,
-    });
     if (ctx.log) ctx.log.write(`### ${planned.source.url} -> ${planned.url}\n`);
-    child.stdout?.on('data', (c: Buffer) => ctx.log?.write(c));
-    child.stderr?.on('data', (c: Buffer) => {
-      if (headSize < TAIL_BYTES) {
-        head.push(c);
-        headSize += c.length;
-      }
-      tail.push(c);
-      ctx.log?.write(c);
+    const r = unwritable ? { exitCode: null, signal: null, notFound: false, canceled: false, timedOut: false } : await runChild(argv, {
+      signal: ctx.signal,
+      forceKillAfterMs: 500, // its partial output is discarded anyway: Ctrl-C must end the run within a second
+      onStdout: (c) => ctx.log?.write(c),
+      onStderr: (c) => {
+        if (headSize < TAIL_BYTES) {
+          head.push(c);
+          headSize += c.length;
+        }
+        tail.push(c);
+        ctx.log?.write(c);
+      },
     });
-    const r = await child;
     const duration = Math.round((performance.now() - started) / 10) / 100;
+    const failed = unwritable !== undefined || r.notFound || r.error !== undefined || r.exitCode !== 0;
     // Ctrl-C on a terminal reaches ffmpeg too: it may exit before our own handler has run.
-    if (r.failed && (r.signal === 'SIGINT' || r.signal === 'SIGTERM' || /received signal \d+/.test(tail.lines()))) await setTimeout(300);
-    if (r.isCanceled || ctx.signal?.aborted) throw new RunAbortedError(`${planned.url}: interrupted`);
+    if (failed && (r.signal === 'SIGINT' || r.signal === 'SIGTERM' || /received signal \d+/.test(tail.lines()))) await setTimeout(300);
+    if (r.canceled || ctx.signal?.aborted) throw new RunAbortedError(`${planned.url}: interrupted`);
     const base: ConversionResult = {
       url: planned.url,
       output,
@@ -123,8 +128,9 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
       success: false,
       source_size: ctx.sourceSize,
       source_sha256: ctx.sourceSha256,
-      exit_code: r.exitCode ?? null,
-      signal: r.signal ?? null,
+      source_path: planned.sourcePath,
+      exit_code: r.exitCode,
+      signal: r.signal,
       duration_seconds: duration,
       ...(ctx.toolVersion ? { tool_version: ctx.toolVersion } : {}),
       // As run, but naming the final output: the temporary name is an implementation detail.
@@ -132,20 +138,25 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
       rule_digest: planned.ruleDigest,
     };
     let problem: string | undefined;
-    if (r.failed) {
-      const cause = (r as unknown as { code?: string }).code === 'ENOENT' ? `cannot run ${argv[0]} (not found)` : r.signal ? `killed by ${r.signal}` : `exit code ${String(r.exitCode)}`;
-      problem = cause;
-      if (!r.exitCode && !r.signal && !tail.lines()) tail.push(Buffer.from(r.shortMessage ?? r.message ?? ''));
+    if (unwritable) problem = unwritable;
+    else if (failed) {
+      problem = r.notFound ? `cannot run ${argv[0]} (not found)` : r.error ? `cannot run ${argv[0]} (${r.error.message})` : r.signal ? `killed by ${r.signal}` : `exit code ${String(r.exitCode)}`;
     } else {
       const info = await stat(partial).catch(() => undefined);
       if (!info?.isFile()) problem = `the command exited 0 but did not write ${rule.ext} output to {output}`;
       else if (info.size === 0) problem = 'the command exited 0 but wrote an empty file';
       else {
-        const sha256 = await sha256File(partial);
+        const sha256 = await sha256File(partial, info.size, ctx.signal);
         if (ctx.signal?.aborted) throw new RunAbortedError(`${planned.url}: interrupted`);
-        await rename(partial, output);
-        renamed = true;
-        return { result: { ...base, success: true, output_size: info.size, output_sha256: sha256 }, stderrHead: Buffer.concat(head).toString('utf8') };
+        const notMoved = await rename(partial, output).then(
+          () => undefined,
+          (error: NodeJS.ErrnoException) => error,
+        );
+        if (!notMoved) {
+          renamed = true;
+          return { result: { ...base, success: true, output_size: info.size, output_sha256: sha256 }, stderrHead: Buffer.concat(head).toString('utf8') };
+        }
+        problem = notMoved.code === 'EISDIR' || notMoved.code === 'ENOTEMPTY' ? `${output} is a directory` : `cannot move the output to ${output} (${notMoved.code ?? notMoved.message})`;
       }
     }
     const stderrTail = tail.lines();
@@ -154,8 +165,8 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
       source: planned.source.url,
       output,
       argv,
-      exitCode: r.exitCode ?? null,
-      signal: r.signal ?? null,
+      exitCode: r.exitCode,
+      signal: r.signal,
       stderrTail,
     });
     return { result, error, stderrHead: Buffer.concat(head).toString('utf8') };

@@ -6,7 +6,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { execa } from 'execa';
+import { runChild } from '../util/child-process.js';
 
 export type MediaTool = 'ffmpeg' | 'ffprobe';
 
@@ -85,17 +85,17 @@ const versions = new Map<string, Promise<string>>();
 export function toolVersion(path: string): Promise<string> {
   let version = versions.get(path);
   if (!version) {
-    version = execa(path, ['-version'], { stdin: 'ignore', timeout: 30_000 }).then(
-      (r) => {
-        const first = r.stdout.split('\n')[0] ?? '';
-        const match = /^(\S+ version \S+)/.exec(first);
-        return match ? match[1]! : first.trim();
-      },
-      (error: Error) => {
+    const out: Buffer[] = [];
+    version = runChild([path, '-version'], { timeoutMs: 30_000, onStdout: (c) => out.push(c) }).then((r) => {
+      if (r.exitCode !== 0) {
         versions.delete(path);
-        throw new MediaToolError(`${path} -version failed: ${error.message.split('\n')[0]}`);
-      },
-    );
+        const why = r.notFound ? 'not found' : r.error ? r.error.message : r.timedOut ? 'timed out' : r.signal ? `killed by ${r.signal}` : `exit code ${String(r.exitCode)}`;
+        throw new MediaToolError(`${path} -version failed: ${why}`);
+      }
+      const first = Buffer.concat(out).toString('utf8').split('\n')[0] ?? '';
+      const match = /^(\S+ version \S+)/.exec(first);
+      return match ? match[1]! : first.trim();
+    });
     versions.set(path, version);
   }
   return version;

@@ -1,5 +1,5 @@
 /** ffprobe's JSON, reduced to what conversion and its tests need: streams, codecs, durations. */
-import { execa } from 'execa';
+import { runChild } from '../util/child-process.js';
 
 export interface MediaStreamInfo {
   index: number;
@@ -82,6 +82,8 @@ export function parseProbeJson(json: string, file: string): MediaInfo {
   };
 }
 
+const MAX_JSON = 16 * 1024 * 1024;
+
 export interface ProbeOptions {
   /** Path of ffprobe (see `locateTool`). */
   ffprobePath: string;
@@ -90,16 +92,28 @@ export interface ProbeOptions {
 
 /** Probe a media file; throws {@link ProbeError} with ffprobe's message when it is not readable media. */
 export async function probeMedia(file: string, options: ProbeOptions): Promise<MediaInfo> {
-  const result = await execa(options.ffprobePath, ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', '-i', file], {
-    stdin: 'ignore',
-    reject: false,
-    cancelSignal: options.signal,
-    maxBuffer: 16 * 1024 * 1024,
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  let size = 0;
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  options.signal?.addEventListener('abort', stop, { once: true });
+  if (options.signal?.aborted) stop();
+  const result = await runChild([options.ffprobePath, '-v', 'error', '-show_format', '-show_streams', '-of', 'json', '-i', file], {
+    signal: controller.signal,
+    onStdout: (c) => {
+      size += c.length;
+      if (size > MAX_JSON) controller.abort(); // ffprobe's JSON for one file is a few KB
+      else stdout.push(c);
+    },
+    onStderr: (c) => stderr.push(c),
   });
-  if (result.isCanceled) throw new ProbeError(`${file}: probe cancelled`, file);
+  options.signal?.removeEventListener('abort', stop);
+  if (result.canceled) throw new ProbeError(size > MAX_JSON ? `${file}: ffprobe output too large` : `${file}: probe cancelled`, file);
   if (result.exitCode !== 0) {
-    const tail = String(result.stderr).trim().split('\n').slice(-5).join('\n');
-    throw new ProbeError(`${file}: ffprobe failed (exit ${String(result.exitCode ?? result.signal)}): ${tail}`, file, tail);
+    const tail = Buffer.concat(stderr).toString('utf8').trim().split('\n').slice(-5).join('\n');
+    const why = result.notFound ? `${options.ffprobePath} not found` : `exit ${String(result.exitCode ?? result.signal)}`;
+    throw new ProbeError(`${file}: ffprobe failed (${why}): ${tail}`, file, tail);
   }
-  return parseProbeJson(String(result.stdout), file);
+  return parseProbeJson(Buffer.concat(stdout).toString('utf8'), file);
 }

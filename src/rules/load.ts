@@ -1,7 +1,7 @@
 /** Reading a rules file: YAML 1.1 as PyYAML reads it (anchors, aliases, `<<` merges), then {@link toRuleSet}. */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { isCollection, isMap, isScalar, type Node, parseDocument, visit } from 'yaml';
 import { RulesError, type RuleSet, toRuleSet } from './schema.js';
 
 /** The rules shipped with warckit (`rules/default-conversion-rules.yaml`). */
@@ -10,12 +10,36 @@ export const DEFAULT_RULES_PATH: string = fileURLToPath(new URL('../../../rules/
 /** Parse rules from YAML text; `file` names it in errors. */
 export function parseRules(text: string, file: string): RuleSet {
   let doc: unknown;
+  const anchorHolders = new Set<string>();
   try {
-    doc = parse(text, { version: '1.1', merge: true, prettyErrors: true });
+    const parsed = parseDocument(text, { version: '1.1', merge: true, prettyErrors: true });
+    if (parsed.errors.length) throw parsed.errors[0];
+    if (isMap(parsed.contents)) {
+      for (const pair of parsed.contents.items) {
+        if (isScalar(pair.key) && holdsAnchor(pair.value as Node | null)) anchorHolders.add(String(pair.key.value));
+      }
+    }
+    doc = parsed.toJS();
   } catch (error) {
     throw new RulesError(file, '', `not valid YAML (${(error as Error).message.split('\n')[0]})`);
   }
-  return toRuleSet(doc, file);
+  return toRuleSet(doc, file, { anchorHolders });
+}
+
+/** Does this node, or anything in it, carry a YAML anchor (`&name`)? warcit's files keep anchors under top-level keys. */
+function holdsAnchor(node: Node | null): boolean {
+  if (!node) return false;
+  if (node.anchor) return true;
+  if (!isCollection(node)) return false;
+  let found = false;
+  visit(node, (_key, n) => {
+    if ((isCollection(n) || isScalar(n)) && n.anchor) {
+      found = true;
+      return visit.BREAK;
+    }
+    return undefined;
+  });
+  return found;
 }
 
 /** Load and validate a rules file; the default rules when no file is given. */

@@ -4,10 +4,7 @@ import type { ConversionRule, FileTypeRule, RuleSet } from './schema.js';
 /** warcit: `ext` matches the end of the URL; otherwise `regex` matches at its start. */
 export function fileTypeMatches(fileType: FileTypeRule, url: string): boolean {
   if (fileType.ext !== undefined && url.endsWith(fileType.ext)) return true;
-  if (fileType.regex) {
-    fileType.regex.lastIndex = 0;
-    return fileType.regex.test(url);
-  }
+  if (fileType.regex) return fileType.regex.test(url);
   return false;
 }
 

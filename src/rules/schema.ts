@@ -3,6 +3,8 @@
  * anything runs. Every error names the file and the path inside it, and says what was expected:
  * `rules.yaml: file_types[1].conversion_rules[0].command: expected a string, got a number`.
  */
+import { RE2JS } from 're2js';
+import { unknownKeyMessage } from '../util/did-you-mean.js';
 import { type ArgTemplate, parseCommandTemplate, TemplateSyntaxError, usesPlaceholder } from './template.js';
 
 /** Stream kinds a rule can require of its source (warckit extension: `requires: video`). */
@@ -30,10 +32,18 @@ export interface ConversionRule {
   where: string;
 }
 
+/** A rule's regex, compiled for RE2 (linear time: no pattern can hang a run). */
+export interface UrlPattern {
+  /** The pattern as written in the rules file. */
+  readonly source: string;
+  /** Python `re.match` semantics: does it match at the start of `url`? */
+  test(url: string): boolean;
+}
+
 export interface FileTypeRule {
   ext?: string;
   /** Python `re.match` semantics: anchored at the start of the URL. */
-  regex?: RegExp;
+  regex?: UrlPattern;
   conversionRules: readonly ConversionRule[];
   where: string;
 }
@@ -67,6 +77,11 @@ function describe(value: unknown): string {
 
 const EXT = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
+/** warcit's rule keys (name, ext, command, mime, skip_as_source, poster, skip), then ours. */
+const RULE_KEYS = ['name', 'ext', 'command', 'args', 'mime', 'skip', 'skip_as_source', 'poster', 'requires'];
+const FILE_TYPE_KEYS = ['ext', 'regex', 'conversion_rules'];
+const ROOT_KEYS = ['output_dir', 'url_prefix', 'convert_stdout', 'rules', 'file_types'];
+
 class Checker {
   constructor(readonly file: string) {}
 
@@ -90,6 +105,14 @@ class Checker {
     return value;
   }
 
+  /** Every key must be known (warcit's, ours, or `x-…` metadata): a misspelt key is an error, not silently ignored. */
+  keys(m: Record<string, unknown>, path: string, known: readonly string[], allowExtra = false): void {
+    for (const key of Object.keys(m)) {
+      if (known.includes(key) || (allowExtra && key.startsWith('x-'))) continue;
+      this.fail(path ? `${path}.${key}` : key, unknownKeyMessage(key, known, allowExtra ? '; keys starting with x- are kept as metadata' : ''));
+    }
+  }
+
   optBool(value: unknown, path: string): boolean {
     if (value === undefined || value === null) return false;
     if (typeof value !== 'boolean') this.fail(path, `expected true or false, got ${describe(value)}`);
@@ -99,6 +122,7 @@ class Checker {
 
 function checkRule(c: Checker, value: unknown, path: string): ConversionRule {
   const m = c.mapping(value, path, 'a rule mapping (name, ext, command, mime...)');
+  c.keys(m, path, RULE_KEYS, true);
   const ext = c.optString(m.ext, `${path}.ext`, 'an extension string such as "webm"');
   if (ext === undefined) c.fail(`${path}.ext`, 'missing: every rule needs the extension of the file it writes, e.g. ext: webm');
   if (!EXT.test(ext)) c.fail(`${path}.ext`, `expected an extension of letters, digits, "_", "-" or "." (no slashes), got ${describe(ext)}`);
@@ -142,32 +166,47 @@ function checkRule(c: Checker, value: unknown, path: string): ConversionRule {
   return { name, ext, mime, skip, skipAsSource, poster, requires, argv, metadata: structuredClone(m), where: path };
 }
 
-/** Python's `re.match`: anchored at the start only. A leading `(?i)` becomes the i flag and `(?P<n>` becomes `(?<n>`. */
-function compileRegex(c: Checker, source: string, path: string): RegExp {
-  let flags = 'y';
+/**
+ * Python's `re.match` on RE2: anchored at the start only; a leading `(?i)`, `(?s)`, `(?m)`
+ * becomes a flag, `\Z` becomes `\z`; `(?P<name>…)` is RE2 syntax already. Backreferences and
+ * lookaround are refused: they are what makes a pattern take exponential time.
+ */
+function compileRegex(c: Checker, source: string, path: string): UrlPattern {
+  let flags = 0;
   let body = source;
   const inline = /^\(\?([aiLmsux]+)\)/.exec(body);
   if (inline) {
     body = body.slice(inline[0].length);
-    if (inline[1]!.includes('i')) flags += 'i';
-    if (inline[1]!.includes('s')) flags += 's';
-    if (inline[1]!.includes('m')) flags += 'm';
+    if (inline[1]!.includes('x')) c.fail(path, `verbose patterns ((?x)) are not supported, got ${describe(source)}`);
+    if (inline[1]!.includes('i')) flags |= RE2JS.CASE_INSENSITIVE;
+    if (inline[1]!.includes('s')) flags |= RE2JS.DOTALL;
+    if (inline[1]!.includes('m')) flags |= RE2JS.MULTILINE;
   }
-  body = body.replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
+  body = body.replace(/((?:^|[^\\])(?:\\\\)*)\\Z/g, '$1\\z');
+  if (/\(\?P=|\(\?<?[=!]|(?:^|[^\\])(?:\\\\)*\\[1-9]/.test(body)) {
+    c.fail(path, `not supported by the linear-time regex engine (RE2: no backreferences or lookaround), got ${describe(source)}`);
+  }
+  let re: RE2JS;
   try {
-    return new RegExp(body, flags);
+    re = RE2JS.compile(`\\A(?:${body})`, flags);
   } catch (error) {
-    c.fail(path, `expected a regular expression, got ${describe(source)}: ${(error as Error).message}`);
+    c.fail(path, `expected a regular expression, got ${describe(source)}: ${(error as Error).message.replace(/^error parsing regexp: /, '')}`);
   }
+  return { source, test: (url) => re.test(url) };
 }
 
 /**
  * Check a parsed rules document and build the {@link RuleSet}. The document is not mutated.
  * @param file names the file in error messages.
+ * @param options.anchorHolders top-level keys whose values carry YAML anchors (allowed besides the known keys).
  */
-export function toRuleSet(doc: unknown, file: string): RuleSet {
+export function toRuleSet(doc: unknown, file: string, options: { anchorHolders?: ReadonlySet<string> } = {}): RuleSet {
   const c = new Checker(file);
   const root = c.mapping(doc, '', 'a mapping with file_types (and optionally output_dir, url_prefix, convert_stdout, rules)');
+  // Other top-level keys are allowed only where they hold anchors (warcit ignores them; files use them for rule templates).
+  const holders = options.anchorHolders ?? new Set<string>();
+  const near = Object.keys(root).filter((k) => !ROOT_KEYS.includes(k) && !holders.has(k));
+  for (const key of near) c.fail(key, unknownKeyMessage(key, ROOT_KEYS, '; other top-level keys may only hold YAML anchors'));
   const outputDir = c.optString(root.output_dir, 'output_dir', 'a directory path');
   const urlPrefix = c.optString(root.url_prefix, 'url_prefix', 'a URL prefix such as "http://www.example.com/"');
   const convertStdout = c.optString(root.convert_stdout, 'convert_stdout', 'a file path');
@@ -179,6 +218,7 @@ export function toRuleSet(doc: unknown, file: string): RuleSet {
   const fileTypes = c.list(root.file_types, 'file_types', 'a list of {ext or regex, conversion_rules}').map((ft, i): FileTypeRule => {
     const where = `file_types[${i}]`;
     const m = c.mapping(ft, where, 'a mapping with ext or regex, and conversion_rules');
+    c.keys(m, where, FILE_TYPE_KEYS);
     const ext = c.optString(m.ext, `${where}.ext`, 'a file name ending such as ".flv"');
     const regexSource = c.optString(m.regex, `${where}.regex`, 'a regular expression string');
     if (ext === undefined && regexSource === undefined) c.fail(where, 'expected ext (e.g. ".flv") or regex to say which files it matches');

@@ -6,7 +6,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { unknownKeyMessage } from '../util/did-you-mean.js';
+import { parsePageTimestamp, TimestampError } from '../util/timestamps.js';
 import { readYamlFile } from '../util/yaml-file.js';
+
+const ENTRY_KEYS = ['url', 'timestamp', 'selector', 'metadata_file'];
+const ROOT_KEYS = ['transclusions'];
 
 export interface TransclusionEntry {
   /** The page that embeds the media. */
@@ -42,6 +47,7 @@ export function toTransclusionManifest(doc: unknown, file: string): Transclusion
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new ManifestError(`${file}: expected a mapping with a "transclusions" key`);
   }
+  for (const key of Object.keys(doc)) if (!ROOT_KEYS.includes(key)) throw new ManifestError(`${file}: ${key}: ${unknownKeyMessage(key, ROOT_KEYS)}`);
   const root = (doc as Record<string, unknown>).transclusions;
   if (typeof root !== 'object' || root === null || Array.isArray(root)) {
     throw new ManifestError(`${file}: transclusions: expected a mapping of media URL to page entries`);
@@ -53,12 +59,19 @@ export function toTransclusionManifest(doc: unknown, file: string): Transclusion
       const where = `${file}: transclusions["${media}"]${Array.isArray(value) ? `[${i}]` : ''}`;
       if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new ManifestError(`${where}: expected a mapping with "url"`);
       const raw = item as Record<string, unknown>;
+      for (const key of Object.keys(raw)) if (!ENTRY_KEYS.includes(key)) throw new ManifestError(`${where}.${key}: ${unknownKeyMessage(key, ENTRY_KEYS)}`);
       const url = asString(raw.url, `${where}.url`, 'url');
       if (!url) throw new ManifestError(`${where}.url: missing the URL of the page that embeds the media`);
       const entry: TransclusionEntry = { url };
       const timestamp = asString(raw.timestamp, `${where}.timestamp`, 'timestamp');
       if (timestamp !== undefined) {
         if (!/^\d{4,14}$/.test(timestamp)) throw new ManifestError(`${where}.timestamp: expected 4 to 14 digits, got "${timestamp}"`);
+        try {
+          parsePageTimestamp(timestamp, `${where}.timestamp`);
+        } catch (error) {
+          if (error instanceof TimestampError) throw new ManifestError(error.message);
+          throw error;
+        }
         entry.timestamp = timestamp;
       }
       const selector = asString(raw.selector, `${where}.selector`, 'selector');

@@ -1,35 +1,39 @@
 /**
  * Timestamp helpers with warcio's (Python) padding rules, so partial dates mean what they
- * mean to warcit: `-d 2011-02` is 2011-02-01T00:00:00Z, a manifest timestamp `2016` is
- * 2016-12-01 (padded "up" to six digits, as warcio's timestamp_to_iso_date does).
+ * mean to warcit: `-d 2011-02` is padded down (2011-02-01T00:00:00Z, warcit's PAD_14_DOWN),
+ * a manifest timestamp is padded up to the end of the period it names, as warcio's
+ * `timestamp_to_datetime` does (`2016` → 2016-12-31T23:59:59Z, `20160102` → 2016-01-02T23:59:59Z).
+ * Unlike warcio, a field out of range (`20111301`, `2011-02-30`) is an error, not clamped.
  */
-
-const PAD_14_DOWN = '10000101000000';
-const PAD_6_UP = '299912';
 
 /** Error for a timestamp that cannot be read. */
 export class TimestampError extends Error {
   override name = 'TimestampError';
 }
 
-function clamp(value: number, min: number, max: number): number {
-  return Math.max(min, Math.min(max, value));
-}
-
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-/** Parse a run of digits (14 or fewer meaningful) into a UTC Date, clamping each field. */
-function digitsToDate(digits: string): Date {
-  const field = (start: number, end: number, min: number, max: number): number =>
-    digits.length >= end ? clamp(Number(digits.slice(start, end)), min, max) : min;
-  const year = field(0, 4, 1900, 2999);
-  const month = field(4, 6, 1, 12);
-  const day = clamp(field(6, 8, 1, 31), 1, daysInMonth(year, month));
-  const hour = field(8, 10, 0, 23);
-  const minute = field(10, 12, 0, 59);
-  const second = field(12, 14, 0, 59);
+type Padding = 'down' | 'up';
+
+/** Digits (14 or fewer meaningful) to a UTC Date: missing fields take their lowest or highest value. */
+function digitsToDate(digits: string, padding: Padding, value: string, what: string): Date {
+  const fail = (field: string, got: number, range: string): never => {
+    throw new TimestampError(`${what}: "${value}" is not a date (${field} ${got}; expected ${range})`);
+  };
+  const field = (start: number, name: string, min: number, max: number): number => {
+    if (digits.length < start + 2) return padding === 'up' ? max : min;
+    const n = Number(digits.slice(start, start + 2));
+    return n < min || n > max ? fail(name, n, `${min}-${max}`) : n;
+  };
+  const year = Number(digits.slice(0, 4));
+  if (year < 1900 || year > 2999) fail('year', year, '1900-2999');
+  const month = field(4, 'month', 1, 12);
+  const day = field(6, 'day', 1, daysInMonth(year, month));
+  const hour = field(8, 'hour', 0, 23);
+  const minute = field(10, 'minute', 0, 59);
+  const second = field(12, 'second', 0, 59);
   return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
 }
 
@@ -43,14 +47,12 @@ function onlyDigits(value: string, what: string): string {
 
 /** `-d/--fixed-dt` and mapfile timestamps: separators dropped, padded down (2011-02 → 2011-02-01T00:00:00). */
 export function parseFixedDate(value: string, what = 'timestamp'): Date {
-  const digits = onlyDigits(value, what);
-  return digitsToDate(digits.length < 14 ? digits + PAD_14_DOWN.slice(digits.length) : digits);
+  return digitsToDate(onlyDigits(value, what), 'down', value, what);
 }
 
-/** Transclusion manifest timestamps: padded "up" to six digits as warcio does (2016 → 2016-12-01). */
+/** Transclusion manifest timestamps: padded up to the end of the period, as warcio does (2016 → 2016-12-31T23:59:59). */
 export function parsePageTimestamp(value: string, what = 'timestamp'): Date {
-  const digits = onlyDigits(value, what);
-  return digitsToDate(digits.length < 6 ? digits + PAD_6_UP.slice(digits.length) : digits);
+  return digitsToDate(onlyDigits(value, what), 'up', value, what);
 }
 
 /** WARC-Date text: seconds for WARC/1.0 (as warcio writes), microseconds for WARC/1.1. */

@@ -97,7 +97,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
 
   // The files that configure the run are read before the output is touched.
   const mapRows: MapfileRow[] | undefined = opts.mapfile ? await loadMapfile(opts.mapfile) : undefined;
-  const results = opts.conversions ? await readConversionResults(opts.conversions) : undefined;
+  const results = opts.conversions ? await readConversionResults(opts.conversions, { warn }) : undefined;
   const manifest: TransclusionManifest | undefined = opts.transclusions ? await loadTransclusionManifest(opts.transclusions) : undefined;
   const conversionsDir = opts.conversions ? await conversionsRoot(opts.conversions, options.conversionsDir) : undefined;
   // Locked (and an appended WARC's end checked) before the inputs are read, so a second run fails at once.

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { FileEntry } from '../../src/inputs/entry.js';
-import { outputPathFor, planConversions, ruleDigest } from '../../src/convert/plan.js';
+import { recordedCollisions } from '../../src/convert/collisions.js';
+import { OutputCollisionError, outputPathFor, planConversions, ruleDigest } from '../../src/convert/plan.js';
 import { parseRules } from '../../src/rules/load.js';
 
 function entry(fields: Partial<FileEntry> & { path: string; rootDir: string; url: string }): FileEntry {
@@ -45,4 +46,29 @@ test('planning: one conversion per matching rule, URL = source URL + ext, rule d
   const [a, b] = set.fileTypes[0]!.conversionRules;
   assert.notEqual(ruleDigest(a!), ruleDigest(b!));
   assert.equal(ruleDigest(a!), ruleDigest({ ...a!, metadata: { command: a!.metadata.command, ext: 'webm', name: 'a' } }), 'key order does not matter');
+});
+
+test('two different files with one output or one URL are refused before anything runs; a file given twice is planned once', () => {
+  const set = parseRules('file_types:\n  - {ext: .flv, conversion_rules: [{name: a, ext: webm, command: "ffmpeg -i {input} {output}"}]}\n', 'r.yaml');
+  const a2009 = entry({ url: 'http://x/v.flv', path: '/s/2009/www/v.flv', rootDir: '' });
+  const a2010 = entry({ url: 'http://x/v.flv', path: '/s/2010/www/v.flv', rootDir: '' });
+  assert.throws(() => planConversions([a2009, a2010], set, '/out'), (e: Error) => e instanceof OutputCollisionError && /http:\/\/x\/v\.flv is the URL of both \/s\/2009\/www\/v\.flv and \/s\/2010\/www\/v\.flv/.test(e.message));
+  const x = entry({ url: 'http://x/a/v.flv', path: '/s/a/v.flv', rootDir: '/s' });
+  const y = entry({ url: 'http://x/b/v.flv', path: '/t/s/a/v.flv', rootDir: '/t/s' });
+  assert.throws(() => planConversions([x, y], set, '/out'), /\/out\/s\/a\/v\.flv\.webm would be written for both \/s\/a\/v\.flv and \/t\/s\/a\/v\.flv/);
+  assert.equal(planConversions([a2009, { ...a2009 }], set, '/out').length, 1);
+});
+
+test('an earlier run\'s results: another URL\'s output, or this URL from another file, collide (unless it is the same file, moved)', () => {
+  const set = parseRules('file_types:\n  - {ext: .flv, conversion_rules: [{name: a, ext: webm, command: "ffmpeg -i {input} {output}"}]}\n', 'r.yaml');
+  const plan = planConversions([entry({ url: 'http://x/v.flv', path: '/s/2010/www/v.flv', rootDir: '/s/2010' })], set, '/out');
+  const rec = (source_path: string, output = '/out/2009/www/v.flv.webm') => ({ url: 'http://x/v.flv.webm', output, metadata: {}, type: 'conversion', success: true, source_path, source_sha256: 'abc' });
+  assert.deepEqual(recordedCollisions(plan, { 'http://x/v.flv': [rec('/s/2010/www/v.flv')] }, 'r.yaml'), []);
+  const other = recordedCollisions(plan, { 'http://x/v.flv': [rec('/s/2009/www/v.flv')] }, 'r.yaml');
+  assert.equal(other.length, 1);
+  assert.match(other[0]!.message, /http:\/\/x\/v\.flv is recorded in r\.yaml as converted from \/s\/2009\/www\/v\.flv; \/s\/2010\/www\/v\.flv is a different file/);
+  assert.equal(other[0]!.unlessSha256, 'abc');
+  const owned = recordedCollisions(plan, { 'http://y/v.flv': [rec('/s/2010/www/v.flv', '/out/2010/www/v.flv.webm')] }, 'r.yaml');
+  assert.match(owned[0]!.message, /\/out\/2010\/www\/v\.flv\.webm holds the conversion of http:\/\/y\/v\.flv recorded in r\.yaml/);
+  assert.equal(owned[0]!.unlessSha256, undefined);
 });

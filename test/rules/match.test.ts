@@ -28,3 +28,18 @@ test("warcit's matching: ext on the URL's end, else regex at its start; every ma
   for (const [url, names] of cases) assert.deepEqual(matchRules(SET, url).map((r) => r.name), names, url);
   assert.deepEqual(skippedRules(SET, 'http://x/a.flv').map((r) => r.name), ['c']);
 });
+
+test('a catastrophic regex runs in linear time (RE2), keeping Python re.match semantics and syntax', () => {
+  const set = parseRules(
+    `file_types:
+  - {regex: '([^!]+)+$', conversion_rules: [{name: a, ext: webm, command: "ffmpeg -i {input} {output}"}]}
+  - {regex: '(?i)(?P<host>HTTP://[^/]+)/(?P<dir>media)/.*\\.RM\\Z', conversion_rules: [{name: b, ext: mp4, command: "ffmpeg -i {input} {output}"}]}
+`,
+    're.yaml',
+  );
+  // Backtracking engines take minutes on this (2^40 ways to split the a's); RE2 answers at once.
+  assert.deepEqual(matchRules(set, `http://x/${'a'.repeat(40)}!`).map((r) => r.name), []);
+  assert.deepEqual(matchRules(set, 'http://x/ok').map((r) => r.name), ['a']);
+  assert.deepEqual(matchRules(set, 'http://X/media/y.rm').map((r) => r.name), ['a', 'b'], '(?i), (?P<name>…) and \\Z as in Python');
+  assert.deepEqual(matchRules(set, 'http://X/media/y.rm.txt').map((r) => r.name), ['a'], '\\Z is the end of the URL');
+});

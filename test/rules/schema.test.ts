@@ -170,7 +170,15 @@ test('errors name the file and the path inside it, and say what was expected', (
     ['file_types:\n  - {ext: .flv, conversion_rules: [{ext: ../../etc/x, command: "ffmpeg {output}"}]}', 'bad.yaml: file_types[0].conversion_rules[0].ext: expected an extension of letters, digits, "_", "-" or "." (no slashes), got the string "../../etc/x"'],
     ['file_types:\n  - {ext: .flv, conversion_rules: [{ext: webm, command: "ffmpeg -i {input} out.webm"}]}', 'bad.yaml: file_types[0].conversion_rules[0].command: expected the command to write {output} (the converted file), but it never mentions {output}'],
     ['file_types:\n  - {ext: .flv, conversion_rules: [{ext: webm, command: "ffmpeg -i {src} {output}"}]}', 'bad.yaml: file_types[0].conversion_rules[0].command: unknown placeholder {src} in "{src}" (use {input} or {output}; write {{ and }} for literal braces)'],
-    ['file_types:\n  - {regex: "(unclosed", conversion_rules: []}', 'bad.yaml: file_types[0].regex: expected a regular expression, got the string "(unclosed": Invalid regular expression: /(unclosed/y: Unterminated group'],
+    ['file_types:\n  - {regex: "(unclosed", conversion_rules: []}', 'bad.yaml: file_types[0].regex: expected a regular expression, got the string "(unclosed": missing closing )'],
+    ['file_types:\n  - {regex: "(?P<a>x)(?P=a)", conversion_rules: []}', 'bad.yaml: file_types[0].regex: not supported by the linear-time regex engine (RE2: no backreferences or lookaround), got the string "(?P<a>x)(?P=a)"'],
+    ['file_types:\n  - {regex: "a(?=b)", conversion_rules: []}', 'bad.yaml: file_types[0].regex: not supported by the linear-time regex engine'],
+    ['file_types:\n  - {ext: .flv, conversion_rules: [{name: x, ext: webm, mmie: video/webm, command: "ffmpeg -i {input} {output}"}]}', 'bad.yaml: file_types[0].conversion_rules[0].mmie: unknown key (did you mean mime?)'],
+    ['file_types:\n  - {ext: .flv, conversion_rules: [{name: x, ext: webm, skip_as_sorce: true, command: "ffmpeg -i {input} {output}"}]}', 'bad.yaml: file_types[0].conversion_rules[0].skip_as_sorce: unknown key (did you mean skip_as_source?)'],
+    ['file_types:\n  - {ext: .flv, conversion_rule: []}', 'bad.yaml: file_types[0].conversion_rule: unknown key (did you mean conversion_rules?)'],
+    ['output_dri: x\nfile_types: []', 'bad.yaml: output_dri: unknown key (did you mean output_dir?)'],
+    ['anchors: {a: 1}\nfile_types: []', 'bad.yaml: anchors: unknown key (expected one of output_dir, url_prefix, convert_stdout, rules, file_types; other top-level keys may only hold YAML anchors)'],
+    ['file_types:\n  - {ext: .flv, conversion_rules: [{name: x, ext: webm, colour: red, command: "ffmpeg -i {input} {output}"}]}', 'bad.yaml: file_types[0].conversion_rules[0].colour: unknown key (expected one of name, ext, command, args, mime, skip, skip_as_source, poster, requires; keys starting with x- are kept as metadata)'],
     ['file_types:\n  - {ext: .flv, conversion_rules: [{ext: webm, command: "ffmpeg {output}", skip_as_source: "maybe"}]}', 'bad.yaml: file_types[0].conversion_rules[0].skip_as_source: expected true or false, got the string "maybe"'],
     ['file_types:\n  - {ext: .flv, conversion_rules: [{ext: webm, args: [ffmpeg, [x], "{output}"]}]}', 'bad.yaml: file_types[0].conversion_rules[0].args[1]: expected a string, got a list'],
     ['file_types:\n  - {ext: .flv, conversion_rules: [{ext: webm, command: "ffmpeg {output}", requires: sound}]}', 'bad.yaml: file_types[0].conversion_rules[0].requires: expected video or audio, got the string "sound"'],
@@ -187,6 +195,11 @@ test('errors name the file and the path inside it, and say what was expected', (
       },
     );
   }
+});
+
+test('keys starting with x- are passed through as metadata; every key of warcit\'s own rules file and docs loads', () => {
+  const set = parseRules('file_types:\n  - {ext: .flv, conversion_rules: [{name: x, ext: webm, x-label: HD, mime: video/webm, poster: false, skip: false, skip_as_source: false, command: "ffmpeg -i {input} {output}"}]}\n', 'ok.yaml');
+  assert.equal(set.fileTypes[0]!.conversionRules[0]!.metadata['x-label'], 'HD');
 });
 
 test('a missing rules file is named', async () => {

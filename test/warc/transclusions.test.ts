@@ -97,7 +97,7 @@ test('resource, conversions, then youtube-dl metadata: in order, linked, JSON as
 
   const meta = records[7]!;
   assert.equal(meta.header('Content-Type'), 'application/vnd.youtube-dl_formats+json');
-  assert.equal(meta.header('WARC-Date'), '2016-01-02T00:00:00Z');
+  assert.equal(meta.header('WARC-Date'), '2016-01-02T23:59:59Z');
   assert.match(meta.header('WARC-Creation-Date')!, /^\d{4}-/);
   const doc = JSON.parse(meta.payload.toString());
   const expected = { formats: WARCIT_FORMATS, selector: 'object, embed', webpage_timestamp: '20160102', webpage_url: 'http://www.example.com/watch_video.html' };
@@ -149,7 +149,7 @@ test('metadata_file JSON is written verbatim (warcit crashes here)', async () =>
   const { records } = await readWarc(result.path);
   const meta = records.find((r) => r.targetUri === 'urn:embeds:http://www.example.com/watch_video.html')!;
   assert.equal(meta.payload.toString(), custom);
-  assert.equal(meta.header('WARC-Date'), '2016-12-01T00:00:00Z', '2016 padded up as warcio does');
+  assert.equal(meta.header('WARC-Date'), '2016-12-31T23:59:59Z', '2016 padded up to the end of the year, as warcio does');
 });
 
 test('a changed or missing conversion is not written and the run says so (exit 1); manifest media not among inputs is reported', async () => {

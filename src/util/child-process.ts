@@ -1,0 +1,103 @@
+/**
+ * Running an external program (ffmpeg, ffprobe, a rule's command) with execa: argv only, never
+ * a shell; stdin closed; output streamed to callbacks; an abort sends SIGTERM, then SIGKILL. Children
+ * die with us even when we are killed with SIGKILL: where util-linux's `setpriv` is installed
+ * (Debian: always), the command runs as `setpriv --pdeathsig KILL -- <argv>`, so the kernel
+ * kills it when our process goes; children still running at a normal exit are killed too.
+ */
+import { execa } from 'execa';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+export interface ChildOptions {
+  signal?: AbortSignal;
+  /** SIGKILL this long after SIGTERM (abort or timeout). Default 3000 ms. */
+  forceKillAfterMs?: number;
+  /** SIGTERM after this long. */
+  timeoutMs?: number;
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
+  /** Environment (default: ours). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ChildExit {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** The program does not exist (nothing ran). */
+  notFound: boolean;
+  /** Stopped by the abort signal. */
+  canceled: boolean;
+  timedOut: boolean;
+  /** Why it could not be started, when it could not. */
+  error?: Error;
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+const programs = new Map<string, string | null>();
+
+/** A program name as execvp would find it (cached), or undefined. */
+export function findProgram(name: string, pathVar = process.env.PATH ?? ''): string | undefined {
+  if (name.includes('/')) return isExecutableFile(name) ? name : undefined;
+  const key = `${pathVar}\0${name}`;
+  let found = programs.get(key);
+  if (found === undefined) {
+    found = pathVar.split(delimiter).filter(Boolean).map((dir) => join(dir, name)).find(isExecutableFile) ?? null;
+    programs.set(key, found);
+  }
+  return found ?? undefined;
+}
+
+let pdeathsigPrefix: readonly string[] | undefined;
+
+/** `setpriv --pdeathsig KILL --` when setpriv is on PATH (util-linux), else nothing. */
+export function parentDeathPrefix(): readonly string[] {
+  if (pdeathsigPrefix === undefined) {
+    const setpriv = process.platform === 'linux' && process.env.WARCKIT_NO_PDEATHSIG === undefined ? findProgram('setpriv', process.env.PATH ?? '/usr/bin:/bin') : undefined;
+    pdeathsigPrefix = setpriv ? [setpriv, '--pdeathsig', 'KILL', '--'] : [];
+  }
+  return pdeathsigPrefix;
+}
+
+/** Run `argv` to the end with execa; never rejects (a failure to start is in `error`). Children still running when we exit are killed (execa's cleanup). */
+export async function runChild(argv: readonly string[], options: ChildOptions = {}): Promise<ChildExit> {
+  const [program, ...args] = argv;
+  const base = { exitCode: null, signal: null, canceled: false, timedOut: false };
+  const path = program === undefined ? undefined : findProgram(program, (options.env ?? process.env).PATH);
+  if (!path) return { ...base, notFound: true };
+  if (options.signal?.aborted) return { ...base, notFound: false, canceled: true };
+  const prefix = parentDeathPrefix();
+  const [command, ...rest] = prefix.length ? [...prefix, path, ...args] : [path, ...args];
+  const child = execa(command!, rest, {
+    stdin: 'ignore',
+    buffer: false,
+    reject: false,
+    windowsHide: true,
+    forceKillAfterDelay: options.forceKillAfterMs ?? 3000,
+    ...(options.signal ? { cancelSignal: options.signal } : {}),
+    ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+    ...(options.env ? { env: options.env, extendEnv: false } : {}),
+  });
+  if (options.onStdout) child.stdout.on('data', options.onStdout);
+  else child.stdout.resume();
+  if (options.onStderr) child.stderr.on('data', options.onStderr);
+  else child.stderr.resume();
+  const result = await child;
+  const startError = result.failed && result.exitCode === undefined && !result.signal && !result.isCanceled && !result.timedOut ? (result.cause as Error | undefined) : undefined;
+  return {
+    exitCode: result.exitCode ?? null,
+    signal: (result.signal ?? null) as NodeJS.Signals | null,
+    notFound: (startError as NodeJS.ErrnoException | undefined)?.code === 'ENOENT',
+    canceled: result.isCanceled,
+    timedOut: result.timedOut,
+    ...(startError ? { error: startError } : {}),
+  };
+}

@@ -1,0 +1,298 @@
+/**
+ * warckit-convert and its YAML files, tried as a hostile user would (issue 9): two runs on one
+ * output directory, SIGKILL at any point, catastrophic regexes, snapshots that share URLs,
+ * misspelt keys, impossible dates. Each case says what was tried and what must hold; real
+ * processes, real signals, real ffmpeg where a conversion runs.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import yazl from 'yazl';
+import { makeClip } from '../convert/clips.js';
+import { readConversionResults } from '../../src/convert/results.js';
+import { readWarc } from '../helpers/warc-check.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const P = 'http://www.example.com/';
+const BIN = resolve('bin/warckit-convert.js');
+const WARCKIT = resolve('bin/warckit.js');
+const RESULTS = 'warcit-conversion-results.yaml';
+
+/** A rule that copies its input after `ms` milliseconds (a stand-in for a slow encoder). */
+function slowCopyRules(ms: number, ext = '.flv'): string {
+  const code = `setTimeout(()=>require('fs').copyFileSync(process.argv[1],process.argv[2]),${ms})`;
+  return `file_types:\n  - ext: '${ext}'\n    conversion_rules:\n      - name: copy\n        ext: txt\n        args: [${JSON.stringify(process.execPath)}, -e, ${JSON.stringify(code)}, '{input}', '{output}']\n`;
+}
+
+const CP_RULES = "file_types:\n  - ext: '.flv'\n    conversion_rules:\n      - name: copy\n        ext: txt\n        command: 'cp {input} {output}'\n";
+
+interface Running {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+  stderr: () => string;
+}
+
+function start(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Running {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], cwd: options.cwd, env: options.env ?? process.env });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((done) => child.on('exit', (code, signal) => done({ code, signal, stderr })));
+  return { child, exited, stderr: () => stderr };
+}
+
+async function runToEnd(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; bin?: string } = {}): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [options.bin ?? BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], cwd: options.cwd, env: options.env ?? process.env });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const code = await new Promise<number | null>((done) => child.on('exit', done));
+  return { code, stderr };
+}
+
+async function until(what: string, check: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function site(dir: string, name: string, files: number, stem = 'v', content = (i: number) => `clip ${i}\n`): Promise<string> {
+  const root = join(dir, name);
+  await mkdir(root, { recursive: true });
+  for (let i = 0; i < files; i++) await writeFile(join(root, `${stem}${i}.flv`), content(i));
+  return root;
+}
+
+const journalLines = async (file: string): Promise<number> => (await readFile(`${file}.journal`, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
+
+test('two runs on one output directory at once: the second fails at once naming the first (pid, host, since); no entry is lost', async () => {
+  const dir = await tempDir();
+  await writeFile(join(dir, 'slow.yaml'), slowCopyRules(400));
+  const a = await site(dir, 'a', 3);
+  const b = await site(dir, 'b', 2, 'w');
+  const out = join(dir, 'out');
+  const first = start([P, a, '--rules', join(dir, 'slow.yaml'), '--output-dir', out, '-j', '1']);
+  await until('the first run to take the lock', () => existsSync(join(out, `${RESULTS}.lock`)));
+  const started = Date.now();
+  const second = await runToEnd([P, b, '--rules', join(dir, 'slow.yaml'), '--output-dir', out, '-j', '1']);
+  assert.equal(second.code, 2, second.stderr);
+  assert.match(second.stderr, new RegExp(`${RESULTS} is in use by another run \\(pid ${first.child.pid} on [^,]+, since \\d{4}-\\d\\d-\\d\\dT[^)]*\\)`));
+  assert.ok(Date.now() - started < 5000, 'refused at once, not after waiting');
+  assert.equal((await first.exited).code, 0);
+  assert.equal((await runToEnd([P, b, '--rules', join(dir, 'slow.yaml'), '--output-dir', out, '-j', '1'])).code, 0);
+  const results = await readConversionResults(join(out, RESULTS));
+  assert.equal(Object.keys(results.conversions).length, 5, 'both runs\' sources recorded');
+  assert.ok(!existsSync(join(out, `${RESULTS}.lock`)), 'lock released');
+});
+
+test('SIGKILL mid-run: the finished sources are in the journal, the next run takes over the dead lock, recovers them and does not redo them', async () => {
+  const dir = await tempDir();
+  await writeFile(join(dir, 'slow.yaml'), slowCopyRules(250));
+  const root = await site(dir, 'site', 8);
+  const out = join(dir, 'out');
+  const file = join(out, RESULTS);
+  const run = start([P, root, '--rules', join(dir, 'slow.yaml'), '--output-dir', out, '-j', '1']);
+  await until('three sources journaled', async () => (await journalLines(file)) >= 3);
+  run.child.kill('SIGKILL');
+  await run.exited;
+  const done = await journalLines(file);
+  assert.ok(existsSync(`${file}.lock`), 'the killed run left its lock');
+  // Readers see the journaled entries before any run folds them in.
+  assert.equal(Object.keys((await readConversionResults(file)).conversions).length, done);
+  const again = await runToEnd([P, root, '--rules', join(dir, 'slow.yaml'), '--output-dir', out, '-j', '1']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, new RegExp(`took over the lock of a run that is gone \\(pid ${run.child.pid} on `));
+  assert.match(again.stderr, new RegExp(`recovered ${done} source\\(s\\)`));
+  assert.match(again.stderr, new RegExp(`${8 - done} converted, ${done} skipped`));
+  assert.ok(!existsSync(`${file}.journal`) && !existsSync(`${file}.lock`));
+  const yaml = await readFile(file, 'utf8');
+  assert.equal((yaml.match(/^ {2}http:/gm) ?? []).length, 8, 'all eight sources in the YAML itself');
+});
+
+test('Ctrl-C: exits 130, every finished source is in the YAML (journal folded in), nothing left behind', async () => {
+  const dir = await tempDir();
+  await writeFile(join(dir, 'slow.yaml'), slowCopyRules(200));
+  const root = await site(dir, 'site', 10);
+  const out = join(dir, 'out');
+  const file = join(out, RESULTS);
+  const run = start([P, root, '--rules', join(dir, 'slow.yaml'), '--output-dir', out, '-j', '1']);
+  await until('two sources journaled', async () => (await journalLines(file)) >= 2);
+  run.child.kill('SIGINT');
+  const { code, stderr } = await run.exited;
+  assert.equal(code, 130, stderr);
+  const recorded = Object.keys((await readConversionResults(file)).conversions).length;
+  assert.ok(recorded >= 2);
+  const left = (await readdir(out, { recursive: true })).filter((f) => /\.journal|\.lock|\.partial-/.test(f));
+  assert.deepEqual(left, [], 'no journal, lock or temporary file');
+});
+
+/** Processes whose command line mentions `marker` (our temp dir), from /proc. */
+async function processesMentioning(marker: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of (await readdir('/proc').catch(() => [])).filter((p) => /^\d+$/.test(p))) {
+    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replace(/\0/g, ' ');
+    if (cmdline.includes(marker) && !cmdline.includes(BIN)) found.push(`${pid}: ${cmdline}`);
+  }
+  return found;
+}
+
+const ffmpegRules = (seconds: number, realtime: boolean): string =>
+  `file_types:\n  - ext: '.flv'\n    conversion_rules:\n      - name: mkv\n        ext: mkv\n        command: 'ffmpeg -y -nostdin -loglevel quiet -nostats -stream_loop -1 ${realtime ? '-re ' : ''}-i {input} -t ${seconds} -c copy -f matroska {output}'\n`;
+
+test('SIGKILL while ffmpeg runs: ffmpeg dies with warckit-convert; the rerun removes the dead run\'s .partial outputs and ZIP member copies', { skip: !existsSync('/proc/self/cmdline') }, async () => {
+  const dir = await tempDir();
+  const root = join(dir, 'site');
+  await makeClip(join(root, 'a.flv'), 'video', 'flv');
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(await readFile(join(root, 'a.flv')), 'media/b.flv');
+  await new Promise<void>((done, fail) => {
+    zip.outputStream.pipe(createWriteStream(join(dir, 'site.zip'))).on('close', done).on('error', fail);
+    zip.end();
+  });
+  await writeFile(join(dir, 'slow.yaml'), ffmpegRules(60, true));
+  await writeFile(join(dir, 'fast.yaml'), ffmpegRules(0.2, false));
+  const tmp = join(dir, 'tmp');
+  await mkdir(tmp);
+  const out = join(dir, 'out');
+  const env = { ...process.env, TMPDIR: tmp };
+  const run = start([P, root, join(dir, 'site.zip'), '--rules', join(dir, 'slow.yaml'), '--output-dir', out, '-j', '2'], { env });
+  await until('both ffmpeg processes writing', async () => (await readdir(out, { recursive: true }).catch(() => [])).filter((f) => f.includes('.partial-')).length === 2);
+  assert.equal((await processesMentioning(dir)).length, 2, 'two ffmpeg processes');
+  run.child.kill('SIGKILL');
+  await run.exited;
+  await until('ffmpeg to die with its parent', async () => (await processesMentioning(dir)).length === 0, 3000).catch(async () => {
+    const left = await processesMentioning(dir);
+    for (const p of left) process.kill(Number(p.split(':')[0]), 'SIGKILL'); // ours: do not leave them running
+    assert.fail(`still running after the parent was killed: ${left.join('; ')}`);
+  });
+  const partials = (await readdir(out, { recursive: true })).filter((f) => f.includes('.partial-'));
+  assert.equal(partials.length, 2, 'the killed run left its partial outputs');
+  assert.equal((await readdir(tmp)).filter((f) => f.startsWith(`warckit-convert-${run.child.pid}-`)).length, 1, 'and its copy of the ZIP member');
+
+  const again = await runToEnd([P, root, join(dir, 'site.zip'), '--rules', join(dir, 'fast.yaml'), '--output-dir', out, '-j', '2'], { env });
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, new RegExp(`removed 3 temporary file\\(s\\) left by runs that were killed \\(pid ${run.child.pid}\\)`));
+  assert.deepEqual((await readdir(out, { recursive: true })).filter((f) => f.includes('.partial-')), []);
+  assert.deepEqual(await readdir(tmp), [], 'no temporary copies left');
+});
+
+test('snapshots 2009/www/ then 2010/www/ into one output directory: the second is refused, the 2009 results and outputs stay intact', async () => {
+  const dir = await tempDir();
+  await writeFile(join(dir, 'cp.yaml'), CP_RULES);
+  await site(dir, '2009/www', 1, 'v', () => 'old\n');
+  await site(dir, '2010/www', 1, 'v', () => 'new\n');
+  const out = join(dir, 'out');
+  const first = await runToEnd([P, join(dir, '2009/www/'), '--rules', join(dir, 'cp.yaml'), '--output-dir', out]);
+  assert.equal(first.code, 0, first.stderr);
+  const before = await readFile(join(out, RESULTS), 'utf8');
+  const second = await runToEnd([P, join(dir, '2010/www/'), '--rules', join(dir, 'cp.yaml'), '--output-dir', out]);
+  assert.equal(second.code, 2, second.stderr);
+  assert.match(second.stderr, /outputs would collide, nothing was converted:\n {2}http:\/\/www\.example\.com\/v0\.flv is recorded in .* as converted from .*2009\/www\/v0\.flv; .*2010\/www\/v0\.flv is a different file/);
+  assert.equal(await readFile(join(out, RESULTS), 'utf8'), before, 'results untouched');
+  const [entry] = (await readConversionResults(join(out, RESULTS))).conversions[`${P}v0.flv`]!;
+  assert.equal(await readFile(entry!.output, 'utf8'), 'old\n', "the 2009 output is the 2009 file's");
+  // Entering each snapshot and converting www/ puts both on conversions/www/…: refused too.
+  const out2 = join(dir, 'out2');
+  assert.equal((await runToEnd([P, 'www/', '--rules', join(dir, 'cp.yaml'), '--output-dir', out2], { cwd: join(dir, '2009') })).code, 0);
+  const inner = await runToEnd([P, 'www/', '--rules', join(dir, 'cp.yaml'), '--output-dir', out2], { cwd: join(dir, '2010') });
+  assert.equal(inner.code, 2, inner.stderr);
+  assert.match(inner.stderr, /would replace that record/);
+  // One run given both snapshots: refused before anything runs.
+  const both = await runToEnd([P, join(dir, '2009/www/v0.flv'), join(dir, '2010/www/v0.flv'), '--rules', join(dir, 'cp.yaml'), '--output-dir', join(dir, 'out3')]);
+  assert.equal(both.code, 2, both.stderr);
+  assert.match(both.stderr, /v0\.flv is the URL of both .*2009\/www\/v0\.flv and .*2010\/www\/v0\.flv/);
+  assert.ok(!existsSync(join(dir, 'out3', RESULTS)));
+});
+
+test('a catastrophic rules regex ([^!]+)+$ on a long name: the run finishes at once (RE2), and SIGTERM ends a run within a second', { timeout: 30_000 }, async () => {
+  const dir = await tempDir();
+  const root = join(dir, 'site');
+  await mkdir(root);
+  await writeFile(join(root, `${'a'.repeat(60)}!`), 'x');
+  await writeFile(join(root, 'ok.flv'), 'x');
+  await writeFile(join(dir, 'evil.yaml'), "file_types:\n  - regex: '([^!]+)+$'\n    conversion_rules:\n      - {name: copy, ext: txt, command: 'cp {input} {output}'}\n");
+  const r = await runToEnd([P, root, '--rules', join(dir, 'evil.yaml'), '--output-dir', join(dir, 'out')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /1 converted, 0 skipped/);
+  await writeFile(join(dir, 'slow.yaml'), slowCopyRules(60_000));
+  const run = start([P, root, '--rules', join(dir, 'slow.yaml'), '--output-dir', join(dir, 'out2')]);
+  await until('the slow command to start', async () => (await readdir(join(dir, 'out2'), { recursive: true }).catch(() => [])).some((f) => f.endsWith('.lock')));
+  await new Promise((done) => setTimeout(done, 300));
+  const sent = Date.now();
+  run.child.kill('SIGTERM');
+  const { code } = await run.exited;
+  assert.equal(code, 130);
+  assert.ok(Date.now() - sent < 2000, `ended ${Date.now() - sent} ms after SIGTERM`);
+});
+
+test('misspelt keys: rules mmie: and manifest selecter:/tiemstamp: are errors with a did-you-mean naming the file and the place', async () => {
+  const dir = await tempDir();
+  const root = await site(dir, 'site', 1);
+  await writeFile(join(dir, 'rules.yaml'), "file_types:\n  - ext: '.flv'\n    conversion_rules:\n      - {name: copy, ext: txt, mmie: text/plain, command: 'cp {input} {output}'}\n");
+  const r = await runToEnd([P, root, '--rules', join(dir, 'rules.yaml'), '--output-dir', join(dir, 'out')]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /rules\.yaml: file_types\[0\]\.conversion_rules\[0\]\.mmie: unknown key \(did you mean mime\?\)/);
+  assert.ok(!existsSync(join(dir, 'out')), 'nothing run or written');
+  for (const [key, meant] of [['selecter', 'selector'], ['tiemstamp', 'timestamp']]) {
+    await writeFile(join(dir, 'm.yaml'), `transclusions:\n  ${P}v0.flv:\n    - url: ${P}page.html\n      ${key}: 2009\n`);
+    const w = await runToEnd([P, root, '--transclusions', join(dir, 'm.yaml'), '-n', join(dir, 'x'), '-q'], { bin: WARCKIT });
+    assert.equal(w.code, 2, w.stderr);
+    assert.match(w.stderr, new RegExp(`m\\.yaml: transclusions\\["${P.replace(/\./g, '\\.')}v0\\.flv"\\]\\[0\\]\\.${key}: unknown key \\(did you mean ${meant}\\?\\)`));
+  }
+});
+
+test('impossible dates (20111301 in a manifest, -d 2011-02-30) are errors; a manifest timestamp 20160102 dates the page 2016-01-02T23:59:59Z as warcit does', async () => {
+  const dir = await tempDir();
+  const root = await site(dir, 'site', 1);
+  await writeFile(join(dir, 'm.yaml'), `transclusions:\n  ${P}v0.flv:\n    - url: ${P}page.html\n      timestamp: 20111301\n`);
+  const bad = await runToEnd([P, root, '--transclusions', join(dir, 'm.yaml'), '-n', join(dir, 'x'), '-q'], { bin: WARCKIT });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /m\.yaml: transclusions\[.*\]\[0\]\.timestamp: "20111301" is not a date \(month 13/);
+  const d = await runToEnd([P, root, '-d', '2011-02-30', '-n', join(dir, 'y'), '-q'], { bin: WARCKIT });
+  assert.equal(d.code, 2);
+  assert.match(d.stderr, /"2011-02-30" is not a date \(day 30; expected 1-28\)/);
+  await writeFile(join(dir, 'm.yaml'), `transclusions:\n  ${P}v0.flv:\n    - url: ${P}page.html\n      timestamp: 20160102\n`);
+  const ok = await runToEnd([P, root, '--transclusions', join(dir, 'm.yaml'), '-n', join(dir, 'z'), '-q'], { bin: WARCKIT });
+  assert.equal(ok.code, 0, ok.stderr);
+  const meta = (await readWarc(join(dir, 'z.warc.gz'))).records.find((x) => x.targetUri === `urn:embeds:${P}page.html`)!;
+  assert.equal(meta.header('WARC-Date'), '2016-01-02T23:59:59Z');
+});
+
+test('results files: a file that is not one is refused naming it; an empty one is warned about; a duplicate key is named with its line', async () => {
+  const dir = await tempDir();
+  const root = await site(dir, 'site', 1);
+  await writeFile(join(dir, 'm.yaml'), `transclusions:\n  ${P}v0.flv: {url: ${P}page.html}\n`);
+  const notResults = await runToEnd([P, root, '--conversions', join(dir, 'm.yaml'), '-n', join(dir, 'a'), '-q'], { bin: WARCKIT });
+  assert.equal(notResults.code, 2);
+  assert.match(notResults.stderr, /m\.yaml: not a conversion results file: no "conversions:" mapping \(this looks like a transclusion manifest/);
+  await writeFile(join(dir, 'empty.yaml'), '');
+  const empty = await runToEnd([P, root, '--conversions', join(dir, 'empty.yaml'), '-n', join(dir, 'b')], { bin: WARCKIT });
+  assert.equal(empty.code, 0, empty.stderr);
+  assert.match(empty.stderr, /\[WARNING\] .*empty\.yaml: empty results file: no conversions recorded/);
+  await writeFile(join(dir, 'dup.yaml'), `transclusions:\n  ${P}v0.flv: {url: a}\n  ${P}v1.flv: {url: b}\n  ${P}v0.flv: {url: c}\n`);
+  const dup = await runToEnd([P, root, '--transclusions', join(dir, 'dup.yaml'), '-n', join(dir, 'c'), '-q'], { bin: WARCKIT });
+  assert.equal(dup.code, 2);
+  assert.match(dup.stderr, /dup\.yaml: duplicate key "http:\/\/www\.example\.com\/v0\.flv" at line 4, column 3/);
+});
+
+test('converting . does not convert its own earlier outputs again; an output path that is a directory fails that conversion, not the batch', async () => {
+  const dir = await tempDir();
+  const root = await site(dir, 'site', 2);
+  await writeFile(join(dir, 'cp.yaml'), "file_types:\n  - ext: '.flv'\n    conversion_rules:\n      - {name: copy, ext: flv, command: 'cp {input} {output}'}\n");
+  for (let i = 0; i < 2; i++) {
+    const r = await runToEnd([P, '.', '--rules', join(dir, 'cp.yaml')], { cwd: root });
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const outputs = (await readdir(join(root, 'conversions'), { recursive: true })).filter((f) => f.endsWith('.flv')).sort();
+  assert.deepEqual(outputs, ['v0.flv.flv', 'v1.flv.flv'], 'no v0.flv.flv.flv from converting the outputs');
+  await site(dir, 'site2', 2);
+  await mkdir(join(dir, 'out', 'site2', 'v0.flv.flv'), { recursive: true });
+  const r = await runToEnd([P, 'site2', '--rules', 'cp.yaml', '--output-dir', 'out'], { cwd: dir });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /v0\.flv: copy failed \(.*v0\.flv\.flv is a directory\)/);
+  assert.match(r.stderr, /1 converted, 0 skipped \(up to date\), 1 failed/);
+});
