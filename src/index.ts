@@ -8,7 +8,7 @@ export * from './warc/gzip.js';
 export * from './convert/results.js';
 export * from './util/timestamps.js';
 export * from './util/atomic.js';
-export { RunLockedError, type LockOwner } from './util/run-lock.js';
+export { OutputLockedError, type LockOwner } from './util/file-lock.js';
 export * from './media/mime.js';
 export * from './media/charset.js';
 export * from './util/logger.js';

@@ -3,10 +3,10 @@
  * read once (with the journal of a run that was stopped folded in), updated per source through
  * the append-only journal, and written back as YAML once, when the run ends.
  */
-import { rm } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import type { Logger } from '../util/logger.js';
-import { acquireRunLock, type RunLock } from '../util/run-lock.js';
+import { acquireLock, type FileLock } from '../util/file-lock.js';
 import { journalPathFor, JournalWriter, readJournal } from './results-journal.js';
 import { type ConversionResult, type ConversionResults, readResultsYaml, ResultsFileError } from './results.js';
 import { assembleConversionResults, orderedResult, stringifySourceResults, writeConversionResults } from './results-write.js';
@@ -31,16 +31,17 @@ export class ResultsStore {
     readonly file: string,
     private readonly doc: ConversionResults,
     private readonly journal: JournalWriter,
-    private readonly lock: RunLock,
+    private readonly lock: FileLock,
   ) {}
 
   /** Lock the results file, read it and fold in a stopped run's journal. */
   static async open(file: string, logger: Logger): Promise<ResultsStore> {
     const command = [basename(process.argv[1] ?? 'node'), ...process.argv.slice(2)].join(' ');
-    const lock = await acquireRunLock(file, { command, hint: 'wait for it to finish, or convert into another --output-dir' });
+    await mkdir(dirname(file), { recursive: true });
+    const lock = await acquireLock(file, { command, hint: 'wait for it to finish, or convert into another --output-dir' });
     try {
-      if (lock.tookOverFrom) {
-        const o = lock.tookOverFrom;
+      if (lock.tookOver) {
+        const o = lock.tookOver;
         logger.warn(`${file}: took over the lock of a run that is gone (pid ${o.pid} on ${o.host}, since ${o.since})`);
       }
       let doc: ConversionResults;

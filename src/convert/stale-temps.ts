@@ -1,15 +1,14 @@
 /**
  * @internal Temporary files of runs that were killed (SIGKILL, power cut): hidden partial
- * outputs beside the final ones (`.<name>.partial-<pid>-<hex>[.ext]`), lock temporaries, and
- * extracted ZIP members in the system temp dir (`warckit-convert-<pid>-…`). Each name carries
+ * outputs beside the final ones (`.<name>.partial-<pid>-<hex>[.ext]`) and extracted ZIP members in the system temp dir (`warckit-convert-<pid>-…`). Each name carries
  * its run's pid; a file is removed only when that pid is no process on this host. Called with
  * the results file locked, so no other run on the same output can be writing them.
  */
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isProcessAlive } from '../util/run-lock.js';
+import { pidAlive } from '../util/file-lock.js';
 
-const IN_OUTPUT_DIR = [/^\..+\.partial-(\d+)-[0-9a-f]+(?:\.[^/]*)?$/, /^.+\.lock\.(?:stale-)?(\d+)-[0-9a-f]+$/];
+const IN_OUTPUT_DIR = [/^\..+\.partial-(\d+)-[0-9a-f]+(?:\.[^/]*)?$/];
 const IN_TEMP_DIR = /^warckit-convert-(\d+)-/;
 
 export interface StaleTemps {
@@ -20,7 +19,7 @@ export interface StaleTemps {
 function deadOwner(name: string, patterns: readonly RegExp[]): number | undefined {
   for (const pattern of patterns) {
     const pid = Number(pattern.exec(name)?.[1]);
-    if (pid > 0 && pid !== process.pid && !isProcessAlive(pid)) return pid;
+    if (pid > 0 && pid !== process.pid && !pidAlive(pid)) return pid;
   }
   return undefined;
 }

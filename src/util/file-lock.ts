@@ -1,5 +1,5 @@
 /**
- * An exclusive lock on an output for a whole run: `<path>.lock`, created with O_EXCL and
+ * An exclusive lock on an output for a whole run (a WARC, a conversion results file): `<path>.lock`, created with O_EXCL and
  * holding who owns it (pid, host, process start, since when, command line). A lock left by a
  * process that is gone (same host, same boot) is taken over; a live one, or one from another
  * host, is reported with its owner and how to clear it.
@@ -34,12 +34,13 @@ export class OutputLockedError extends Error {
     readonly path: string,
     readonly lockPath: string,
     readonly owner: LockOwner,
+    hint = 'wait for it to finish (or stop it)',
   ) {
     const who = `pid ${owner.pid} on host ${owner.host} since ${owner.since}${owner.command ? ` (${owner.command})` : ''}`;
     const local = owner.host === hostname();
     super(
       local
-        ? `${path} is in use by another warckit run: ${who}; wait for it to finish (or stop it)`
+        ? `${path} is in use by another warckit run: ${who}; ${hint}`
         : `${path} is in use by a warckit run on another host: ${who}; if no such run is active on ${owner.host}, delete ${lockPath}`,
     );
   }
@@ -90,6 +91,16 @@ function ownerRecord(command: string | undefined): LockOwner {
   if (boot) owner.boot = boot;
   if (command) owner.command = command;
   return owner;
+}
+
+/** Whether a process of this host with this pid runs (files named after a run's pid: is the run gone?). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 /** Whether the owner's process still runs. Only meaningful for owners on this host. */
@@ -173,6 +184,8 @@ async function breakStale(lockPath: string, token: string): Promise<boolean> {
 export interface LockOptions {
   /** Recorded in the lock file so the other run's message can show it. */
   command?: string;
+  /** What the other run can do, at the end of its message (default: wait for this one to finish). */
+  hint?: string;
   /** How long to wait for a lock being created (empty) to be filled in. Default 2 s. */
   incompleteGraceMs?: number;
 }
@@ -196,7 +209,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
       token = current.incomplete;
     } else {
       const { owner } = current;
-      if (owner.host !== hostname() || ownerAlive(owner) || Date.now() > deadline) throw new OutputLockedError(path, lockPath, owner);
+      if (owner.host !== hostname() || ownerAlive(owner) || Date.now() > deadline) throw new OutputLockedError(path, lockPath, owner, options.hint);
       tookOver = owner;
       token = owner.token;
     }

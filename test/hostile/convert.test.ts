@@ -80,7 +80,7 @@ test('two runs on one output directory at once: the second fails at once naming 
   const started = Date.now();
   const second = await runToEnd([P, b, '--rules', join(dir, 'slow.yaml'), '--output-dir', out, '-j', '1']);
   assert.equal(second.code, 2, second.stderr);
-  assert.match(second.stderr, new RegExp(`${RESULTS} is in use by another run \\(pid ${first.child.pid} on [^,]+, since \\d{4}-\\d\\d-\\d\\dT[^)]*\\)`));
+  assert.match(second.stderr, new RegExp(`${RESULTS} is in use by another warckit run: pid ${first.child.pid} on host \\S+ since \\d{4}-\\d\\d-\\d\\dT\\S+ \\(.*\\); wait for it to finish, or convert into another --output-dir`));
   assert.ok(Date.now() - started < 5000, 'refused at once, not after waiting');
   assert.equal((await first.exited).code, 0);
   assert.equal((await runToEnd([P, b, '--rules', join(dir, 'slow.yaml'), '--output-dir', out, '-j', '1'])).code, 0);
