@@ -6,31 +6,19 @@
  * work on the machine shows up as noise of tens of percent in a single run.
  * Env: WARCKIT_BENCH_CLIPS (default 12), WARCKIT_BENCH_CLIP_SECONDS (default 10), WARCKIT_BENCH_REPEAT.
  */
-import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { convertMedia } from '../src/convert/convert.js';
 import { shellQuote } from '../src/rules/template.js';
 import { makeClip } from '../test/convert/clips.js';
+import { round, timed } from './timed.js';
 
-const run = promisify(execFile);
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/warckit-convert.js');
 const PREFIX = 'http://www.example.com/';
 
-async function timed(command: string, args: string[]): Promise<{ wall_s: number; code: number | null; stderr: string }> {
-  await run('sync');
-  const started = performance.now();
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await new Promise<number | null>((done) => child.on('exit', done));
-  return { wall_s: (performance.now() - started) / 1000, code, stderr };
-}
 
-const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
 
 export async function runConvertBench(): Promise<Array<Record<string, unknown>>> {
   const clips = Number(process.env.WARCKIT_BENCH_CLIPS ?? 12);

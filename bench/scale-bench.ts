@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { convertMedia } from '../src/convert/convert.js';
 import { shellQuote } from '../src/rules/template.js';
+import { round, timed } from './timed.js';
 
 const run = promisify(execFile);
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -20,17 +21,7 @@ const BIN = resolve(HERE, '../../bin/warckit-convert.js');
 const CASE = join(HERE, 'case.js');
 const PREFIX = 'http://www.example.com/';
 const RULES = "file_types:\n  - ext: '.flv'\n    conversion_rules:\n      - {name: copy, ext: txt, mime: text/plain, command: 'cp {input} {output}'}\n";
-const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
 
-async function timed(command: string, args: string[]): Promise<{ wall_s: number; code: number | null; stderr: string }> {
-  await run('sync');
-  const started = performance.now();
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await new Promise<number | null>((done) => child.on('exit', done));
-  return { wall_s: (performance.now() - started) / 1000, code, stderr };
-}
 
 function ok(r: { code: number | null; stderr: string }, what: string, expected = 0): void {
   if (r.code !== expected) throw new Error(`${what} exited ${String(r.code)}: ${r.stderr.slice(-2000)}`);
