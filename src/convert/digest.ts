@@ -1,7 +1,6 @@
 /** @internal sha256 of a file, streamed; small files in one read (no 1 MiB stream buffer each). Abortable. */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { openRegularFile } from '../util/regular-file.js';
 import { addAbortSignal, type Readable } from 'node:stream';
 
 const SMALL = 256 * 1024;
@@ -19,11 +18,17 @@ export async function sha256Stream(stream: Readable, signal?: AbortSignal): Prom
 
 /** sha256 and size of a file; `knownSize` (from a stat) lets a small file be read at once. */
 export async function sha256FileInfo(path: string, knownSize?: number, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
-  if (knownSize !== undefined && knownSize <= SMALL) {
-    const data = await readFile(path, signal ? { signal } : {});
-    return { sha256: createHash('sha256').update(data).digest('hex'), size: data.length };
+  // Only a regular file: an output swapped for a FIFO or a device would block or never end.
+  const { handle } = await openRegularFile(path);
+  try {
+    if (knownSize !== undefined && knownSize <= SMALL) {
+      const data = await handle.readFile(signal ? { signal } : {});
+      return { sha256: createHash('sha256').update(data).digest('hex'), size: data.length };
+    }
+    return await sha256Stream(handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false }), signal);
+  } finally {
+    await handle.close();
   }
-  return sha256Stream(createReadStream(path, { highWaterMark: 1024 * 1024 }), signal);
 }
 
 export async function sha256File(path: string, knownSize?: number, signal?: AbortSignal): Promise<string> {

@@ -6,7 +6,7 @@
  * the journal into the results file (replaying it twice gives the same file).
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readRegularFile, RegularFileError } from '../util/regular-file.js';
 import type { ConversionResult } from './results.js';
 
 export interface JournalLine {
@@ -22,9 +22,9 @@ export function journalPathFor(resultsFile: string): string {
 export async function readJournal(path: string, warn: (message: string) => void = () => undefined): Promise<JournalLine[]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readRegularFile(path, { what: 'results journal', maxBytes: 1024 * 1024 * 1024 })).toString('utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if (error instanceof RegularFileError && error.problem === 'missing') return [];
     throw error;
   }
   const lines = text.split('\n');

@@ -8,7 +8,7 @@ import { basename, dirname } from 'node:path';
 import type { Logger } from '../util/logger.js';
 import { acquireLock, type FileLock } from '../util/file-lock.js';
 import { journalPathFor, JournalWriter, readJournal } from './results-journal.js';
-import { type ConversionResult, type ConversionResults, readResultsYaml, ResultsFileError } from './results.js';
+import { type ConversionResult, type ConversionResults, readResultsYaml } from './results.js';
 import { assembleConversionResults, orderedResult, stringifySourceResults, writeConversionResults } from './results-write.js';
 
 function sameList(a: readonly ConversionResult[] | undefined, b: readonly ConversionResult[]): boolean {
@@ -44,13 +44,7 @@ export class ResultsStore {
         const o = lock.tookOver;
         logger.warn(`${file}: took over the lock of a run that is gone (pid ${o.pid} on ${o.host}, since ${o.since})`);
       }
-      let doc: ConversionResults;
-      try {
-        doc = await readResultsYaml(file, (m) => logger.warn(m));
-      } catch (error) {
-        if (!(error instanceof ResultsFileError) || !/cannot read \(ENOENT\)/.test(error.message)) throw error;
-        doc = { conversions: {} };
-      }
+      const doc: ConversionResults = (await readResultsYaml(file, (m) => logger.warn(m))) ?? { conversions: {} };
       const journalPath = journalPathFor(file);
       const pending = await readJournal(journalPath, (m) => logger.warn(m));
       for (const line of pending) doc.conversions[line.source] = line.results;

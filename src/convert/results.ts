@@ -87,9 +87,10 @@ export interface ReadResultsOptions {
   warn?: (message: string) => void;
 }
 
-/** Read the YAML of a results file alone (not its journal). */
-export async function readResultsYaml(file: string, warn?: (message: string) => void): Promise<ConversionResults> {
-  return toConversionResults(await readYamlFile(file, (message) => new ResultsFileError(message)), file, warn);
+/** Read the YAML of a results file alone (not its journal); undefined when there is no such file. */
+export async function readResultsYaml(file: string, warn?: (message: string) => void): Promise<ConversionResults | undefined> {
+  const doc = await readYamlFile(file, (message) => new ResultsFileError(message), { missingOk: true });
+  return doc === undefined ? undefined : toConversionResults(doc, file, warn);
 }
 
 /**
@@ -98,14 +99,10 @@ export async function readResultsYaml(file: string, warn?: (message: string) => 
  */
 export async function readConversionResults(file: string, options: ReadResultsOptions = {}): Promise<ConversionResults> {
   const journal = await readJournal(journalPathFor(file), options.warn);
-  let doc: ConversionResults;
-  try {
-    doc = await readResultsYaml(file, journal.length ? undefined : options.warn);
-  } catch (error) {
-    // a first run killed before its first fold: the journal is all there is
-    if (!journal.length || !(error instanceof ResultsFileError) || !/cannot read \(ENOENT\)/.test(error.message)) throw error;
-    doc = { conversions: {} };
-  }
+  const found = await readResultsYaml(file, journal.length ? undefined : options.warn);
+  // A first run killed before its first fold: the journal is all there is.
+  if (!found && !journal.length) throw new ResultsFileError(`${file}: does not exist`);
+  const doc: ConversionResults = found ?? { conversions: {} };
   for (const line of journal) doc.conversions[line.source] = line.results;
   return doc;
 }

@@ -1,5 +1,5 @@
 /** Reading a rules file: YAML 1.1 as PyYAML reads it (anchors, aliases, `<<` merges), then {@link toRuleSet}. */
-import { readFile } from 'node:fs/promises';
+import { readRegularFile, RegularFileError } from '../util/regular-file.js';
 import { fileURLToPath } from 'node:url';
 import { isCollection, isMap, isScalar, type Node, parseDocument, visit } from 'yaml';
 import { RulesError, type RuleSet, toRuleSet } from './schema.js';
@@ -46,9 +46,10 @@ function holdsAnchor(node: Node | null): boolean {
 export async function loadRules(file: string = DEFAULT_RULES_PATH): Promise<RuleSet> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = (await readRegularFile(file, { maxBytes: 16 * 1024 * 1024 })).toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof RegularFileError && error.problem !== 'missing') throw new RulesError(file, '', error.message.replace(`${file}: `, ''));
+    const code = (error as NodeJS.ErrnoException).code ?? (error instanceof RegularFileError ? 'ENOENT' : undefined);
     throw new RulesError(file, '', code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (error as Error).message})`);
   }
   return parseRules(text, file);

@@ -4,10 +4,10 @@
  * mapping instead of a list is accepted. `metadata_file` JSON is read (and checked) here,
  * relative to the working directory or, failing that, to the manifest's directory.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { unknownKeyMessage } from '../util/did-you-mean.js';
 import { parsePageTimestamp, TimestampError } from '../util/timestamps.js';
+import { readRegularFile, RegularFileError } from '../util/regular-file.js';
 import { readYamlFile } from '../util/yaml-file.js';
 
 const ENTRY_KEYS = ['url', 'timestamp', 'selector', 'metadata_file'];
@@ -90,9 +90,10 @@ async function readMetadataFile(name: string, manifestFile: string, where: strin
   for (const candidate of candidates) {
     let data: Buffer;
     try {
-      data = await readFile(candidate);
-    } catch {
-      continue;
+      data = await readRegularFile(candidate, { what: 'metadata_file', maxBytes: 16 * 1024 * 1024 });
+    } catch (error) {
+      if (error instanceof RegularFileError && error.problem === 'missing') continue;
+      throw new ManifestError(`${where}: ${(error as Error).message}`);
     }
     try {
       JSON.parse(data.toString('utf8'));

@@ -4,7 +4,7 @@
  * 50,000 keys took 106 s); aliases are kept as shared objects and a document whose aliases
  * would expand past a bound is refused (a "billion laughs" file).
  */
-import { readFile } from 'node:fs/promises';
+import { readRegularFile, RegularFileError } from './regular-file.js';
 import { CORE_SCHEMA, loadAll, YAMLException } from 'js-yaml';
 
 /** Expanded nodes allowed per character of text (a document without aliases has fewer nodes than characters). */
@@ -55,11 +55,21 @@ export function parseYamlText(text: string, file: string, fail: (message: string
   return doc;
 }
 
-export async function readYamlFile(file: string, fail: (message: string) => Error): Promise<unknown> {
+/** A results file or manifest bigger than this is not one (a 50,000-media manifest is a few MB). */
+const MAX_YAML_BYTES = 1024 * 1024 * 1024;
+
+/** Read and parse a YAML file; errors are made by `fail` from a message naming the file. */
+export async function readYamlFile(file: string, fail: (message: string) => Error): Promise<unknown>;
+/** …or, with `missingOk`, undefined when the file does not exist. */
+export async function readYamlFile(file: string, fail: (message: string) => Error, options: { missingOk: true }): Promise<unknown>;
+export async function readYamlFile(file: string, fail: (message: string) => Error, options: { missingOk?: boolean } = {}): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Only a regular file, read whole: a FIFO would block, /dev/zero never end.
+    text = (await readRegularFile(file, { maxBytes: MAX_YAML_BYTES })).toString('utf8');
   } catch (error) {
+    if (error instanceof RegularFileError && error.problem === 'missing' && options.missingOk) return undefined;
+    if (error instanceof RegularFileError) throw fail(error.message);
     throw fail(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   return parseYamlText(text, file, fail);

@@ -178,7 +178,7 @@ test('bad results file or manifest: one line naming the file and the place insid
     [['--conversions', join(dir, 'bad1.yaml')], /bad1\.yaml: conversions\["http:\/\/x\/a\.flv"\]: expected a list/],
     [['--transclusions', join(dir, 'bad2.yaml')], /bad2\.yaml: transclusions\["http:\/\/x\/a\.flv"\]\[0\]\.url: missing the URL of the page/],
     [['--transclusions', join(dir, 'bad3.yaml')], /bad3\.yaml: not valid YAML/],
-    [['--conversions', join(dir, 'nope.yaml')], /nope\.yaml: cannot read \(ENOENT\)/],
+    [['--conversions', join(dir, 'nope.yaml')], /nope\.yaml: does not exist/],
   ];
   for (const [flags, message] of cases) {
     const { code, stderr } = await runCli(main, [P, join(dir, 'data'), '-n', join(dir, 'bad'), ...flags]);
