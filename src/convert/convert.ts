@@ -31,6 +31,7 @@ import { mergeSourceEntries } from './results-write.js';
 import { argvFor, RunAbortedError, runConversion } from './run.js';
 import { isConversionCurrent } from './skip.js';
 import { removeStaleTemps } from './stale-temps.js';
+import { isTempSideError, TempCopyError, tempCopyStep } from './temp-copy.js';
 
 export type ConversionStatus = 'planned' | 'converted' | 'skipped' | 'failed' | 'not-applicable' | 'not-run';
 
@@ -83,6 +84,8 @@ interface SourceState {
   logged?: LoggedStreams;
   /** Its results are recorded. */
   finished?: boolean;
+  /** Its preparation failed and that was said. */
+  reported?: boolean;
 }
 
 function programOf(rule: ConversionRule): string | undefined {
@@ -198,8 +201,10 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         digest = await sha256FileInfo(inputPath, entry.size, signal);
       } else {
         // ffmpeg needs a seekable file: ZIP members are extracted to a temporary copy.
-        tempRoot ??= await mkdtemp(join(tmpdir(), `warckit-convert-${process.pid}-`)); // the pid lets a later run clean up after a kill
-        const dir = await mkdtemp(join(tempRoot, 'm'));
+        const dir = await tempCopyStep(async () => {
+          tempRoot ??= await mkdtemp(join(tmpdir(), `warckit-convert-${process.pid}-`)); // the pid lets a later run clean up after a kill
+          return mkdtemp(join(tempRoot, 'm'));
+        });
         inputPath = join(dir, basename(entry.relativePath) || 'member');
         const hash = createHash('sha256');
         let size = 0;
@@ -210,7 +215,12 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
             done(null, chunk);
           },
         });
-        await pipeline(await entry.open(), hashing, createWriteStream(inputPath), { signal });
+        const copy = createWriteStream(inputPath);
+        await pipeline(await entry.open(), hashing, copy, { signal }).catch(async (error: NodeJS.ErrnoException) => {
+          await rm(dir, { recursive: true, force: true }); // a partial copy would only fill the temp dir for the next member
+          // A write to the copy that fails is the temp dir's fault, not the source's.
+          throw isTempSideError(error) ? new TempCopyError(error) : error;
+        });
         digest = { sha256: hash.digest('hex'), size };
       }
       return { inputPath, ...digest };
@@ -247,7 +257,9 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         prepared = await state.prepared;
       } catch (cause) {
         if (signal.aborted) return { ...outcomeBase(p), status: 'not-run', argv: [] };
-        const message = `${state.entry.path}: cannot read (${(cause as Error).message})`;
+        const message = cause instanceof TempCopyError ? `${state.entry.path}: ${cause.message}` : `${state.entry.path}: cannot read (${(cause as Error).message})`;
+        if (!state.reported) logger.error(message);
+        state.reported = true;
         const error = new ConversionError(message, { source: p.source.url, output: p.output, argv: [], exitCode: null, signal: null, stderrTail: '', cause });
         const result: ConversionResult = { url: p.url, output: p.output, metadata: structuredClone(p.rule.metadata), type: 'conversion', success: false, source_path: p.sourcePath, exit_code: null, failure: message };
         return { ...outcomeBase(p), status: 'failed', argv: [], result, error };

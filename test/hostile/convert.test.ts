@@ -15,6 +15,7 @@ import yazl from 'yazl';
 import { makeClip } from '../convert/clips.js';
 import { readConversionResults } from '../../src/convert/results.js';
 import { readWarc } from '../helpers/warc-check.js';
+import { runOnScratchMount, scratchMountsAvailable } from '../helpers/scratch-mount.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const P = 'http://www.example.com/';
@@ -295,4 +296,29 @@ test('converting . does not convert its own earlier outputs again; an output pat
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /v0\.flv: copy failed \(.*v0\.flv\.flv is a directory\)/);
   assert.match(r.stderr, /1 converted, 0 skipped \(up to date\), 1 failed/);
+});
+
+test('a full TMPDIR while a ZIP member is copied out says so (no space, in TMPDIR), not "cannot read"; the run goes on', { skip: scratchMountsAvailable() ? false : 'no user/mount namespaces (unshare -rm)' }, async () => {
+  const dir = await tempDir();
+  const zipPath = join(dir, 'site.zip');
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.alloc(400 * 1024, 7), 'media/big.flv', { compress: false });
+  zip.addBuffer(Buffer.from('small clip'), 'media/small.flv');
+  zip.end();
+  await new Promise<void>((done, fail) => zip.outputStream.pipe(createWriteStream(zipPath)).on('close', done).on('error', fail));
+  await writeFile(join(dir, 'rules.yaml'), CP_RULES);
+  const mnt = join(dir, 'tmp');
+  const r = runOnScratchMount({
+    mountPoint: mnt,
+    sizeKb: 256,
+    leaveFreeKb: 64,
+    argv: [process.execPath, BIN, P, zipPath, '--rules', join(dir, 'rules.yaml'), '--output-dir', join(dir, 'out'), '-j', '1'],
+    cwd: dir,
+    env: { TMPDIR: mnt },
+  });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`big\\.flv: cannot copy it out of the ZIP file to a temporary file in ${mnt.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: no space left on device`));
+  assert.doesNotMatch(r.stderr, /cannot read/);
+  const results = await readConversionResults(join(dir, 'out', RESULTS));
+  assert.equal(Object.values(results.conversions).flat().filter((c) => c.success).length, 1, `the small member still converted: ${r.stderr}`);
 });
