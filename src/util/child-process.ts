@@ -1,11 +1,11 @@
 /**
- * Running an external program (ffmpeg, ffprobe, a rule's command) with execa: argv only, never
- * a shell; stdin closed; output streamed to callbacks; an abort sends SIGTERM, then SIGKILL. Children
+ * Running an external program (ffmpeg, ffprobe, a rule's command): argv only, never a shell;
+ * stdin closed; output streamed to callbacks; an abort sends SIGTERM, then SIGKILL. Children
  * die with us even when we are killed with SIGKILL: where util-linux's `setpriv` is installed
  * (Debian: always), the command runs as `setpriv --pdeathsig KILL -- <argv>`, so the kernel
  * kills it when our process goes; children still running at a normal exit are killed too.
  */
-import { execa } from 'execa';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -67,37 +67,55 @@ export function parentDeathPrefix(): readonly string[] {
   return pdeathsigPrefix;
 }
 
-/** Run `argv` to the end with execa; never rejects (a failure to start is in `error`). Children still running when we exit are killed (execa's cleanup). */
-export async function runChild(argv: readonly string[], options: ChildOptions = {}): Promise<ChildExit> {
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+/** Run `argv` to the end; never rejects (a failure to start is in `error`). */
+export function runChild(argv: readonly string[], options: ChildOptions = {}): Promise<ChildExit> {
   const [program, ...args] = argv;
   const base = { exitCode: null, signal: null, canceled: false, timedOut: false };
   const path = program === undefined ? undefined : findProgram(program, (options.env ?? process.env).PATH);
-  if (!path) return { ...base, notFound: true };
-  if (options.signal?.aborted) return { ...base, notFound: false, canceled: true };
+  if (!path) return Promise.resolve({ ...base, notFound: true });
+  if (options.signal?.aborted) return Promise.resolve({ ...base, notFound: false, canceled: true });
   const prefix = parentDeathPrefix();
   const [command, ...rest] = prefix.length ? [...prefix, path, ...args] : [path, ...args];
-  const child = execa(command!, rest, {
-    stdin: 'ignore',
-    buffer: false,
-    reject: false,
-    windowsHide: true,
-    forceKillAfterDelay: options.forceKillAfterMs ?? 3000,
-    ...(options.signal ? { cancelSignal: options.signal } : {}),
-    ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
-    ...(options.env ? { env: options.env, extendEnv: false } : {}),
+  return new Promise((done) => {
+    let canceled = false;
+    let timedOut = false;
+    let error: Error | undefined;
+    let killer: NodeJS.Timeout | undefined;
+    const child = spawn(command!, rest, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env, windowsHide: true });
+    live.add(child);
+    const stop = (): void => {
+      child.kill('SIGTERM');
+      killer ??= setTimeout(() => child.kill('SIGKILL'), options.forceKillAfterMs ?? 3000);
+      killer.unref();
+    };
+    const onAbort = (): void => {
+      canceled = true;
+      stop();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          stop();
+        }, options.timeoutMs)
+      : undefined;
+    if (options.onStdout) child.stdout.on('data', options.onStdout);
+    else child.stdout.resume();
+    if (options.onStderr) child.stderr.on('data', options.onStderr);
+    else child.stderr.resume();
+    child.on('error', (e) => (error = e));
+    child.on('close', (exitCode, signal) => {
+      live.delete(child);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (timer) clearTimeout(timer);
+      if (killer) clearTimeout(killer);
+      const notFound = (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+      done({ exitCode, signal, notFound, canceled, timedOut, ...(error ? { error } : {}) });
+    });
   });
-  if (options.onStdout) child.stdout.on('data', options.onStdout);
-  else child.stdout.resume();
-  if (options.onStderr) child.stderr.on('data', options.onStderr);
-  else child.stderr.resume();
-  const result = await child;
-  const startError = result.failed && result.exitCode === undefined && !result.signal && !result.isCanceled && !result.timedOut ? (result.cause as Error | undefined) : undefined;
-  return {
-    exitCode: result.exitCode ?? null,
-    signal: (result.signal ?? null) as NodeJS.Signals | null,
-    notFound: (startError as NodeJS.ErrnoException | undefined)?.code === 'ENOENT',
-    canceled: result.isCanceled,
-    timedOut: result.timedOut,
-    ...(startError ? { error: startError } : {}),
-  };
 }
