@@ -87,12 +87,16 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     progress.stop();
     if (result.dryRun) {
       io.stdout.on('error', () => undefined); // `| head` closing the pipe early is not an error
-      for (const c of result.conversions) io.stdout.write(`${shellQuote(c.argv)}\n`);
+      for (const c of result.conversions) {
+        if (c.status === 'not-media') logger.warn(`${c.sourcePath}: not media (ffprobe finds no audio or video in it): nothing would be converted`);
+        else io.stdout.write(`${shellQuote(c.argv)}\n`);
+      }
       logger.info(`Dry run: ${result.conversions.length} conversion(s) of ${result.files} file(s) planned; nothing run or written`);
       return ExitCode.ok;
     }
-    const summary = `${result.converted} converted, ${result.skipped} skipped (up to date), ${result.failed} failed, ${result.files} file(s); results in ${result.resultsFile}`;
-    if (result.failed) {
+    const notMedia = result.notMedia ? `, ${result.notMedia} not media` : '';
+    const summary = `${result.converted} converted, ${result.skipped} skipped (up to date), ${result.failed} failed${notMedia}, ${result.files} file(s); results in ${result.resultsFile}`;
+    if (result.failed || result.notMedia) {
       logger.error(summary);
       return ExitCode.partialFailure;
     }
