@@ -151,7 +151,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     if (entries.length < walk.entries.length) logger.info(`left out ${walk.entries.length - entries.length} file(s) under the output directory ${outputDir}`);
     const plan = planConversions(entries, ruleSet, outputDir, logger);
     const programs = new Set(plan.map((p) => programOf(p.rule)));
-    const ffmpeg = programs.has('ffmpeg') ? (await locateTool('ffmpeg', { explicit: o.ffmpegPath, env: o.env })).path : undefined;
+    const ffmpeg = programs.has('ffmpeg') || plan.some((p) => p.rule.verify !== 'exists') ? (await locateTool('ffmpeg', { explicit: o.ffmpegPath, env: o.env })).path : undefined;
     const needsProbe = plan.some((p) => p.rule.requires.length > 0 || isMediaRule(p.rule));
     // File types with probe conditions, probe placeholders and `verify` cannot do without ffprobe.
     const mustProbe = plan.some((p) => factsNeeded(ruleSet, p.source.url).probe);
