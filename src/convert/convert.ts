@@ -24,6 +24,7 @@ import type { ConversionRule, RuleSet } from '../rules/schema.js';
 import { shellQuote } from '../rules/template.js';
 import { type Characterization, type CharacterizedFile, probeJsonValue, readCharacterization, SIDECAR_EXT, writeCharacterization } from './characterization.js';
 import { recordedCollisions } from './collisions.js';
+import { checkFixity, type FixityReport, recordFixity } from './fixity-run.js';
 import { conversionEvent, isMediaRule, isSelected, notMediaResult, programOf, selectedKeys, sourceSecondsOnce, verifierFor } from './policy.js';
 import { type GatheredFacts, gatherFacts, probeValues } from './source-facts.js';
 import { sha256FileInfo, sha256Stream } from './digest.js';
@@ -77,6 +78,8 @@ export interface ConvertResult {
   failures: ConversionError[];
   /** `ffmpeg version …` when ffmpeg ran. */
   toolVersion?: string;
+  /** With `manifest`: the last run's manifests checked, and the new ones written. */
+  fixity?: FixityReport;
 }
 
 interface PreparedSource {
@@ -194,6 +197,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
       collisions.push(c.message);
     }
     if (collisions.length) throw new OutputCollisionError(collisions);
+    const fixityCheck = o.manifest ? await checkFixity(outputDir, logger, signal) : undefined;
     const stale = await removeStaleTemps([dirname(resultsFile), ...plan.map((p) => dirname(p.output))], tmpdir());
     if (stale.removed.length) logger.warn(`removed ${stale.removed.length} temporary file(s) left by runs that were killed (pid ${stale.pids.join(', ')})`);
     if (ruleSet.convertStdout) log = createWriteStream(resolve(ruleSet.convertStdout));
@@ -419,6 +423,16 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         record(state.entry.url, mergeSourceEntries(results.conversions[state.entry.url] ?? [], fresh));
       }
     }
+    let fixity: FixityReport | undefined;
+    if (fixityCheck && !signal.aborted && !writeError) {
+      // Sources (a ZIP member's archive) and the outputs that stand.
+      const files: string[] = [];
+      for (const state of sources.values()) {
+        if ([...state.outcomes.values()].some((x) => !x.unselected && x.status !== 'not-run')) files.push(resolve(state.entry.zip?.archive ?? state.entry.filePath ?? state.entry.path));
+      }
+      for (const x of outcomes) if (x.result?.success && (x.status === 'converted' || x.status === 'skipped')) files.push(x.result.output);
+      fixity = await recordFixity(outputDir, fixityCheck, new Set(files), signal);
+    }
     await results.close();
     if (writeError) throw writeError;
 
@@ -426,7 +440,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     if (signal.aborted) throw new ConvertInterruptedError({ converted: count('converted'), skipped: count('skipped'), failed: count('failed'), notRun: count('not-run') });
     const failures = outcomes.flatMap((x) => (x.error ? [x.error] : []));
     const files = new Set(outcomes.map((x) => x.sourcePath)).size;
-    return { outputDir, resultsFile, dryRun: false, files, converted: count('converted'), skipped: count('skipped'), failed: count('failed'), notMedia: count('not-media'), conversions: outcomes, failures, toolVersion: ffmpegVersion };
+    return { outputDir, resultsFile, dryRun: false, files, converted: count('converted'), skipped: count('skipped'), failed: count('failed'), notMedia: count('not-media'), conversions: outcomes, failures, toolVersion: ffmpegVersion, ...(fixity ? { fixity } : {}) };
   } finally {
     walk.close();
     await store?.close().catch(() => undefined); // after an error: the journal keeps what finished
