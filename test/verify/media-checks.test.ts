@@ -11,34 +11,15 @@ import { readConversionResults } from '../../src/convert/results.js';
 import { probeMedia } from '../../src/media/probe.js';
 import { checkDecodes, decodeMedia } from '../../src/verify/media-checks.js';
 import { makeClip, mediaTools } from '../convert/clips.js';
+import { flipperRules } from '../helpers/flipper.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const P = 'http://www.example.com/';
 
-/** A "converter" that writes FFV1 then flips one byte in the middle of the file. */
-const FLIPPER = `import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-const [ffmpeg, input, output] = process.argv.slice(2);
-execFileSync(ffmpeg, ['-v', 'error', '-y', '-nostdin', '-i', input, '-map', '0:V', '-c:v', 'ffv1', '-level', '3', '-g', '1', '-slicecrc', '1', output]);
-const data = readFileSync(output);
-data[Math.floor(data.length / 2)] ^= 0xff;
-writeFileSync(output, data);
-`;
-
 test('verify: lossless fails an output with one byte flipped; it is kept as <name>.not-lossless.<ext> with both framemd5 manifests', async () => {
   const dir = await tempDir();
   await makeClip(join(dir, 'site', 'raw.avi'), 'video', 'avi');
-  const { ffmpeg } = await mediaTools();
-  await writeFile(join(dir, 'flip.mjs'), FLIPPER);
-  const rules = join(dir, 'rules.yaml');
-  await writeFile(
-    rules,
-    `file_types:
-  - ext: .avi
-    conversion_rules:
-      - {name: ffv1_flipped, ext: mkv, args: ['${process.execPath}', '{rules_dir}/flip.mjs', '${ffmpeg}', '{input}', '{output}'], verify: lossless, purpose: preservation}
-`,
-  );
+  const rules = await flipperRules(dir);
   const out = join(dir, 'out');
   const r = await convertMedia({ urlPrefix: P, inputs: [join(dir, 'site')], outputDir: out, rules, jobs: 1 });
   assert.equal(r.failed, 1);
