@@ -55,12 +55,14 @@ export async function gatherFacts(input: GatherFactsInput): Promise<GatheredFact
     facts.probed = true;
     if (cached.tool_version) facts.toolVersion = cached.tool_version;
     if (cached.ffprobe === null) return { ...facts, notMedia: cached.not_media! };
-    facts.ffprobe = cached.ffprobe;
     try {
-      return { ...facts, ...fromMedia(parseProbeJson(JSON.stringify(cached.ffprobe), input.inputPath)) };
+      const known = fromMedia(parseProbeJson(JSON.stringify(cached.ffprobe), input.inputPath));
+      // What was media when it was recorded must still parse as media; else the sidecar was edited: probe again.
+      if (known.media || cached.not_media) return { ...facts, ffprobe: cached.ffprobe, ...known };
     } catch {
-      // a sidecar edited by hand: probe again below
+      // not ffprobe's JSON: probe again below
     }
+    facts.probed = false;
   }
   try {
     const media = await probeMedia(input.inputPath, { ffprobePath: input.ffprobe, ...(input.signal ? { signal: input.signal } : {}) });

@@ -10,6 +10,7 @@ import { posix } from 'node:path';
 import type { ConversionResult, ConversionResults } from '../convert/results.js';
 import type { FixityAlgorithm } from './fixity.js';
 
+/** Whether something recorded at conversion is in the archive as it was. */
 export type ArchivedStatus = 'archived' | 'missing' | 'changed' | 'failed';
 export const ARCHIVED_STATUSES: readonly ArchivedStatus[] = ['archived', 'missing', 'changed', 'failed'];
 

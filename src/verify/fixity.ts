@@ -5,14 +5,17 @@
  * written as GNU coreutils writes it: the line starts with `\` and the name is escaped. Pure.
  */
 
+/** The digests a manifest holds. */
 export type FixityAlgorithm = 'md5' | 'sha256';
 
+/** One line of a manifest. */
 export interface FixityLine {
   hash: string;
   /** As written: relative to the manifest's directory (or absolute). */
   path: string;
 }
 
+/** A manifest that cannot be read: names the file and line. */
 export class FixityManifestError extends Error {
   override name = 'FixityManifestError';
 }

@@ -71,6 +71,7 @@ export function parseFramemd5(text: string): Framemd5Stream[] {
   return [...streams.values()].sort((a, b) => a.index - b.index);
 }
 
+/** Whether an output's frames are the source's, and the first difference. */
 export interface Framemd5Comparison {
   equal: boolean;
   /** What was compared, or the first difference. */

@@ -27,6 +27,7 @@ export interface VerifyArchiveOptions {
   signal?: AbortSignal;
 }
 
+/** What {@link verifyArchive} found. */
 export interface VerifyReport {
   warcs: string[];
   /** Records read back. */

@@ -11,6 +11,7 @@ import type { RecordHead } from './records.js';
 import { isInside } from './conversion-outputs.js';
 import type { RecordInput } from './writer.js';
 
+/** Content-Type of characterization metadata records. */
 export const CHARACTERIZATION_CONTENT_TYPE = 'application/json';
 
 /** The characterization JSON of one source and of its outputs (by output URL), ready to write. */

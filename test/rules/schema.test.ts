@@ -205,3 +205,29 @@ test('keys starting with x- are passed through as metadata; every key of warcit\
 test('a missing rules file is named', async () => {
   await assert.rejects(loadRules('/nonexistent/rules.yaml'), { name: 'RulesError', message: '/nonexistent/rules.yaml: no such file' });
 });
+
+test('purpose, verify and probe placeholders: checked values, a file type by mime alone, {rules_dir} is the file\'s directory', () => {
+  const set = parseRules(
+    `file_types:
+  - mime: [video/*, application/x-shockwave-flash]
+    final: true
+    conversion_rules:
+      - {name: sheet, ext: sheet.png, args: [ffmpeg, -i, '{input}', -vf, 'fps=16/{duration}', '{output}'], purpose: derivative, verify: decode}
+      - {name: plain, ext: mp4, command: 'ffmpeg -i {input} {output}'}
+`,
+    '/some/where/rules.yaml',
+  );
+  const [sheet, plain] = set.fileTypes[0]!.conversionRules;
+  assert.deepEqual([sheet!.purpose, sheet!.verify, sheet!.usesProbe], ['derivative', 'decode', true]);
+  assert.deepEqual([plain!.purpose, plain!.verify, plain!.usesProbe], [undefined, 'exists', false]);
+  assert.deepEqual(set.fileTypes[0]!.mime, ['video/*', 'application/x-shockwave-flash']);
+  assert.equal(set.fileTypes[0]!.final, true);
+  assert.equal(set.dir, '/some/where');
+  const bad: Array<[string, RegExp]> = [
+    ['{name: x, ext: mp4, command: "ffmpeg -i {input} {output}", purpose: archive}', /conversion_rules\[0\]\.purpose: expected one of access, preservation, poster, thumbnail, derivative, got the string "archive"/],
+    ['{name: x, ext: mp4, command: "ffmpeg -i {input} {output}", verify: md5}', /conversion_rules\[0\]\.verify: expected one of exists, decode, lossless, got the string "md5"/],
+    ['{name: x, ext: mp4, command: "ffmpeg -ss {midle} -i {input} {output}"}', /unknown placeholder \{midle\}/],
+  ];
+  for (const [rule, message] of bad) assert.throws(() => parseRules(`file_types:\n  - {ext: .flv, conversion_rules: [${rule}]}\n`, 'bad.yaml'), message);
+  assert.throws(() => parseRules('file_types:\n  - {ext: .flv, final: maybe, conversion_rules: []}\n', 'bad.yaml'), /file_types\[0\]\.final: expected true or false/);
+});
