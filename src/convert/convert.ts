@@ -27,6 +27,7 @@ import { recordedCollisions } from './collisions.js';
 import { checkFixity, type FixityReport, recordFixity } from './fixity-run.js';
 import { conversionEvent, isMediaRule, isSelected, notMediaResult, programOf, selectedKeys, sourceSecondsOnce, verifierFor } from './policy.js';
 import { type GatheredFacts, gatherFacts, probeValues } from './source-facts.js';
+import { dryRunPlan } from './dry-run.js';
 import { sha256FileInfo, sha256Stream } from './digest.js';
 import { ConversionError, ConvertInterruptedError, ConvertOptionsError } from './errors.js';
 import { type ConvertOptions, DEFAULT_OUTPUT_DIR, normalizeConvertOptions } from './options.js';
@@ -34,7 +35,7 @@ import { OutputCollisionError, outputPathFor, type PlannedConversion, planConver
 import type { ConversionResult } from './results.js';
 import { ResultsStore } from './results-store.js';
 import { mergeSourceEntries } from './results-write.js';
-import { argvFor, RunAbortedError, runConversion } from './run.js';
+import { RunAbortedError, runConversion } from './run.js';
 import { isConversionCurrent } from './skip.js';
 import { removeStaleTemps } from './stale-temps.js';
 import { isTempSideError, TempCopyError, tempCopyStep } from './temp-copy.js';
@@ -462,53 +463,3 @@ async function characterizeOutput(state: SourceState, p: PlannedConversion, resu
     logger.debug(`${p.output}: not characterized (${(error as Error).message})`);
   }
 }
-
-interface DryRunContext {
-  outputDir: string;
-  resultsFile: string;
-  tools: { ffmpeg?: string; ffprobe?: string };
-  ffprobe?: string;
-  jobs: number;
-  signal?: AbortSignal;
-}
-
-/**
- * A dry run lists the commands that would run: sources whose rules depend on what they are
- * are sniffed and probed (read only) to choose; nothing is converted or written.
- */
-async function dryRunPlan(plan: readonly PlannedConversion[], sources: ReadonlyMap<FileEntry, SourceState>, ruleSet: RuleSet, ctx: DryRunContext): Promise<ConvertResult> {
-  const limit = pLimit(ctx.jobs);
-  const chosen = new Map<FileEntry, { facts?: GatheredFacts; selected?: Set<string> }>();
-  await Promise.all(
-    [...sources.values()].map((state) =>
-      limit(async () => {
-        const path = state.entry.filePath ? resolve(state.entry.filePath) : undefined;
-        if (!path || (!state.needs.probe && !state.needs.sniff)) return;
-        const facts = await gatherFacts({ inputPath: path, sha256: '', ...state.needs, ...(ctx.ffprobe ? { ffprobe: ctx.ffprobe } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
-        const conditional = state.items.some((p) => p.conditional);
-        chosen.set(state.entry, { facts, ...(conditional ? { selected: selectedKeys(ruleSet, state.items, facts, ruleDigest) } : {}) });
-      }),
-    ),
-  );
-  const conversions: ConversionOutcome[] = [];
-  for (const p of plan) {
-    const known = chosen.get(p.source);
-    if (known?.selected && !isSelected(known.selected, p)) continue;
-    const base = { source: p.source.url, sourcePath: p.source.path, rule: p.rule.name, url: p.url, output: p.output };
-    if (known?.facts?.notMedia && isMediaRule(p.rule)) {
-      if (!conversions.some((c) => c.status === 'not-media' && c.sourcePath === p.source.path)) conversions.push({ ...base, rule: '', url: p.source.url, output: '', status: 'not-media', argv: [] });
-      continue;
-    }
-    const values = { ...probeValues(known?.facts?.media), ...(ruleSet.dir ? { rules_dir: ruleSet.dir } : {}) };
-    let argv: string[] = [];
-    try {
-      argv = argvFor(p, resolve(p.source.filePath ?? p.source.path), p.output, ctx.tools, values);
-    } catch {
-      argv = []; // a placeholder without a value: the run would record that failure
-    }
-    conversions.push({ ...base, status: 'planned', argv });
-  }
-  const files = new Set(conversions.map((c) => c.sourcePath)).size;
-  return { outputDir: ctx.outputDir, resultsFile: ctx.resultsFile, dryRun: true, files, converted: 0, skipped: 0, failed: 0, notMedia: conversions.filter((c) => c.status === 'not-media').length, conversions, failures: [] };
-}
-

@@ -43,3 +43,15 @@ test('probe placeholders: seconds as decimals, the first video stream\'s size an
   assert.deepEqual(probeValues(media), { duration: '10.01', middle: '5.005', width: '640', height: '360', frame_rate: '30000/1001' });
   assert.deepEqual(probeValues(undefined), {});
 });
+
+test('a file type by sniffed MIME type alone: files of any name, chosen by their first bytes, without probing', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await makeClip(join(site, 'clip.dat'), 'av', 'mp4');
+  await writeFile(join(site, 'notes.dat'), 'plain words\n');
+  const rules = join(dir, 'rules.yaml');
+  await writeFile(rules, "file_types:\n  - mime: video/*\n    conversion_rules:\n      - {name: keep, ext: copy, command: 'cp {input} {output}'}\n");
+  const r = await convertMedia({ urlPrefix: P, inputs: [site], outputDir: join(dir, 'out'), rules, ffprobePath: '/nonexistent/ffprobe' });
+  assert.deepEqual(r.conversions.map((c) => `${c.status} ${c.url}`), [`converted ${P}clip.dat.copy`]);
+  assert.equal(r.files, 1);
+});
