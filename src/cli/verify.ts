@@ -17,7 +17,7 @@ function buildParser() {
     .usage(
       '$0 <warc...> [--conversions results.yaml] [--manifest m]\n\nRead WARCs back: check every record\'s digests and that each file reads to its end, and say for each source and conversion in the results file (or each file in a fixity manifest) whether it is archived, missing, changed or failed.',
     )
-    .parserConfiguration({ 'boolean-negation': false })
+    .parserConfiguration({ 'boolean-negation': false, 'greedy-arrays': false })
     .option('conversions', { type: 'string', describe: "A conversion results file (warckit-convert's or warcit-converter's)" })
     .option('manifest', { type: 'string', array: true, describe: 'A fixity manifest (md5sum or sha256sum format; paths relative to its directory); may be given more than once' })
     .option('json', { type: 'boolean', describe: 'Print the report as JSON instead of a table' })

@@ -165,7 +165,9 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
       else {
         const sha256 = await sha256File(partial, info.size, ctx.signal);
         if (ctx.signal?.aborted) throw new RunAbortedError(`${planned.url}: interrupted`);
-        const verdict = ctx.verify ? await ctx.verify(partial, output) : undefined;
+        const verdict = ctx.verify
+          ? await ctx.verify(partial, output).catch((error: Error): OutputVerdict => ({ passed: false, detail: `cannot verify: ${error.message}`, record: { passed: false } }))
+          : undefined;
         if (ctx.signal?.aborted) throw new RunAbortedError(`${planned.url}: interrupted`);
         const proof = verdict ? { verification: verdict.record } : {};
         if (verdict && !verdict.passed) {
