@@ -112,6 +112,8 @@ interface SourceState {
   cachedSidecar?: Characterization;
   /** Outputs characterized this run (or still current from the sidecar), by URL. */
   outputs: Map<string, CharacterizedFile>;
+  /** Outputs being probed: outside the conversion slots, waited for before the sidecar is written. */
+  probing: Promise<void>[];
   /** Its "not media" outcome is given (once per source). */
   notMediaGiven?: boolean;
   sourceSeconds?: () => Promise<number | undefined>;
@@ -364,7 +366,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         result.event = conversionEvent(p.rule, ruleSet, toolVersionUsed, facts?.toolVersion);
         if (facts?.probed) {
           result.characterization = state.sidecar;
-          if (!error && ffprobe) await characterizeOutput(state, p, result, ffprobe, signal, logger);
+          if (!error && ffprobe) state.probing.push(characterizeOutput(state, p, result, ffprobe, signal, logger));
         }
         if (programOf(p.rule) === 'ffmpeg') state.logged ??= inputStreamsFromLog(stderrHead);
         if (error) logger.error(error.message);
@@ -379,6 +381,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     };
 
     const limit = pLimit(o.jobs);
+    const sidecars: Promise<void>[] = [];
     report();
     // Per source, rules that wait on the probe go last, so the probe overlaps other work.
     const order = new Map(plan.map((p, i) => [p, i]));
@@ -394,7 +397,8 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
           state.outcomes.set(p, outcome);
           conversionsDone++;
           if (--state.pending === 0) {
-            if (!signal.aborted) await writeSidecar(state);
+            // The sidecar waits for its outputs' probes outside the slots; the run waits for it before it ends.
+            sidecars.push(Promise.all(state.probing).then(() => (signal.aborted ? undefined : writeSidecar(state))));
             if (!signal.aborted) finishSource(state);
             if (!state.entry.filePath && state.prepared) {
               // the extracted copy of a ZIP member is not needed any more
@@ -424,6 +428,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         record(state.entry.url, mergeSourceEntries(results.conversions[state.entry.url] ?? [], fresh));
       }
     }
+    await Promise.all(sidecars);
     let fixity: FixityReport | undefined;
     if (fixityCheck && !signal.aborted && !writeError) {
       // Sources (a ZIP member's archive) and the outputs that stand.
@@ -451,7 +456,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
 }
 
 function newSourceState(entry: FileEntry, ruleSet: RuleSet, outputDir: string): SourceState {
-  return { entry, items: [], pending: 0, outcomes: new Map(), needs: factsNeeded(ruleSet, entry.url), sidecar: outputPathFor(entry, SIDECAR_EXT, outputDir), outputs: new Map() };
+  return { entry, items: [], pending: 0, outcomes: new Map(), needs: factsNeeded(ruleSet, entry.url), sidecar: outputPathFor(entry, SIDECAR_EXT, outputDir), outputs: new Map(), probing: [] };
 }
 
 /** Probe a written output for the source's sidecar; a failure only loses its characterization. */
