@@ -39,3 +39,14 @@ export * from './replay/transclusion-lookup.js';
 export * from './replay/index-write.js';
 export * from './replay/targets.js';
 export * from './replay/media.js';
+// Preservation (issue 10): probe conditions, proof of conversions, characterization, fixity, warckit-verify.
+export { meetsProbeConditions, mimeMatches, type NumberRange, type ProbeConditions } from './rules/conditions.js';
+export { compareFramemd5, framemd5Options, parseFramemd5, type Framemd5Comparison, type Framemd5Stream } from './verify/framemd5.js';
+export { type Characterization, type CharacterizedFile } from './convert/characterization.js';
+export { CHARACTERIZATION_CONTENT_TYPE, characterizationRecord, type CharacterizedRecord } from './warc/characterization.js';
+export { FixityManifestError, formatManifest, parseManifest, type FixityAlgorithm, type FixityLine } from './verify/fixity.js';
+export { type FixityProblem } from './verify/fixity-files.js';
+export { type FixityReport } from './convert/fixity-run.js';
+export { type ArchivedStatus, type VerifiedItem } from './verify/archived.js';
+export { verifyArchive, VerifyInputError, type VerifyArchiveOptions, type VerifyReport } from './verify/verify.js';
+export { reportJson, reportTable } from './verify/report.js';

@@ -27,6 +27,7 @@ function buildParser() {
     .option('dry-run', { type: 'boolean', describe: 'Print each planned command; run nothing, write nothing' })
     .option('jobs', { alias: 'j', type: 'number', describe: 'Conversions to run at once (default: the number of CPU cores)' })
     .option('force', { type: 'boolean', describe: 'Redo conversions that are already done (same source, same rule, output unchanged)' })
+    .option('manifest', { type: 'boolean', describe: "Check the last run's fixity manifests (<output-dir>/manifest.md5, manifest.sha256: md5sum/sha256sum format), then write them for this run's sources and outputs" })
     .option('ffmpeg', { type: 'string', describe: 'ffmpeg to run (default: FFMPEG_PATH, then PATH, then the one from @ffmpeg-installer/ffmpeg)' })
     .option('ffprobe', { type: 'string', describe: 'ffprobe to run (default: FFPROBE_PATH, then PATH, then the one from @ffprobe-installer/ffprobe)' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print errors only, no progress display' })
@@ -69,6 +70,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     results: String(args.results),
     dryRun,
     force: Boolean(args.force),
+    manifest: Boolean(args.manifest),
     // On a TTY the progress bar shows what runs; the INFO lines would fight with it.
     logger: io.isTTY && !quiet && !verbose && !dryRun ? { ...logger, info: () => undefined } : logger,
     signal: controller.signal,
@@ -87,12 +89,22 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     progress.stop();
     if (result.dryRun) {
       io.stdout.on('error', () => undefined); // `| head` closing the pipe early is not an error
-      for (const c of result.conversions) io.stdout.write(`${shellQuote(c.argv)}\n`);
+      for (const c of result.conversions) {
+        if (c.status === 'not-media') logger.warn(`${c.sourcePath}: not media (ffprobe finds no audio or video in it): nothing would be converted`);
+        else io.stdout.write(`${shellQuote(c.argv)}\n`);
+      }
       logger.info(`Dry run: ${result.conversions.length} conversion(s) of ${result.files} file(s) planned; nothing run or written`);
       return ExitCode.ok;
     }
-    const summary = `${result.converted} converted, ${result.skipped} skipped (up to date), ${result.failed} failed, ${result.files} file(s); results in ${result.resultsFile}`;
-    if (result.failed) {
+    const notMedia = result.notMedia ? `, ${result.notMedia} not media` : '';
+    const fixity = result.fixity;
+    const summary = `${result.converted} converted, ${result.skipped} skipped (up to date), ${result.failed} failed${notMedia}, ${result.files} file(s); results in ${result.resultsFile}`;
+    if (fixity) {
+      const line = `fixity: ${fixity.checked} file(s) of the last run's manifests checked, ${fixity.problems.filter((p) => p.status === 'missing').length} missing, ${fixity.problems.filter((p) => p.status === 'changed').length} changed; manifests written: ${fixity.manifests.md5}, ${fixity.manifests.sha256}`;
+      if (fixity.problems.length) logger.error(line);
+      else logger.info(line);
+    }
+    if (result.failed || result.notMedia || fixity?.problems.length) {
       logger.error(summary);
       return ExitCode.partialFailure;
     }

@@ -37,6 +37,7 @@ function buildParser() {
     .option('ignore-unmatched-conversions', { type: 'boolean', describe: 'Exit 0 even when results entries match no input (they are still reported)' })
     .option('transclusions', { type: 'string', describe: 'Transclusion manifest YAML: adds metadata records for the pages that embed the media' })
     .option('transclusion-format', { type: 'string', choices: ['youtube-dl', 'transclusions', 'both'], default: 'youtube-dl', describe: 'youtube-dl (urn:embeds:, what pywb reads today), transclusions (urn:transclusions:, every media of a page in one record) or both' })
+    .option('characterize', { type: 'boolean', describe: "With --conversions: write each source's and output's ffprobe JSON (kept by warckit-convert) as metadata records concurrent to their records" })
     .option('conversions-as', { type: 'string', choices: ['conversion', 'resource'], default: 'conversion', describe: 'WARC-Type of converted files: conversion (as warcit; pywb serves them) or resource (needed for ReplayWeb.page / wabac.js, which serve no conversion records)' })
     .option('warc-version', { type: 'string', choices: ['1.0', '1.1'], default: '1.0', describe: 'WARC format version' })
     .option('digest', { type: 'string', choices: ['sha1', 'sha256'], default: 'sha1', describe: 'Algorithm of WARC-Payload-Digest and WARC-Block-Digest (base32, as warcio writes)' })
@@ -83,6 +84,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     indexFiles: String(args['index-files']),
     transclusionFormat: args['transclusion-format'] as 'youtube-dl',
     conversionRecordType: args['conversions-as'] as 'conversion' | 'resource',
+    characterize: Boolean(args.characterize),
     commandLine: ['warckit', ...argv],
     logger,
     signal: controller.signal,

@@ -13,27 +13,34 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pLimit from 'p-limit';
 import type { FileEntry } from '../inputs/entry.js';
+import type { Logger } from '../util/logger.js';
 import { walkInputs } from '../inputs/walk.js';
 import { locateTool, toolVersion } from '../media/ffmpeg.js';
 import { type LoggedStreams, inputStreamsFromLog } from '../media/ffmpeg-log.js';
 import { type MediaInfo, probeMedia } from '../media/probe.js';
 import { loadRules } from '../rules/load.js';
+import { factsNeeded } from '../rules/match.js';
 import type { ConversionRule, RuleSet } from '../rules/schema.js';
 import { shellQuote } from '../rules/template.js';
+import { type Characterization, type CharacterizedFile, probeJsonValue, readCharacterization, SIDECAR_EXT, writeCharacterization } from './characterization.js';
 import { recordedCollisions } from './collisions.js';
+import { checkFixity, type FixityReport, recordFixity } from './fixity-run.js';
+import { conversionEvent, isMediaRule, isSelected, notMediaResult, programOf, selectedKeys, sourceSecondsOnce, verifierFor } from './policy.js';
+import { type GatheredFacts, gatherFacts, probeValues } from './source-facts.js';
+import { dryRunPlan } from './dry-run.js';
 import { sha256FileInfo, sha256Stream } from './digest.js';
 import { ConversionError, ConvertInterruptedError, ConvertOptionsError } from './errors.js';
 import { type ConvertOptions, DEFAULT_OUTPUT_DIR, normalizeConvertOptions } from './options.js';
-import { OutputCollisionError, type PlannedConversion, planConversions } from './plan.js';
+import { OutputCollisionError, outputPathFor, type PlannedConversion, planConversions, ruleDigest, sourcePathOf } from './plan.js';
 import type { ConversionResult } from './results.js';
 import { ResultsStore } from './results-store.js';
 import { mergeSourceEntries } from './results-write.js';
-import { argvFor, RunAbortedError, runConversion } from './run.js';
+import { RunAbortedError, runConversion } from './run.js';
 import { isConversionCurrent } from './skip.js';
 import { removeStaleTemps } from './stale-temps.js';
 import { isTempSideError, TempCopyError, tempCopyStep } from './temp-copy.js';
 
-export type ConversionStatus = 'planned' | 'converted' | 'skipped' | 'failed' | 'not-applicable' | 'not-run';
+export type ConversionStatus = 'planned' | 'converted' | 'skipped' | 'failed' | 'not-applicable' | 'not-media' | 'not-run';
 
 /** What happened to one planned output. */
 export interface ConversionOutcome {
@@ -43,12 +50,18 @@ export interface ConversionOutcome {
   rule: string;
   url: string;
   output: string;
-  /** `planned` (dry run), `converted`, `skipped` (already current), `failed`, `not-applicable` (the source lacks a stream the rule `requires`), `not-run` (interrupted). */
+  /**
+   * `planned` (dry run), `converted`, `skipped` (already current), `failed`, `not-applicable`
+   * (the source lacks a stream the rule `requires`), `not-media` (ffprobe finds no audio or
+   * video in the source: one outcome per source, `rule` empty), `not-run` (interrupted).
+   */
   status: ConversionStatus;
   /** The command (dry run: with the final output path; otherwise as run, with the temporary one). */
   argv: readonly string[];
   result?: ConversionResult;
   error?: ConversionError;
+  /** @internal An alternative the source's facts did not choose (left out of the run's outcomes). */
+  unselected?: boolean;
 }
 
 export interface ConvertResult {
@@ -60,10 +73,14 @@ export interface ConvertResult {
   converted: number;
   skipped: number;
   failed: number;
+  /** Sources that matched rules by name but are not media (a text file named `.flv`). */
+  notMedia: number;
   conversions: ConversionOutcome[];
   failures: ConversionError[];
   /** `ffmpeg version …` when ffmpeg ran. */
   toolVersion?: string;
+  /** With `manifest`: the last run's manifests checked, and the new ones written. */
+  fixity?: FixityReport;
 }
 
 interface PreparedSource {
@@ -86,11 +103,20 @@ interface SourceState {
   finished?: boolean;
   /** Its preparation failed and that was said. */
   reported?: boolean;
-}
-
-function programOf(rule: ConversionRule): string | undefined {
-  const first = rule.argv[0];
-  return first?.length === 1 && first[0] && 'text' in first[0] ? first[0].text : undefined;
+  /** Sniff and probe it before its rules are chosen (its file types have conditions, or its rules read media). */
+  needs: { sniff: boolean; probe: boolean };
+  /** What it is (once per source), and the planned conversions that this selects. */
+  facts?: Promise<{ facts: GatheredFacts; selected?: Set<string> }>;
+  /** `<source output>.ffprobe.json`: the source's and its outputs' ffprobe JSON. */
+  sidecar: string;
+  cachedSidecar?: Characterization;
+  /** Outputs characterized this run (or still current from the sidecar), by URL. */
+  outputs: Map<string, CharacterizedFile>;
+  /** Outputs being probed: outside the conversion slots, waited for before the sidecar is written. */
+  probing: Promise<void>[];
+  /** Its "not media" outcome is given (once per source). */
+  notMediaGiven?: boolean;
+  sourceSeconds?: () => Promise<number | undefined>;
 }
 
 async function sourceSha256(entry: FileEntry, signal: AbortSignal): Promise<string> {
@@ -131,11 +157,13 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     if (entries.length < walk.entries.length) logger.info(`left out ${walk.entries.length - entries.length} file(s) under the output directory ${outputDir}`);
     const plan = planConversions(entries, ruleSet, outputDir, logger);
     const programs = new Set(plan.map((p) => programOf(p.rule)));
-    const ffmpeg = programs.has('ffmpeg') ? (await locateTool('ffmpeg', { explicit: o.ffmpegPath, env: o.env })).path : undefined;
-    const needsProbe = plan.some((p) => p.rule.requires.length > 0);
+    const ffmpeg = programs.has('ffmpeg') || plan.some((p) => p.rule.verify !== 'exists') ? (await locateTool('ffmpeg', { explicit: o.ffmpegPath, env: o.env })).path : undefined;
+    const needsProbe = plan.some((p) => p.rule.requires.length > 0 || isMediaRule(p.rule));
+    // File types with probe conditions, probe placeholders and `verify` cannot do without ffprobe.
+    const mustProbe = plan.some((p) => factsNeeded(ruleSet, p.source.url).probe);
     const findProbe = (): Promise<string> => locateTool('ffprobe', { explicit: o.ffprobePath, env: o.env }).then((l) => l.path);
-    // Only a fallback for `requires` (ffmpeg's own log usually answers): without it, every rule runs.
-    const ffprobe = programs.has('ffprobe') ? await findProbe() : needsProbe ? await findProbe().catch(() => undefined) : undefined;
+    // Otherwise it only characterizes media and tells "not media" (and `requires`, which ffmpeg's own log usually answers).
+    const ffprobe = programs.has('ffprobe') || mustProbe ? await findProbe() : needsProbe ? await findProbe().catch(() => undefined) : undefined;
     const tools = { ffmpeg, ffprobe };
     let ffmpegVersion: string | undefined;
     // Asked only when something runs, so a re-run with everything done starts no process at all.
@@ -144,17 +172,18 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
 
     const sources = new Map<FileEntry, SourceState>();
     for (const p of plan) {
-      const state: SourceState = sources.get(p.source) ?? { entry: p.source, items: [], pending: 0, outcomes: new Map() };
+      const state: SourceState = sources.get(p.source) ?? newSourceState(p.source, ruleSet, outputDir);
       state.items.push(p);
       state.pending++;
       sources.set(p.source, state);
     }
     const outcomeBase = (p: PlannedConversion) => ({ source: p.source.url, sourcePath: p.source.path, rule: p.rule.name, url: p.url, output: p.output });
 
-    if (o.dryRun) {
-      const conversions = plan.map((p): ConversionOutcome => ({ ...outcomeBase(p), status: 'planned', argv: argvFor(p, resolve(p.source.filePath ?? p.source.path), p.output, tools) }));
-      return { outputDir, resultsFile, dryRun: true, files: sources.size, converted: 0, skipped: 0, failed: 0, conversions, failures: [] };
+    for (const state of sources.values()) {
+      state.needs.probe = Boolean(ffprobe) && (state.needs.probe || state.items.some((p) => isMediaRule(p.rule)));
     }
+
+    if (o.dryRun) return await dryRunPlan(plan, sources, ruleSet, { outputDir, resultsFile, tools, ffprobe, jobs: o.jobs, signal: o.signal });
 
     // Our own controller: a results write that fails stops the run like an abort does.
     const controller = new AbortController();
@@ -171,6 +200,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
       collisions.push(c.message);
     }
     if (collisions.length) throw new OutputCollisionError(collisions);
+    const fixityCheck = o.manifest ? await checkFixity(outputDir, logger, signal) : undefined;
     const stale = await removeStaleTemps([dirname(resultsFile), ...plan.map((p) => dirname(p.output))], tmpdir());
     if (stale.removed.length) logger.warn(`removed ${stale.removed.length} temporary file(s) left by runs that were killed (pid ${stale.pids.join(', ')})`);
     if (ruleSet.convertStdout) log = createWriteStream(resolve(ruleSet.convertStdout));
@@ -246,6 +276,33 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
       filesDone++;
     };
 
+    /** The source's facts and the conversions they select, once per source. */
+    const factsOf = async (state: SourceState, prepared: PreparedSource): Promise<{ facts: GatheredFacts; selected?: Set<string> } | undefined> => {
+      if (!state.needs.probe && !state.needs.sniff) return undefined;
+      state.facts ??= (async () => {
+        state.cachedSidecar = await readCharacterization(state.sidecar);
+        const facts = await gatherFacts({ inputPath: prepared.inputPath, sha256: prepared.sha256, ...state.needs, ...(ffprobe ? { ffprobe } : {}), ...(state.cachedSidecar ? { cached: state.cachedSidecar } : {}), signal });
+        const conditional = state.items.some((p) => p.conditional);
+        return { facts, ...(conditional ? { selected: selectedKeys(ruleSet, state.items, facts, ruleDigest) } : {}) };
+      })();
+      return state.facts;
+    };
+
+    /** Keep the source's characterization sidecar up to date (when it was probed). */
+    const writeSidecar = async (state: SourceState): Promise<void> => {
+      const known = state.facts ? await state.facts.catch(() => undefined) : undefined;
+      const prepared = state.prepared ? await state.prepared.catch(() => undefined) : undefined;
+      if (!known?.facts.probed || !prepared) return;
+      const f = known.facts;
+      const doc: Characterization = {
+        warckit_characterization: 1,
+        source: { url: state.entry.url, path: sourcePathOf(state.entry), sha256: prepared.sha256, ...(f.mime ? { mime: f.mime } : {}), ffprobe: f.ffprobe ?? null, ...(f.notMedia ? { not_media: f.notMedia } : {}), ...(f.toolVersion ? { tool_version: f.toolVersion } : {}) },
+        outputs: Object.fromEntries(state.outputs),
+      };
+      if (state.cachedSidecar && JSON.stringify(state.cachedSidecar) === JSON.stringify(doc)) return;
+      await writeCharacterization(state.sidecar, doc).catch((error: Error) => logger.warn(`${state.sidecar}: characterization not written (${error.message})`));
+    };
+
     const convertOne = async (p: PlannedConversion, state: SourceState): Promise<ConversionOutcome> => {
       if (signal.aborted) return { ...outcomeBase(p), status: 'not-run', argv: [] };
       let prepared: PreparedSource;
@@ -264,12 +321,23 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         const result: ConversionResult = { url: p.url, output: p.output, metadata: structuredClone(p.rule.metadata), type: 'conversion', success: false, source_path: p.sourcePath, exit_code: null, failure: message };
         return { ...outcomeBase(p), status: 'failed', argv: [], result, error };
       }
+      const known = await factsOf(state, prepared);
+      if (known?.selected && !isSelected(known.selected, p)) return { ...outcomeBase(p), status: 'not-applicable', argv: [], unselected: true };
+      if (known?.facts.notMedia && isMediaRule(p.rule)) {
+        if (state.notMediaGiven) return { ...outcomeBase(p), status: 'not-media', argv: [], unselected: true };
+        state.notMediaGiven = true;
+        logger.warn(`${p.source.path}: ${known.facts.notMedia}; nothing converted`);
+        const result = notMediaResult(p.source, p.sourcePath, prepared.sha256, prepared.size, known.facts.notMedia);
+        return { ...outcomeBase(p), rule: '', url: p.source.url, output: '', status: 'not-media', argv: [], result };
+      }
       const previous = results.conversions[p.source.url]?.find((r) => r.url === p.url);
       if (!o.force && (await isConversionCurrent(previous, p, prepared.sha256, signal))) {
         logger.debug(`Up to date: ${p.output}`);
+        const kept = state.cachedSidecar?.outputs[p.url];
+        if (kept && kept.sha256 === previous?.output_sha256) state.outputs.set(p.url, kept);
         return { ...outcomeBase(p), status: 'skipped', argv: previous?.argv ?? [], result: previous };
       }
-      if (p.rule.requires.length && !meets(p.rule, await streamsOf(state, prepared))) {
+      if (p.rule.requires.length && !meets(p.rule, known?.facts.media ?? (await streamsOf(state, prepared)))) {
         logger.info(`${p.source.path}: no ${p.rule.requires.join('/')} stream, ${p.rule.name} not applicable`);
         return { ...outcomeBase(p), status: 'not-applicable', argv: [] };
       }
@@ -277,17 +345,29 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
       running.add(p.url);
       report();
       try {
+        const facts = known?.facts;
+        state.sourceSeconds ??= sourceSecondsOnce(ffmpeg, prepared.inputPath, signal);
+        const verify = verifierFor(p.rule, { ffmpeg, inputPath: prepared.inputPath, facts, sourceSeconds: state.sourceSeconds, signal });
+        const toolVersionUsed = await versionOf(p.rule);
         const { result, error, stderrHead } = await runConversion(p, {
           inputPath: prepared.inputPath,
           tools,
-          toolVersion: await versionOf(p.rule),
+          toolVersion: toolVersionUsed,
           sourceSha256: prepared.sha256,
           sourceSize: prepared.size,
           madeDirs,
           signal,
           log,
           onStart: (argv) => logger.debug(`Running: ${shellQuote(argv)}`),
+          values: { ...probeValues(facts?.media), ...(ruleSet.dir ? { rules_dir: ruleSet.dir } : {}) },
+          ...(verify ? { verify } : {}),
         });
+        if (p.rule.purpose) result.purpose = p.rule.purpose;
+        result.event = conversionEvent(p.rule, ruleSet, toolVersionUsed, facts?.toolVersion);
+        if (facts?.probed) {
+          result.characterization = state.sidecar;
+          if (!error && ffprobe) state.probing.push(characterizeOutput(state, p, result, ffprobe, signal, logger));
+        }
         if (programOf(p.rule) === 'ffmpeg') state.logged ??= inputStreamsFromLog(stderrHead);
         if (error) logger.error(error.message);
         else logger.debug(`Wrote ${p.output} (${result.output_size ?? 0} bytes, ${result.duration_seconds ?? 0}s)`);
@@ -301,6 +381,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     };
 
     const limit = pLimit(o.jobs);
+    const sidecars: Promise<void>[] = [];
     report();
     // Per source, rules that wait on the probe go last, so the probe overlaps other work.
     const order = new Map(plan.map((p, i) => [p, i]));
@@ -316,6 +397,8 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
           state.outcomes.set(p, outcome);
           conversionsDone++;
           if (--state.pending === 0) {
+            // The sidecar waits for its outputs' probes outside the slots; the run waits for it before it ends.
+            sidecars.push(Promise.all(state.probing).then(() => (signal.aborted ? undefined : writeSidecar(state))));
             if (!signal.aborted) finishSource(state);
             if (!state.entry.filePath && state.prepared) {
               // the extracted copy of a ZIP member is not needed any more
@@ -328,7 +411,8 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
       ),
     );
     o.signal?.removeEventListener('abort', onAbort);
-    const outcomes = plan.map((p) => sources.get(p.source)!.outcomes.get(p)!);
+    // Alternatives that were not chosen for what the file is are no outcome of the run.
+    const outcomes = plan.map((p) => sources.get(p.source)!.outcomes.get(p)!).filter((x) => !x.unselected);
 
     if (signal.aborted) {
       // Sources cut short: record what did finish, keep the earlier entries for the rest.
@@ -344,13 +428,25 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         record(state.entry.url, mergeSourceEntries(results.conversions[state.entry.url] ?? [], fresh));
       }
     }
+    await Promise.all(sidecars);
+    let fixity: FixityReport | undefined;
+    if (fixityCheck && !signal.aborted && !writeError) {
+      // Sources (a ZIP member's archive) and the outputs that stand.
+      const files: string[] = [];
+      for (const state of sources.values()) {
+        if ([...state.outcomes.values()].some((x) => !x.unselected && x.status !== 'not-run')) files.push(resolve(state.entry.zip?.archive ?? state.entry.filePath ?? state.entry.path));
+      }
+      for (const x of outcomes) if (x.result?.success && (x.status === 'converted' || x.status === 'skipped')) files.push(x.result.output);
+      fixity = await recordFixity(outputDir, fixityCheck, new Set(files), signal);
+    }
     await results.close();
     if (writeError) throw writeError;
 
     const count = (s: ConversionStatus): number => outcomes.filter((x) => x.status === s).length;
     if (signal.aborted) throw new ConvertInterruptedError({ converted: count('converted'), skipped: count('skipped'), failed: count('failed'), notRun: count('not-run') });
     const failures = outcomes.flatMap((x) => (x.error ? [x.error] : []));
-    return { outputDir, resultsFile, dryRun: false, files: sources.size, converted: count('converted'), skipped: count('skipped'), failed: count('failed'), conversions: outcomes, failures, toolVersion: ffmpegVersion };
+    const files = new Set(outcomes.map((x) => x.sourcePath)).size;
+    return { outputDir, resultsFile, dryRun: false, files, converted: count('converted'), skipped: count('skipped'), failed: count('failed'), notMedia: count('not-media'), conversions: outcomes, failures, toolVersion: ffmpegVersion, ...(fixity ? { fixity } : {}) };
   } finally {
     walk.close();
     await store?.close().catch(() => undefined); // after an error: the journal keeps what finished
@@ -359,3 +455,16 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
   }
 }
 
+function newSourceState(entry: FileEntry, ruleSet: RuleSet, outputDir: string): SourceState {
+  return { entry, items: [], pending: 0, outcomes: new Map(), needs: factsNeeded(ruleSet, entry.url), sidecar: outputPathFor(entry, SIDECAR_EXT, outputDir), outputs: new Map(), probing: [] };
+}
+
+/** Probe a written output for the source's sidecar; a failure only loses its characterization. */
+async function characterizeOutput(state: SourceState, p: PlannedConversion, result: ConversionResult, ffprobe: string, signal: AbortSignal, logger: Logger): Promise<void> {
+  try {
+    const media = await probeMedia(p.output, { ffprobePath: ffprobe, signal });
+    state.outputs.set(p.url, { path: p.output, sha256: String(result.output_sha256 ?? ''), ffprobe: probeJsonValue(media.json), ...(media.toolVersion ? { tool_version: media.toolVersion } : {}) });
+  } catch (error) {
+    logger.debug(`${p.output}: not characterized (${(error as Error).message})`);
+  }
+}

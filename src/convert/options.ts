@@ -35,6 +35,11 @@ export interface ConvertOptions {
   jobs?: number;
   /** Redo conversions whose recorded output is still current. */
   force?: boolean;
+  /**
+   * Check the fixity manifests of the last run (`<outputDir>/manifest.md5`, `manifest.sha256`)
+   * and write new ones for this run's sources and outputs (`md5sum`/`sha256sum` format).
+   */
+  manifest?: boolean;
   /** ffmpeg / ffprobe to use for commands starting with `ffmpeg` / `ffprobe` (see `locateTool`). */
   ffmpegPath?: string;
   ffprobePath?: string;
@@ -56,6 +61,7 @@ export interface NormalizedConvertOptions {
   dryRun: boolean;
   jobs: number;
   force: boolean;
+  manifest: boolean;
   ffmpegPath?: string;
   ffprobePath?: string;
   env: Readonly<Record<string, string | undefined>>;
@@ -92,7 +98,7 @@ export function normalizeConvertOptions(options: ConvertOptions): NormalizedConv
     throw new ConvertOptionsError(`Expected \`rules\` to be a file path or a RuleSet from loadRules(), got ${shown(o.rules)}`);
   }
   if (o.rules === '') throw new ConvertOptionsError('Expected `rules` to be a file path or a RuleSet from loadRules(), got ""');
-  for (const key of ['dryRun', 'force'] as const) {
+  for (const key of ['dryRun', 'force', 'manifest'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new ConvertOptionsError(`Expected \`${key}\` to be a boolean, got ${shown(o[key])}`);
   }
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new ConvertOptionsError(`Expected \`signal\` to be an AbortSignal, got ${shown(o.signal)}`);
@@ -106,6 +112,7 @@ export function normalizeConvertOptions(options: ConvertOptions): NormalizedConv
     dryRun: o.dryRun === true,
     jobs,
     force: o.force === true,
+    manifest: o.manifest === true,
     ffmpegPath: optString(o, 'ffmpegPath'),
     ffprobePath: optString(o, 'ffprobePath'),
     env: (o.env as Record<string, string | undefined> | undefined) ?? process.env,

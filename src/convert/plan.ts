@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { FileEntry } from '../inputs/entry.js';
-import { matchRules } from '../rules/match.js';
+import { candidateRules } from '../rules/match.js';
 import type { ConversionRule, RuleSet } from '../rules/schema.js';
 import type { Logger } from '../util/logger.js';
 
@@ -20,6 +20,12 @@ export interface PlannedConversion {
   output: string;
   /** sha256 of the rule as loaded: a changed rule means the output is redone. */
   ruleDigest: string;
+  /**
+   * Whether it runs depends on what the file is (its file types have `mime`/`probe`
+   * conditions): decided once the source is sniffed and probed. Alternatives for one output
+   * (a stream copy, a re-encode) are planned side by side; at most one runs.
+   */
+  conditional: boolean;
 }
 
 /** JSON with sorted keys, so a rule's digest does not depend on key order. */
@@ -33,8 +39,10 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** The rule's identity for re-runs; `purpose` only labels what it makes, so adding one redoes nothing. */
 export function ruleDigest(rule: ConversionRule): string {
-  return createHash('sha256').update(canonicalJson(rule.metadata)).digest('hex');
+  const { purpose: _purpose, ...making } = rule.metadata;
+  return createHash('sha256').update(canonicalJson(making)).digest('hex');
 }
 
 /**
@@ -78,7 +86,8 @@ export function planConversions(entries: readonly FileEntry[], ruleSet: RuleSet,
   const collisions: string[] = [];
   for (const source of entries) {
     const sourcePath = sourcePathOf(source);
-    const rules = matchRules(ruleSet, source.url);
+    const { rules, conditional } = candidateRules(ruleSet, source.url);
+    const mine = new Set<string>();
     const sameUrl = rules.length ? byUrl.get(source.url) : undefined;
     if (sameUrl !== undefined && sameUrl !== sourcePath) {
       collisions.push(`${source.url} is the URL of both ${sameUrl} and ${sourcePath}: a results file keeps one list per URL; convert them in separate runs with different --output-dir`);
@@ -87,13 +96,17 @@ export function planConversions(entries: readonly FileEntry[], ruleSet: RuleSet,
     if (rules.length) byUrl.set(source.url, sourcePath);
     for (const rule of rules) {
       const output = outputPathFor(source, rule.ext, outputDir);
+      const digest = ruleDigest(rule);
       const earlier = byOutput.get(output);
-      if (earlier) {
+      if (earlier && !(earlier.source === source && conditional)) {
         if (earlier.sourcePath === sourcePath) logger?.debug(`${source.path}: given twice; converted once`);
         else collisions.push(`${output} would be written for both ${earlier.sourcePath} and ${sourcePath}`);
         continue;
       }
-      const item = { source, sourcePath, rule, url: `${source.url}.${rule.ext}`, output, ruleDigest: ruleDigest(rule) };
+      // The same rule reached through several conditional file types is planned once.
+      if (mine.has(`${output}\0${digest}`)) continue;
+      mine.add(`${output}\0${digest}`);
+      const item = { source, sourcePath, rule, url: `${source.url}.${rule.ext}`, output, ruleDigest: digest, conditional };
       byOutput.set(output, item);
       planned.push(item);
     }

@@ -10,11 +10,12 @@ import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { setTimeout } from 'node:timers/promises';
 import type { ConversionResult } from './results.js';
-import { renderArgv } from '../rules/template.js';
+import { type Placeholder, renderArgv, TemplateValueError } from '../rules/template.js';
 import { sha256File } from './digest.js';
 import { runChild } from '../util/child-process.js';
 import { ConversionError } from './errors.js';
 import type { PlannedConversion } from './plan.js';
+import type { Verdict } from '../verify/media-checks.js';
 
 const TAIL_BYTES = 16 * 1024;
 const TAIL_LINES = 20;
@@ -34,7 +35,17 @@ export interface RunContext {
   madeDirs?: Set<string>;
   /** Called with the argv just before it runs (for -v). */
   onStart?: (argv: readonly string[]) => void;
+  /** Placeholder values besides {input} and {output}: from the probe, {rules_dir}. */
+  values?: Readonly<Partial<Record<Placeholder, string>>>;
+  /**
+   * The rule's proof (`verify: decode|lossless`), run on the written file before it takes its
+   * final name. A failure may name where to keep the file (`keepAs`) instead of removing it.
+   */
+  verify?: (written: string, output: string) => Promise<OutputVerdict | undefined>;
 }
+
+/** What a rule's `verify` found. */
+export type OutputVerdict = Verdict;
 
 /** @internal The run was aborted while this command ran; it was killed and its temporary output removed. */
 export class RunAbortedError extends Error {
@@ -53,9 +64,9 @@ export function partialPathFor(output: string, ext: string): string {
   return join(dirname(output), `.${basename(output)}.partial-${process.pid}-${randomBytes(3).toString('hex')}.${ext}`);
 }
 
-/** The argv a planned conversion runs, with `ffmpeg`/`ffprobe` resolved. */
-export function argvFor(planned: PlannedConversion, input: string, output: string, tools: RunContext['tools']): string[] {
-  const argv = renderArgv(planned.rule.argv, { input, output });
+/** The argv a planned conversion runs, with `ffmpeg`/`ffprobe` resolved; throws {@link TemplateValueError} for a placeholder without a value. */
+export function argvFor(planned: PlannedConversion, input: string, output: string, tools: RunContext['tools'], values: RunContext['values'] = {}): string[] {
+  const argv = renderArgv(planned.rule.argv, { ...values, input, output });
   const program = argv[0];
   if (program === 'ffmpeg' && tools.ffmpeg) argv[0] = tools.ffmpeg;
   else if (program === 'ffprobe' && tools.ffprobe) argv[0] = tools.ffprobe;
@@ -93,7 +104,13 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
     (error: NodeJS.ErrnoException) => `cannot create ${dirname(output)} (${error.code === 'ENOTDIR' || error.code === 'EEXIST' ? 'a parent is not a directory' : (error.code ?? error.message)})`,
   );
   const partial = partialPathFor(output, rule.ext);
-  const argv = argvFor(planned, ctx.inputPath, partial, ctx.tools);
+  let argv: string[];
+  try {
+    argv = argvFor(planned, ctx.inputPath, partial, ctx.tools, ctx.values);
+  } catch (error) {
+    if (!(error instanceof TemplateValueError)) throw error;
+    return unfillable(planned, ctx, error);
+  }
   const started = performance.now();
   const tail = new Tail();
   const head: Buffer[] = [];
@@ -134,7 +151,7 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
       duration_seconds: duration,
       ...(ctx.toolVersion ? { tool_version: ctx.toolVersion } : {}),
       // As run, but naming the final output: the temporary name is an implementation detail.
-      argv: argvFor(planned, ctx.inputPath, output, ctx.tools),
+      argv: argvFor(planned, ctx.inputPath, output, ctx.tools, ctx.values),
       rule_digest: planned.ruleDigest,
     };
     let problem: string | undefined;
@@ -148,15 +165,28 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
       else {
         const sha256 = await sha256File(partial, info.size, ctx.signal);
         if (ctx.signal?.aborted) throw new RunAbortedError(`${planned.url}: interrupted`);
-        const notMoved = await rename(partial, output).then(
-          () => undefined,
-          (error: NodeJS.ErrnoException) => error,
-        );
-        if (!notMoved) {
-          renamed = true;
-          return { result: { ...base, success: true, output_size: info.size, output_sha256: sha256 }, stderrHead: Buffer.concat(head).toString('utf8') };
+        const verdict = ctx.verify
+          ? await ctx.verify(partial, output).catch((error: Error): OutputVerdict => ({ passed: false, detail: `cannot verify: ${error.message}`, record: { passed: false } }))
+          : undefined;
+        if (ctx.signal?.aborted) throw new RunAbortedError(`${planned.url}: interrupted`);
+        const proof = verdict ? { verification: verdict.record } : {};
+        if (verdict && !verdict.passed) {
+          problem = verdict.detail;
+          if (verdict.keepAs && (await rename(partial, verdict.keepAs).then(() => true, () => false))) {
+            renamed = true;
+            Object.assign(base, proof, { kept_as: verdict.keepAs, output_size: info.size, output_sha256: sha256 });
+          } else Object.assign(base, proof);
+        } else {
+          const notMoved = await rename(partial, output).then(
+            () => undefined,
+            (error: NodeJS.ErrnoException) => error,
+          );
+          if (!notMoved) {
+            renamed = true;
+            return { result: { ...base, success: true, output_size: info.size, output_sha256: sha256, ...proof }, stderrHead: Buffer.concat(head).toString('utf8') };
+          }
+          problem = notMoved.code === 'EISDIR' || notMoved.code === 'ENOTEMPTY' ? `${output} is a directory` : `cannot move the output to ${output} (${notMoved.code ?? notMoved.message})`;
         }
-        problem = notMoved.code === 'EISDIR' || notMoved.code === 'ENOTEMPTY' ? `${output} is a directory` : `cannot move the output to ${output} (${notMoved.code ?? notMoved.message})`;
       }
     }
     const stderrTail = tail.lines();
@@ -173,4 +203,24 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
   } finally {
     if (!renamed) await rm(partial, { force: true });
   }
+}
+
+/** A placeholder the command needs has no value for this source: a failure, nothing run. */
+function unfillable(planned: PlannedConversion, ctx: RunContext, error: TemplateValueError): RunOutcome {
+  const why = `cannot fill {${error.placeholder}}: ${['width', 'height', 'frame_rate'].includes(error.placeholder) ? 'the source has no video stream' : 'the probe did not tell it'}`;
+  const result: ConversionResult = {
+    url: planned.url,
+    output: planned.output,
+    metadata: structuredClone(planned.rule.metadata),
+    type: 'conversion',
+    success: false,
+    source_size: ctx.sourceSize,
+    source_sha256: ctx.sourceSha256,
+    source_path: planned.sourcePath,
+    exit_code: null,
+    failure: why,
+    rule_digest: planned.ruleDigest,
+  };
+  const message = `${planned.source.path}: ${planned.rule.name} failed (${why})`;
+  return { result, error: new ConversionError(message, { source: planned.source.url, output: planned.output, argv: [], exitCode: null, signal: null, stderrTail: '' }), stderrHead: '' };
 }

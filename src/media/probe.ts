@@ -8,6 +8,8 @@ export interface MediaStreamInfo {
   codec: string;
   profile?: string;
   pixFmt?: string;
+  /** Decoded sample format of audio (`s16`, `fltp`...). */
+  sampleFmt?: string;
   width?: number;
   height?: number;
   sampleRate?: number;
@@ -16,6 +18,10 @@ export interface MediaStreamInfo {
   duration?: number;
   /** Frames per second (avg_frame_rate, else r_frame_rate). */
   frameRate?: number;
+  /** The frame rate as ffprobe states it (`30000/1001`), for commands. */
+  frameRateText?: string;
+  /** `progressive`, `tt`, `bb`, `tb`, `bt` (interlaced), when the decoder says. */
+  fieldOrder?: string;
   /** A cover picture stored as a video stream (not a moving image). */
   attachedPicture: boolean;
 }
@@ -27,6 +33,10 @@ export interface MediaInfo {
   streams: MediaStreamInfo[];
   hasVideo: boolean;
   hasAudio: boolean;
+  /** ffprobe's JSON as it printed it (characterization is kept verbatim). */
+  json: string;
+  /** `ffprobe version …`, when the JSON carries it (`-show_program_version`). */
+  toolVersion?: string;
 }
 
 /** ffprobe failed on the file (unreadable, not media) or returned something unexpected. */
@@ -48,15 +58,21 @@ function rate(value: unknown): number | undefined {
   return a && b ? a / b : undefined;
 }
 
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
 /** Turn ffprobe `-show_format -show_streams -of json` output into {@link MediaInfo}. */
 export function parseProbeJson(json: string, file: string): MediaInfo {
-  let doc: { format?: Record<string, unknown>; streams?: Array<Record<string, unknown>> };
+  let doc: { format?: Record<string, unknown>; streams?: Array<Record<string, unknown>>; program_version?: Record<string, unknown> };
   try {
     doc = JSON.parse(json) as typeof doc;
+    if (typeof doc !== 'object' || doc === null) throw new Error('not an object');
   } catch {
     throw new ProbeError(`${file}: ffprobe output is not JSON`, file);
   }
-  const streams = (doc.streams ?? []).map((s): MediaStreamInfo => {
+  const listed = Array.isArray(doc.streams) ? doc.streams.filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null) : [];
+  const streams = listed.map((s): MediaStreamInfo => {
     const disposition = (s.disposition ?? {}) as Record<string, unknown>;
     return {
       index: num(s.index) ?? 0,
@@ -64,12 +80,15 @@ export function parseProbeJson(json: string, file: string): MediaInfo {
       codec: String(s.codec_name ?? 'unknown'),
       profile: typeof s.profile === 'string' ? s.profile : undefined,
       pixFmt: typeof s.pix_fmt === 'string' ? s.pix_fmt : undefined,
+      sampleFmt: text(s.sample_fmt),
       width: num(s.width),
       height: num(s.height),
       sampleRate: num(s.sample_rate),
       channels: num(s.channels),
       duration: num(s.duration),
       frameRate: rate(s.avg_frame_rate) ?? rate(s.r_frame_rate),
+      frameRateText: rate(s.avg_frame_rate) ? text(s.avg_frame_rate) : rate(s.r_frame_rate) ? text(s.r_frame_rate) : undefined,
+      fieldOrder: text(s.field_order),
       attachedPicture: disposition.attached_pic === 1,
     };
   });
@@ -79,6 +98,8 @@ export function parseProbeJson(json: string, file: string): MediaInfo {
     streams,
     hasVideo: streams.some((s) => s.type === 'video' && !s.attachedPicture),
     hasAudio: streams.some((s) => s.type === 'audio'),
+    json,
+    ...(typeof doc.program_version?.version === 'string' ? { toolVersion: `ffprobe version ${doc.program_version.version}` } : {}),
   };
 }
 
@@ -99,7 +120,7 @@ export async function probeMedia(file: string, options: ProbeOptions): Promise<M
   const stop = (): void => controller.abort();
   options.signal?.addEventListener('abort', stop, { once: true });
   if (options.signal?.aborted) stop();
-  const result = await runChild([options.ffprobePath, '-v', 'error', '-show_format', '-show_streams', '-of', 'json', '-i', file], {
+  const result = await runChild([options.ffprobePath, '-v', 'error', '-show_program_version', '-show_format', '-show_streams', '-of', 'json', '-i', file], {
     signal: controller.signal,
     onStdout: (c) => {
       size += c.length;

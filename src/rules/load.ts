@@ -1,5 +1,6 @@
 /** Reading a rules file: YAML 1.1 as PyYAML reads it (anchors, aliases, `<<` merges), then {@link toRuleSet}. */
 import { readRegularFile, RegularFileError } from '../util/regular-file.js';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isCollection, isMap, isScalar, type Node, parseDocument, visit } from 'yaml';
 import { RulesError, type RuleSet, toRuleSet } from './schema.js';
@@ -7,7 +8,10 @@ import { RulesError, type RuleSet, toRuleSet } from './schema.js';
 /** The rules shipped with warckit (`rules/default-conversion-rules.yaml`). */
 export const DEFAULT_RULES_PATH: string = fileURLToPath(new URL('../../../rules/default-conversion-rules.yaml', import.meta.url));
 
-/** Parse rules from YAML text; `file` names it in errors. */
+/** The directory of warckit's shipped rule sets: `default-conversion-rules.yaml`, `derivatives.yaml`, `preservation.yaml`. */
+export const SHIPPED_RULES_DIR: string = dirname(DEFAULT_RULES_PATH);
+
+/** Parse rules from YAML text; `file` names it in errors, and its directory is `{rules_dir}`. */
 export function parseRules(text: string, file: string): RuleSet {
   let doc: unknown;
   const anchorHolders = new Set<string>();
@@ -23,7 +27,7 @@ export function parseRules(text: string, file: string): RuleSet {
   } catch (error) {
     throw new RulesError(file, '', `not valid YAML (${(error as Error).message.split('\n')[0]})`);
   }
-  return toRuleSet(doc, file, { anchorHolders });
+  return toRuleSet(doc, file, { anchorHolders, dir: dirname(resolve(file)) });
 }
 
 /** Does this node, or anything in it, carry a YAML anchor (`&name`)? warcit's files keep anchors under top-level keys. */

@@ -5,10 +5,23 @@
  */
 import { RE2JS } from 're2js';
 import { unknownKeyMessage } from '../util/did-you-mean.js';
-import { type ArgTemplate, parseCommandTemplate, TemplateSyntaxError, usesPlaceholder } from './template.js';
+import { parseProbeConditions, PROBE_KEYS, type ProbeConditions } from './conditions.js';
+import { type ArgTemplate, parseCommandTemplate, PROBE_PLACEHOLDERS, TemplateSyntaxError, usesPlaceholder } from './template.js';
 
 /** Stream kinds a rule can require of its source (warckit extension: `requires: video`). */
 export type StreamKind = 'video' | 'audio';
+
+/** What an output is for (Archivematica's purposes; warckit extension: `purpose: access`). */
+export type Purpose = 'access' | 'preservation' | 'poster' | 'thumbnail' | 'derivative';
+export const PURPOSES: readonly Purpose[] = ['access', 'preservation', 'poster', 'thumbnail', 'derivative'];
+
+/**
+ * The proof a conversion must give before its output counts: `exists` (written, not empty),
+ * `decode` (decodes without errors, duration as the source's), `lossless` (per-frame checksums
+ * of every video and audio stream equal to the source's).
+ */
+export type VerifyLevel = 'exists' | 'decode' | 'lossless';
+export const VERIFY_LEVELS: readonly VerifyLevel[] = ['exists', 'decode', 'lossless'];
 
 /** A rule mapping exactly as loaded from YAML: what results record under `metadata`. */
 export type RuleMapping = Record<string, unknown>;
@@ -26,6 +39,11 @@ export interface ConversionRule {
   requires: readonly StreamKind[];
   /** Argument templates: from `command` split once, or from `args`. */
   argv: readonly ArgTemplate[];
+  purpose?: Purpose;
+  /** Default `exists`. */
+  verify: VerifyLevel;
+  /** The command uses a probe-derived placeholder (`{duration}`, `{width}`...): the source is probed first. */
+  usesProbe: boolean;
   /** The rule's mapping as loaded (a copy), recorded as `metadata` in the results. */
   metadata: RuleMapping;
   /** Where it was defined, for messages: `file_types[0].conversion_rules[2]`. */
@@ -44,6 +62,12 @@ export interface FileTypeRule {
   ext?: string;
   /** Python `re.match` semantics: anchored at the start of the URL. */
   regex?: UrlPattern;
+  /** Sniffed MIME types (from the file's first bytes) the file must have; `video/*` patterns. */
+  mime?: readonly string[];
+  /** Properties from one ffprobe run the file must have. */
+  probe?: ProbeConditions;
+  /** When this file type matches, later ones are not considered (a policy's "otherwise"). */
+  final: boolean;
   conversionRules: readonly ConversionRule[];
   where: string;
 }
@@ -55,6 +79,8 @@ export interface RuleSet {
   urlPrefix?: string;
   /** A file that receives every command's stdout and stderr (warcit's `convert_stdout`). */
   convertStdout?: string;
+  /** The rules file's directory, for `{rules_dir}` (assets shipped beside the rules). */
+  dir?: string;
   fileTypes: readonly FileTypeRule[];
 }
 
@@ -78,8 +104,8 @@ function describe(value: unknown): string {
 const EXT = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** warcit's rule keys (name, ext, command, mime, skip_as_source, poster, skip), then ours. */
-const RULE_KEYS = ['name', 'ext', 'command', 'args', 'mime', 'skip', 'skip_as_source', 'poster', 'requires'];
-const FILE_TYPE_KEYS = ['ext', 'regex', 'conversion_rules'];
+const RULE_KEYS = ['name', 'ext', 'command', 'args', 'mime', 'skip', 'skip_as_source', 'poster', 'requires', 'purpose', 'verify'];
+const FILE_TYPE_KEYS = ['ext', 'regex', 'mime', 'probe', 'final', 'conversion_rules'];
 const ROOT_KEYS = ['output_dir', 'url_prefix', 'convert_stdout', 'rules', 'file_types'];
 
 class Checker {
@@ -163,7 +189,26 @@ function checkRule(c: Checker, value: unknown, path: string): ConversionRule {
       return r;
     });
   }
-  return { name, ext, mime, skip, skipAsSource, poster, requires, argv, metadata: structuredClone(m), where: path };
+  const purpose = c.optString(m.purpose, `${path}.purpose`, `one of ${PURPOSES.join(', ')}`);
+  if (purpose !== undefined && !(PURPOSES as readonly string[]).includes(purpose)) c.fail(`${path}.purpose`, `expected one of ${PURPOSES.join(', ')}, got ${describe(purpose)}`);
+  const verify = c.optString(m.verify, `${path}.verify`, `one of ${VERIFY_LEVELS.join(', ')}`) ?? 'exists';
+  if (!(VERIFY_LEVELS as readonly string[]).includes(verify)) c.fail(`${path}.verify`, `expected one of ${VERIFY_LEVELS.join(', ')}, got ${describe(verify)}`);
+  const usesProbe = PROBE_PLACEHOLDERS.some((p) => usesPlaceholder(argv, p));
+  return {
+    name,
+    ext,
+    mime,
+    skip,
+    skipAsSource,
+    poster,
+    requires,
+    argv,
+    ...(purpose ? { purpose: purpose as Purpose } : {}),
+    verify: verify as VerifyLevel,
+    usesProbe,
+    metadata: structuredClone(m),
+    where: path,
+  };
 }
 
 /**
@@ -200,7 +245,7 @@ function compileRegex(c: Checker, source: string, path: string): UrlPattern {
  * @param file names the file in error messages.
  * @param options.anchorHolders top-level keys whose values carry YAML anchors (allowed besides the known keys).
  */
-export function toRuleSet(doc: unknown, file: string, options: { anchorHolders?: ReadonlySet<string> } = {}): RuleSet {
+export function toRuleSet(doc: unknown, file: string, options: { anchorHolders?: ReadonlySet<string>; dir?: string } = {}): RuleSet {
   const c = new Checker(file);
   const root = c.mapping(doc, '', 'a mapping with file_types (and optionally output_dir, url_prefix, convert_stdout, rules)');
   // Other top-level keys are allowed only where they hold anchors (warcit ignores them; files use them for rule templates).
@@ -221,12 +266,31 @@ export function toRuleSet(doc: unknown, file: string, options: { anchorHolders?:
     c.keys(m, where, FILE_TYPE_KEYS);
     const ext = c.optString(m.ext, `${where}.ext`, 'a file name ending such as ".flv"');
     const regexSource = c.optString(m.regex, `${where}.regex`, 'a regular expression string');
-    if (ext === undefined && regexSource === undefined) c.fail(where, 'expected ext (e.g. ".flv") or regex to say which files it matches');
+    const mime = m.mime === undefined || m.mime === null ? undefined : mimePatterns(c, m.mime, `${where}.mime`);
+    if (ext === undefined && regexSource === undefined && mime === undefined) c.fail(where, 'expected ext (e.g. ".flv"), regex or mime to say which files it matches');
     if (ext === '') c.fail(`${where}.ext`, 'expected a non-empty file name ending such as ".flv"');
     const regex = regexSource === undefined ? undefined : compileRegex(c, regexSource, `${where}.regex`);
+    let probe: ProbeConditions | undefined;
+    if (m.probe !== undefined && m.probe !== null) {
+      const pm = c.mapping(m.probe, `${where}.probe`, `a mapping of probed properties (${PROBE_KEYS.join(', ')})`);
+      c.keys(pm, `${where}.probe`, PROBE_KEYS);
+      probe = parseProbeConditions(pm, `${where}.probe`, (path, detail) => c.fail(path, detail));
+    }
+    const final = c.optBool(m.final, `${where}.final`);
     const list = m.conversion_rules ?? [];
     const conversionRules = c.list(list, `${where}.conversion_rules`, 'a list of rules').map((r, j) => checkRule(c, r, `${where}.conversion_rules[${j}]`));
-    return { ext, regex, conversionRules, where };
+    return { ext, regex, ...(mime ? { mime } : {}), ...(probe ? { probe } : {}), final, conversionRules, where };
   });
-  return { file, outputDir, urlPrefix, convertStdout, fileTypes };
+  return { file, outputDir, urlPrefix, convertStdout, ...(options.dir !== undefined ? { dir: options.dir } : {}), fileTypes };
+}
+
+/** `mime: video/x-flv` or a list of types; `video/*` and `*` match a family or anything. */
+function mimePatterns(c: Checker, value: unknown, path: string): string[] {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) c.fail(path, 'expected a MIME type or a non-empty list of them');
+  return list.map((v, i) => {
+    const at = Array.isArray(value) ? `${path}[${i}]` : path;
+    if (typeof v !== 'string' || !/^(\*|[\w.+-]+\/(\*|[\w.+-]+))$/.test(v.trim())) c.fail(at, `expected a MIME type such as "video/x-flv" or "video/*", got ${describe(v)}`);
+    return v.trim().toLowerCase();
+  });
 }

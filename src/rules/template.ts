@@ -5,12 +5,23 @@
  * so a file name is always exactly one argument and never reaches a shell.
  */
 
+export const PLACEHOLDERS = ['input', 'output', 'duration', 'width', 'height', 'frame_rate', 'middle', 'rules_dir'] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+
+/** Placeholders filled from the source's ffprobe run: seconds, pixels, frames per second, half the duration. */
+export const PROBE_PLACEHOLDERS: readonly Placeholder[] = ['duration', 'width', 'height', 'frame_rate', 'middle'];
+
 /** A template argument: literal text and placeholders, in order. */
-export type TemplatePart = { text: string } | { placeholder: 'input' | 'output' };
+export type TemplatePart = { text: string } | { placeholder: Placeholder };
 export type ArgTemplate = readonly TemplatePart[];
 
-export const PLACEHOLDERS = ['input', 'output'] as const;
-export type Placeholder = (typeof PLACEHOLDERS)[number];
+/** A placeholder the command uses has no value for this file (e.g. `{width}` of a file without video). */
+export class TemplateValueError extends Error {
+  override name = 'TemplateValueError';
+  constructor(readonly placeholder: Placeholder) {
+    super(`{${placeholder}} has no value for this file`);
+  }
+}
 
 /** A command or argument is not a usable template; `message` says why (no file, no path). */
 export class TemplateSyntaxError extends Error {
@@ -58,7 +69,7 @@ export function parseArgTemplate(arg: string): ArgTemplate {
       const name = end < 0 ? '' : arg.slice(i + 1, end);
       if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
         const shown = end < 0 ? arg.slice(i) : `{${name}}`;
-        throw new TemplateSyntaxError(`unknown placeholder ${shown} in "${arg}" (use {input} or {output}; write {{ and }} for literal braces)`);
+        throw new TemplateSyntaxError(`unknown placeholder ${shown} in "${arg}" (use {input} or {output}, {duration}, {width}, {height}, {frame_rate} or {middle} from the probe, {rules_dir}; write {{ and }} for literal braces)`);
       }
       if (text) parts.push({ text });
       text = '';
@@ -83,9 +94,21 @@ export function usesPlaceholder(template: readonly ArgTemplate[], name: Placehol
   return template.some((arg) => arg.some((part) => 'placeholder' in part && part.placeholder === name));
 }
 
-/** Substitute placeholders per argument: one template argument → exactly one argv entry. */
-export function renderArgv(template: readonly ArgTemplate[], values: Readonly<Record<Placeholder, string>>): string[] {
-  return template.map((arg) => arg.map((part) => ('placeholder' in part ? values[part.placeholder] : part.text)).join(''));
+/**
+ * Substitute placeholders per argument: one template argument → exactly one argv entry.
+ * Throws {@link TemplateValueError} for a placeholder without a value.
+ */
+export function renderArgv(template: readonly ArgTemplate[], values: Readonly<Partial<Record<Placeholder, string>>>): string[] {
+  return template.map((arg) =>
+    arg
+      .map((part) => {
+        if (!('placeholder' in part)) return part.text;
+        const value = values[part.placeholder];
+        if (value === undefined) throw new TemplateValueError(part.placeholder);
+        return value;
+      })
+      .join(''),
+  );
 }
 
 /** A command line a POSIX shell would read back as the same argv (for --dry-run and logs only). */

@@ -23,6 +23,7 @@ import { type ContentTypeResult, decideContentType } from './content-type.js';
 import { loadMapfile, MapfileMatcher, type MapfileRow } from './mapfile.js';
 import { findUnmatchedSources, type UnmatchedConversionSource } from './conversion-match.js';
 import { checkConversionOutput, conversionsRoot } from './conversion-outputs.js';
+import { CHARACTERIZATION_CONTENT_TYPE, characterizationRecord, loadCharacterizations } from './characterization.js';
 import { normalizeWarcOptions, type NormalizedWarcOptions, type WriteWarcOptions } from './options.js';
 import { openWarcOutput } from './output.js';
 import { withoutOwnFiles } from './own-files.js';
@@ -100,6 +101,8 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
   const results = opts.conversions ? await readConversionResults(opts.conversions, { warn }) : undefined;
   const manifest: TransclusionManifest | undefined = opts.transclusions ? await loadTransclusionManifest(opts.transclusions) : undefined;
   const conversionsDir = opts.conversions ? await conversionsRoot(opts.conversions, options.conversionsDir) : undefined;
+  // issue 10: ffprobe JSON of sources and outputs, read before the output is touched (warckit --characterize)
+  const characterizations = opts.characterize && results ? await loadCharacterizations(results, conversionsDir!, warn) : undefined;
   // Locked (and an appended WARC's end checked) before the inputs are read, so a second run fails at once.
   const output = await openWarcOutput(opts, options, warn);
   let walk: Awaited<ReturnType<typeof walkInputs>>;
@@ -223,6 +226,10 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
           payloadDigest: true,
         });
         logRows.push({ file: entry.path, 'Record-Type': 'resource', URL: url, timestamp: date(recordDate), 'Content-Type': ct.contentType, mime: ct.mime, charset: ct.charset });
+        // issue 10: the source's characterization, concurrent to its resource record
+        const sourceJson = characterizations?.get(url)?.source;
+        if (sourceJson) await writer.add(characterizationRecord(sourceJson, { recordId: makeId(), concurrentTo: resourceId, targetUri: url, date: recordDate, created: created() }));
+        if (sourceJson) logRows.push({ file: '-', 'Record-Type': 'metadata', URL: url, timestamp: date(recordDate), 'Content-Type': CHARACTERIZATION_CONTENT_TYPE });
         resource.written.then(
           () => {
             filesDone++;
@@ -289,6 +296,10 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
           if (conversion.metadata && Object.keys(conversion.metadata).length) head.headers.push(['WARC-JSON-Metadata', pyJsonDumps(conversion.metadata)]);
           await writer.add({ head, payload: { kind: 'stream', size: info.size, name: conversion.output, path: conversion.output, open: source.open }, payloadDigest: true });
           logRows.push({ file: conversion.output, 'Record-Type': opts.conversionRecordType, URL: convUrl, timestamp: date(convDate), 'Content-Type': convCt.contentType, mime: convCt.mime, charset: convCt.charset });
+          // issue 10: the output's characterization, concurrent to its conversion record
+          const outputJson = characterizations?.get(url)?.outputs.get(conversion.url);
+          if (outputJson) await writer.add(characterizationRecord(outputJson, { recordId: makeId(), concurrentTo: head.recordId, targetUri: convUrl, date: convDate, created: created() }));
+          if (outputJson) logRows.push({ file: '-', 'Record-Type': 'metadata', URL: convUrl, timestamp: date(convDate), 'Content-Type': CHARACTERIZATION_CONTENT_TYPE });
         }
 
         const media = (mediaUrl: string, contentType: string | undefined): MediaFormats => ({

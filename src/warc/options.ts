@@ -76,6 +76,11 @@ export interface WriteWarcOptions {
    * resource, response and revisit records).
    */
   conversionRecordType?: 'conversion' | 'resource';
+  /**
+   * Write each source's and output's ffprobe JSON (the characterization sidecars named in the
+   * `conversions` results file) as `metadata` records concurrent to the records they describe.
+   */
+  characterize?: boolean;
   /** The command line to record in warcinfo. */
   commandLine?: readonly string[];
   logger?: Logger;
@@ -114,6 +119,7 @@ export interface NormalizedWarcOptions {
   transclusions?: string;
   transclusionFormat: TransclusionFormat;
   conversionRecordType: 'conversion' | 'resource';
+  characterize: boolean;
   commandLine?: string[];
 }
 
@@ -167,6 +173,7 @@ export function normalizeWarcOptions(options: WriteWarcOptions): NormalizedWarcO
   if (conversionRecordType !== 'conversion' && conversionRecordType !== 'resource') {
     throw new WarcOptionsError(`Expected \`conversionRecordType\` to be conversion or resource, got ${String(conversionRecordType)}`);
   }
+  if (options.characterize && !options.conversions) throw new WarcOptionsError('Expected `conversions` (a results file) with `characterize`: the results file names the characterization of each source');
   let mimeOverrides: Array<[RegExp, string]>;
   if (typeof options.mimeOverrides === 'string') {
     mimeOverrides = list(options.mimeOverrides).map((item) => {
@@ -209,6 +216,7 @@ export function normalizeWarcOptions(options: WriteWarcOptions): NormalizedWarcO
     indexFiles: list(options.indexFiles ?? 'index.html,index.htm').flatMap((f) => [...new Set([`/${f}`, `/${pathToUrlPath(f)}`])].map((s) => s.toLowerCase())),
     transclusionFormat,
     conversionRecordType,
+    characterize: options.characterize === true,
   };
   if (fixedDate) normalized.fixedDate = fixedDate;
   if (options.mapfile) normalized.mapfile = options.mapfile;

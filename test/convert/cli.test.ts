@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { main } from '../../src/cli/convert.js';
@@ -70,7 +70,7 @@ test('file names with spaces, quotes, $, ;, non-ASCII letters or a leading dash 
   assert.deepEqual((await walkFiles(out)).filter((f) => f.includes('.partial-')), []);
 });
 
-test('a corrupt file is a recorded failure with exit code and stderr tail; the others convert; exit status 1', async () => {
+test('a corrupt file is not media (one result, no ffmpeg failures); a failing command is a recorded failure with exit code and stderr tail; exit status 1', async () => {
   const dir = await tempDir();
   const site = join(dir, 'site');
   await makeClip(join(site, 'good.flv'), 'av', 'flv');
@@ -81,23 +81,32 @@ test('a corrupt file is a recorded failure with exit code and stderr tail; the o
   const out = join(dir, 'out');
   const { code, stderr } = await runCli(main, [P, site, '--output-dir', out, '-j', '2']);
   assert.equal(code, 1);
-  assert.match(stderr, /broken\.flv: webm failed \(exit code \d+\)/);
-  assert.match(stderr, /7 converted, 0 skipped \(up to date\), 4 failed, 3 file\(s\)/);
+  assert.match(stderr, /broken\.flv: not media: ffprobe cannot read it \(.*Invalid data/);
+  assert.match(stderr, /7 converted, 0 skipped \(up to date\), 0 failed, 1 not media, 3 file\(s\)/);
   const results = await readConversionResults(join(out, 'warcit-conversion-results.yaml'));
   const broken = results.conversions[`${P}broken.flv`]!;
-  assert.equal(broken.length, 4);
-  for (const r of broken) {
-    assert.equal(r.success, false);
-    assert.ok(typeof r.exit_code === 'number' && r.exit_code !== 0);
-    assert.match(String(r.stderr_tail), /Invalid data|could not find codec|error/i);
-    await assert.rejects(stat(r.output), 'no output under the final name');
-  }
+  assert.equal(broken.length, 1);
+  assert.deepEqual([broken[0]!.type, broken[0]!.success, broken[0]!.output], ['not-media', false, '']);
+  assert.match(String(broken[0]!.failure), /^not media: /);
   assert.ok(results.conversions[`${P}good.flv`]!.every((r) => r.success));
+  const outDir = dirname(results.conversions[`${P}good.flv`]![0]!.output);
+  assert.deepEqual((await readdir(outDir)).filter((f) => f.startsWith('broken')), ['broken.flv.ffprobe.json'], 'nothing converted, the characterization kept');
   assert.ok(results.conversions[`${P}tone.wav`]!.every((r) => r.success));
-  // a re-run retries only the failures
+  // a re-run converts nothing and still says so
   const again = await runCli(main, [P, site, '--output-dir', out, '-q']);
   assert.equal(again.code, 1);
-  assert.match(again.stderr, /0 converted, 7 skipped/);
+  assert.match(again.stderr, /0 converted, 7 skipped \(up to date\), 0 failed, 1 not media/);
+
+  const rules = join(dir, 'failing.yaml');
+  await writeFile(rules, "file_types:\n  - {ext: .flv, conversion_rules: [{name: bad, ext: mkv, command: 'ffmpeg -y -nostdin -i {input} -c:v no-such-encoder {output}'}]}\n");
+  const failing = await runCli(main, [P, join(site, 'good.flv'), '--output-dir', join(dir, 'out2'), '--rules', rules]);
+  assert.equal(failing.code, 1);
+  assert.match(failing.stderr, /good\.flv: bad failed \(exit code \d+\)/);
+  const r = (await readConversionResults(join(dir, 'out2', 'warcit-conversion-results.yaml'))).conversions[`${P}good.flv`]![0]!;
+  assert.equal(r.success, false);
+  assert.ok(typeof r.exit_code === 'number' && r.exit_code !== 0);
+  assert.match(String(r.stderr_tail), /no-such-encoder/);
+  await assert.rejects(stat(r.output), 'no output under the final name');
 });
 
 test('--dry-run prints each command and writes nothing; -v prints argv as it runs', async () => {

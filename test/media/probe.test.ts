@@ -20,7 +20,7 @@ test('parseProbeJson keeps codecs, durations and whether there is moving video',
   assert.equal(info.duration, 1.5);
   assert.equal(info.hasAudio, true);
   assert.equal(info.hasVideo, false, 'cover art is not video');
-  assert.deepEqual(info.streams[0], { index: 0, type: 'audio', codec: 'aac', profile: undefined, pixFmt: undefined, width: undefined, height: undefined, sampleRate: 44100, channels: 2, duration: 1.49, frameRate: undefined, attachedPicture: false });
+  assert.deepEqual(info.streams[0], { index: 0, type: 'audio', codec: 'aac', profile: undefined, pixFmt: undefined, sampleFmt: undefined, width: undefined, height: undefined, sampleRate: 44100, channels: 2, duration: 1.49, frameRate: undefined, frameRateText: undefined, fieldOrder: undefined, attachedPicture: false });
   assert.throws(() => parseProbeJson('nope', 'x'), ProbeError);
 });
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseRules } from '../../src/rules/load.js';
-import { matchRules, skippedRules } from '../../src/rules/match.js';
+import { candidateRules, factsNeeded, matchRules, skippedRules } from '../../src/rules/match.js';
+import { parseProbeJson } from '../../src/media/probe.js';
 
 const SET = parseRules(
   `rules:
@@ -42,4 +43,48 @@ test('a catastrophic regex runs in linear time (RE2), keeping Python re.match se
   assert.deepEqual(matchRules(set, 'http://x/ok').map((r) => r.name), ['a']);
   assert.deepEqual(matchRules(set, 'http://X/media/y.rm').map((r) => r.name), ['a', 'b'], '(?i), (?P<name>…) and \\Z as in Python');
   assert.deepEqual(matchRules(set, 'http://X/media/y.rm.txt').map((r) => r.name), ['a'], '\\Z is the end of the URL');
+});
+
+const POLICY = parseRules(
+  `rules:
+  - &copy {name: copy, ext: mp4, command: "ffmpeg -i {input} -c copy {output}"}
+  - &encode {name: encode, ext: mp4, command: "ffmpeg -i {input} {output}"}
+  - &poster {name: poster, ext: png, command: "ffmpeg -i {input} {output}", requires: video}
+  - &audio {name: audio, ext: mp3, command: "ffmpeg -i {input} {output}"}
+  - &sniffed {name: sniffed, ext: txt, command: "cp {input} {output}"}
+file_types:
+  - regex: '(?i).*\\.(flv|mp4)$'
+    probe: {video: true, video_codec: h264, audio_codec: aac}
+    final: true
+    conversion_rules: [*poster, *copy]
+  - regex: '(?i).*\\.(flv|mp4)$'
+    probe: {video: false, audio: true}
+    final: true
+    conversion_rules: [*audio]
+  - {regex: '(?i).*\\.(flv|mp4)$', conversion_rules: [*poster, *encode]}
+  - {mime: text/plain, conversion_rules: [*sniffed]}
+`,
+  'policy.yaml',
+);
+
+test('probe-based matching: the first final file type whose conditions hold; candidates cover every alternative', () => {
+  const probed = (streams: Array<Record<string, unknown>>) => ({ media: parseProbeJson(JSON.stringify({ format: { format_name: 'flv' }, streams }), 'x') });
+  const h264 = probed([{ codec_type: 'video', codec_name: 'h264' }, { codec_type: 'audio', codec_name: 'aac' }]);
+  const vp6 = probed([{ codec_type: 'video', codec_name: 'vp6f' }, { codec_type: 'audio', codec_name: 'mp3' }]);
+  const audioOnly = probed([{ codec_type: 'audio', codec_name: 'aac' }]);
+  const url = 'http://x/a.flv';
+  assert.deepEqual(matchRules(POLICY, url, h264).map((r) => r.name), ['poster', 'copy']);
+  assert.deepEqual(matchRules(POLICY, url, vp6).map((r) => r.name), ['poster', 'encode']);
+  assert.deepEqual(matchRules(POLICY, url, audioOnly).map((r) => r.name), ['audio']);
+  // not media: no probe condition holds (not even video: false), only the unconditioned type
+  assert.deepEqual(matchRules(POLICY, url, { notMedia: 'not media' }).map((r) => r.name), ['poster', 'encode']);
+  const candidates = candidateRules(POLICY, url);
+  assert.equal(candidates.conditional, true);
+  assert.deepEqual(candidates.rules.map((r) => r.name), ['poster', 'copy', 'audio', 'poster', 'encode', 'sniffed']);
+  assert.deepEqual(factsNeeded(POLICY, url), { sniff: true, probe: true });
+  // by sniffed type alone
+  assert.deepEqual(matchRules(POLICY, 'http://x/readme', { mime: 'text/plain' }).map((r) => r.name), ['sniffed']);
+  assert.deepEqual(matchRules(POLICY, 'http://x/readme', { mime: 'image/png' }).map((r) => r.name), []);
+  // warcit's files have no conditions: candidates are exactly warcit's matches
+  assert.deepEqual(candidateRules(SET, 'http://x/a.flv'), { rules: matchRules(SET, 'http://x/a.flv'), conditional: false });
 });

@@ -164,12 +164,12 @@ test('errors name the file and the path inside it, and say what was expected', (
     ['[1, 2]', 'bad.yaml: expected a mapping with file_types (and optionally output_dir, url_prefix, convert_stdout, rules), got a list'],
     ['output_dir: ./x\n', 'bad.yaml: file_types: missing: expected a list of {ext or regex, conversion_rules}'],
     ['file_types: {ext: .flv}', 'bad.yaml: file_types: expected a list of {ext or regex, conversion_rules}, got a mapping'],
-    ['file_types:\n  - conversion_rules: []', 'bad.yaml: file_types[0]: expected ext (e.g. ".flv") or regex to say which files it matches'],
+    ['file_types:\n  - conversion_rules: []', 'bad.yaml: file_types[0]: expected ext (e.g. ".flv"), regex or mime to say which files it matches'],
     ['file_types:\n  - {ext: .a, conversion_rules: []}\n  - {ext: .flv, conversion_rules: [{name: x, ext: webm, command: 3}]}', 'bad.yaml: file_types[1].conversion_rules[0].command: expected a command line such as "ffmpeg -y -i {input} {output}", got a number (3)'],
     ['file_types:\n  - {ext: .flv, conversion_rules: [{name: x, command: "ffmpeg {output}"}]}', 'bad.yaml: file_types[0].conversion_rules[0].ext: missing: every rule needs the extension of the file it writes, e.g. ext: webm'],
     ['file_types:\n  - {ext: .flv, conversion_rules: [{ext: ../../etc/x, command: "ffmpeg {output}"}]}', 'bad.yaml: file_types[0].conversion_rules[0].ext: expected an extension of letters, digits, "_", "-" or "." (no slashes), got the string "../../etc/x"'],
     ['file_types:\n  - {ext: .flv, conversion_rules: [{ext: webm, command: "ffmpeg -i {input} out.webm"}]}', 'bad.yaml: file_types[0].conversion_rules[0].command: expected the command to write {output} (the converted file), but it never mentions {output}'],
-    ['file_types:\n  - {ext: .flv, conversion_rules: [{ext: webm, command: "ffmpeg -i {src} {output}"}]}', 'bad.yaml: file_types[0].conversion_rules[0].command: unknown placeholder {src} in "{src}" (use {input} or {output}; write {{ and }} for literal braces)'],
+    ['file_types:\n  - {ext: .flv, conversion_rules: [{ext: webm, command: "ffmpeg -i {src} {output}"}]}', 'bad.yaml: file_types[0].conversion_rules[0].command: unknown placeholder {src} in "{src}" (use {input} or {output}, {duration}, {width}, {height}, {frame_rate} or {middle} from the probe, {rules_dir}; write {{ and }} for literal braces)'],
     ['file_types:\n  - {regex: "(unclosed", conversion_rules: []}', 'bad.yaml: file_types[0].regex: expected a regular expression, got the string "(unclosed": missing closing )'],
     ['file_types:\n  - {regex: "(?P<a>x)(?P=a)", conversion_rules: []}', 'bad.yaml: file_types[0].regex: not supported by the linear-time regex engine (RE2: no backreferences or lookaround), got the string "(?P<a>x)(?P=a)"'],
     ['file_types:\n  - {regex: "a(?=b)", conversion_rules: []}', 'bad.yaml: file_types[0].regex: not supported by the linear-time regex engine'],
@@ -178,7 +178,7 @@ test('errors name the file and the path inside it, and say what was expected', (
     ['file_types:\n  - {ext: .flv, conversion_rule: []}', 'bad.yaml: file_types[0].conversion_rule: unknown key (did you mean conversion_rules?)'],
     ['output_dri: x\nfile_types: []', 'bad.yaml: output_dri: unknown key (did you mean output_dir?)'],
     ['anchors: {a: 1}\nfile_types: []', 'bad.yaml: anchors: unknown key (expected one of output_dir, url_prefix, convert_stdout, rules, file_types; other top-level keys may only hold YAML anchors)'],
-    ['file_types:\n  - {ext: .flv, conversion_rules: [{name: x, ext: webm, colour: red, command: "ffmpeg -i {input} {output}"}]}', 'bad.yaml: file_types[0].conversion_rules[0].colour: unknown key (expected one of name, ext, command, args, mime, skip, skip_as_source, poster, requires; keys starting with x- are kept as metadata)'],
+    ['file_types:\n  - {ext: .flv, conversion_rules: [{name: x, ext: webm, colour: red, command: "ffmpeg -i {input} {output}"}]}', 'bad.yaml: file_types[0].conversion_rules[0].colour: unknown key (expected one of name, ext, command, args, mime, skip, skip_as_source, poster, requires, purpose, verify; keys starting with x- are kept as metadata)'],
     ['file_types:\n  - {ext: .flv, conversion_rules: [{ext: webm, command: "ffmpeg {output}", skip_as_source: "maybe"}]}', 'bad.yaml: file_types[0].conversion_rules[0].skip_as_source: expected true or false, got the string "maybe"'],
     ['file_types:\n  - {ext: .flv, conversion_rules: [{ext: webm, args: [ffmpeg, [x], "{output}"]}]}', 'bad.yaml: file_types[0].conversion_rules[0].args[1]: expected a string, got a list'],
     ['file_types:\n  - {ext: .flv, conversion_rules: [{ext: webm, command: "ffmpeg {output}", requires: sound}]}', 'bad.yaml: file_types[0].conversion_rules[0].requires: expected video or audio, got the string "sound"'],
@@ -204,4 +204,30 @@ test('keys starting with x- are passed through as metadata; every key of warcit\
 
 test('a missing rules file is named', async () => {
   await assert.rejects(loadRules('/nonexistent/rules.yaml'), { name: 'RulesError', message: '/nonexistent/rules.yaml: no such file' });
+});
+
+test('purpose, verify and probe placeholders: checked values, a file type by mime alone, {rules_dir} is the file\'s directory', () => {
+  const set = parseRules(
+    `file_types:
+  - mime: [video/*, application/x-shockwave-flash]
+    final: true
+    conversion_rules:
+      - {name: sheet, ext: sheet.png, args: [ffmpeg, -i, '{input}', -vf, 'fps=16/{duration}', '{output}'], purpose: derivative, verify: decode}
+      - {name: plain, ext: mp4, command: 'ffmpeg -i {input} {output}'}
+`,
+    '/some/where/rules.yaml',
+  );
+  const [sheet, plain] = set.fileTypes[0]!.conversionRules;
+  assert.deepEqual([sheet!.purpose, sheet!.verify, sheet!.usesProbe], ['derivative', 'decode', true]);
+  assert.deepEqual([plain!.purpose, plain!.verify, plain!.usesProbe], [undefined, 'exists', false]);
+  assert.deepEqual(set.fileTypes[0]!.mime, ['video/*', 'application/x-shockwave-flash']);
+  assert.equal(set.fileTypes[0]!.final, true);
+  assert.equal(set.dir, '/some/where');
+  const bad: Array<[string, RegExp]> = [
+    ['{name: x, ext: mp4, command: "ffmpeg -i {input} {output}", purpose: archive}', /conversion_rules\[0\]\.purpose: expected one of access, preservation, poster, thumbnail, derivative, got the string "archive"/],
+    ['{name: x, ext: mp4, command: "ffmpeg -i {input} {output}", verify: md5}', /conversion_rules\[0\]\.verify: expected one of exists, decode, lossless, got the string "md5"/],
+    ['{name: x, ext: mp4, command: "ffmpeg -ss {midle} -i {input} {output}"}', /unknown placeholder \{midle\}/],
+  ];
+  for (const [rule, message] of bad) assert.throws(() => parseRules(`file_types:\n  - {ext: .flv, conversion_rules: [${rule}]}\n`, 'bad.yaml'), message);
+  assert.throws(() => parseRules('file_types:\n  - {ext: .flv, final: maybe, conversion_rules: []}\n', 'bad.yaml'), /file_types\[0\]\.final: expected true or false/);
 });

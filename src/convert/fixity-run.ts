@@ -1,0 +1,32 @@
+/**
+ * @internal `warckit-convert --manifest`: the last run's fixity manifests are checked before
+ * anything runs (every file they list: missing or changed is reported), and rewritten at the
+ * end for this run's sources and outputs (files from earlier runs keep their lines).
+ */
+import type { Logger } from '../util/logger.js';
+import { checkManifests, hashesFor, type ManifestCheck, manifestPaths, writeManifests } from '../verify/fixity-files.js';
+import type { FixityProblem } from '../verify/fixity-files.js';
+
+/** What `--manifest` found and wrote. */
+export interface FixityReport {
+  /** Files the last run's manifests list, checked now. */
+  checked: number;
+  /** Those missing or changed since. */
+  problems: FixityProblem[];
+  /** The manifests written (md5 and sha256). */
+  manifests: { md5: string; sha256: string };
+}
+
+export async function checkFixity(outputDir: string, logger: Logger, signal?: AbortSignal): Promise<ManifestCheck> {
+  const paths = manifestPaths(outputDir);
+  const check = await checkManifests([paths.md5, paths.sha256], signal);
+  for (const p of check.problems) logger.error(`fixity: ${p.detail}`);
+  if (check.checked) logger.info(`fixity: ${check.checked} file(s) checked against ${paths.md5} and ${paths.sha256}: ${check.problems.length ? `${check.problems.length} problem(s)` : 'all as recorded'}`);
+  return check;
+}
+
+export async function recordFixity(outputDir: string, check: ManifestCheck, files: Iterable<string>, signal?: AbortSignal): Promise<FixityReport> {
+  const manifests = manifestPaths(outputDir);
+  await writeManifests(manifests, await hashesFor(files, check.hashes, signal), check.listed);
+  return { checked: check.checked, problems: check.problems, manifests };
+}

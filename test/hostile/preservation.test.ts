@@ -1,0 +1,156 @@
+/**
+ * Preservation features tried as a hostile user would (issue 10): files that only look like
+ * media, outputs corrupted behind the converter's back, characterization and manifests that
+ * point elsewhere or at special files, WARCs cut off or padded with garbage. Each case says
+ * what was tried and what must hold; real ffmpeg, real files.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { appendFile, mkdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { main as convert } from '../../src/cli/convert.js';
+import { main as verify } from '../../src/cli/verify.js';
+import { main as warckit } from '../../src/cli/warckit.js';
+import { convertMedia } from '../../src/convert/convert.js';
+import { readConversionResults } from '../../src/convert/results.js';
+import { writeFileAtomic } from '../../src/util/atomic.js';
+import { makeClip, mediaTools } from '../convert/clips.js';
+import { runCli } from '../helpers/cli.js';
+import { flipperRules } from '../helpers/flipper.js';
+import { tempDir } from '../helpers/tmp.js';
+import { readWarc } from '../helpers/warc-check.js';
+
+const P = 'http://www.example.com/';
+
+test('files named as media that are not (text .flv, empty .mp4, noise .avi): one "not media" result each, no ffmpeg run, exit 1', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await mkdir(site);
+  await writeFile(join(site, 'notes.flv'), 'Director: unknown\n');
+  await writeFile(join(site, 'empty.mp4'), '');
+  await writeFile(join(site, 'noise.avi'), Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 251)));
+  const log = join(dir, 'ffmpeg.log');
+  const rules = join(dir, 'rules.yaml');
+  // the default rules' file types, with every command's output logged: no ffmpeg may run at all
+  await writeFile(rules, (await readFile('rules/default-conversion-rules.yaml', 'utf8')).replace('output_dir: ./conversions', `convert_stdout: ${log}`));
+  const { code, stderr } = await runCli(convert, [P, site, '--output-dir', join(dir, 'out'), '--rules', rules]);
+  assert.equal(code, 1);
+  assert.match(stderr, /0 converted, 0 skipped \(up to date\), 0 failed, 3 not media, 3 file\(s\)/);
+  assert.equal(await readFile(log, 'utf8'), '', 'no command ran');
+  const results = await readConversionResults(join(dir, 'out', 'warcit-conversion-results.yaml'));
+  for (const name of ['notes.flv', 'empty.mp4', 'noise.avi']) {
+    const list = results.conversions[`${P}${name}`]!;
+    assert.deepEqual(list.map((r) => [r.type, r.success]), [['not-media', false]], name);
+  }
+});
+
+test('a placeholder the source cannot fill ({width} of audio alone): that conversion fails saying so, nothing runs', async () => {
+  const dir = await tempDir();
+  await makeClip(join(dir, 'site', 'tone.wav'), 'audio', 'wav');
+  const rules = join(dir, 'rules.yaml');
+  await writeFile(rules, "file_types:\n  - {ext: .wav, conversion_rules: [{name: sized, ext: png, command: 'ffmpeg -y -i {input} -s {width}x{height} {output}'}]}\n");
+  const r = await convertMedia({ urlPrefix: P, inputs: [join(dir, 'site')], outputDir: join(dir, 'out'), rules });
+  assert.equal(r.failed, 1);
+  assert.match(r.failures[0]!.message, /sized failed \(cannot fill \{width\}: the source has no video stream\)/);
+  assert.deepEqual(r.failures[0]!.argv, []);
+});
+
+test('an output corrupted between encode and proof (one byte flipped): verify: lossless fails it, keeps it as .not-lossless, warckit-verify says failed', async () => {
+  const dir = await tempDir();
+  await makeClip(join(dir, 'site', 'raw.avi'), 'video', 'avi');
+  const r = await convertMedia({ urlPrefix: P, inputs: [join(dir, 'site')], outputDir: join(dir, 'out'), rules: await flipperRules(dir), jobs: 1 });
+  assert.equal(r.failed, 1);
+  const entry = (await readConversionResults(r.resultsFile)).conversions[`${P}raw.avi`]![0]!;
+  await assert.rejects(stat(entry.output));
+  assert.ok((await stat(String(entry.kept_as))).isFile());
+  const warc = join(dir, 'x.warc.gz');
+  assert.equal((await runCli(warckit, [P, join(dir, 'site'), '-n', warc, '--conversions', r.resultsFile])).code, 0);
+  const v = await runCli(verify, [warc, '--conversions', r.resultsFile]);
+  assert.equal(v.code, 1);
+  assert.match(v.stdout, /^failed +conversion +http:\/\/www\.example\.com\/raw\.avi\.mkv +not lossless: /m);
+});
+
+test('results naming characterization outside the conversions dir (/etc/passwd), or a FIFO: refused or reported unread, the WARC still written', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await makeClip(join(site, 'a.mp4'), 'av', 'mp4');
+  await makeClip(join(site, 'b.mp4'), 'av', 'mp4', 2);
+  const r = await convertMedia({ urlPrefix: P, inputs: [site], outputDir: join(dir, 'out'), jobs: 2 });
+  const fifo = join(dir, 'out', 'pipe.json');
+  execFileSync('mkfifo', [fifo]);
+  const text = (await readFile(r.resultsFile, 'utf8')).split('\n');
+  let seen = 0;
+  const edited = text.map((line) => (line.includes('characterization:') ? line.replace(/characterization: .*/, `characterization: ${seen++ < 2 ? '/etc/passwd' : fifo}`) : line));
+  await writeFileAtomic(r.resultsFile, edited.join('\n'));
+  const warc = join(dir, 'x.warc.gz');
+  const started = Date.now();
+  const { code, stderr } = await runCli(warckit, [P, site, '-n', warc, '--conversions', r.resultsFile, '--characterize']);
+  assert.equal(code, 0, stderr);
+  assert.ok(Date.now() - started < 20_000, 'no hang on the FIFO');
+  assert.match(stderr, /refusing characterization \/etc\/passwd of http:\/\/www\.example\.com\/a\.mp4: outside/);
+  assert.match(stderr, /characterization .*pipe\.json of http:\/\/www\.example\.com\/b\.mp4 is missing or not a warckit characterization/);
+  const { records } = await readWarc(warc, false);
+  assert.equal(records.filter((x) => x.type === 'metadata').length, 0);
+});
+
+test('a hand-edited sidecar (not JSON, or lying about the source): the next run probes again and rewrites it', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await makeClip(join(site, 'a.mp4'), 'audio', 'mp4');
+  const out = join(dir, 'out');
+  const first = await convertMedia({ urlPrefix: P, inputs: [site], outputDir: out, jobs: 2 });
+  const entry = (await readConversionResults(first.resultsFile)).conversions[`${P}a.mp4`]![0]!;
+  const sidecar = String(entry.characterization);
+  await writeFile(sidecar, '{"warckit_characterization": 1, "source": {"sha256": "' + String(entry.source_sha256) + '", "ffprobe": {"streams": "lies"}}, "outputs": {}}');
+  const again = await convertMedia({ urlPrefix: P, inputs: [site], outputDir: out, jobs: 2 });
+  assert.equal(again.failed + again.notMedia, 0);
+  assert.deepEqual(again.conversions.map((c) => c.rule).sort(), ['flac', 'mp3', 'webm_audio'], 'still audio alone: probed again');
+  const rewritten = JSON.parse(await readFile(sidecar, 'utf8')) as { source: { ffprobe: { streams: unknown[] } } };
+  assert.ok(Array.isArray(rewritten.source.ffprobe.streams));
+  await writeFile(sidecar, 'not json at all');
+  const third = await convertMedia({ urlPrefix: P, inputs: [site], outputDir: out, jobs: 2 });
+  assert.equal(third.skipped, 3);
+});
+
+test('a fixity manifest listing a FIFO, /dev/zero and ../../etc/passwd: reported (missing: not a regular file, changed), never a hang', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await makeClip(join(site, 'a.wav'), 'audio', 'wav');
+  const out = join(dir, 'out');
+  assert.equal((await runCli(convert, [P, site, '--output-dir', out, '--manifest'])).code, 0);
+  execFileSync('mkfifo', [join(out, 'pipe')]);
+  await appendFile(join(out, 'manifest.md5'), `${'0'.repeat(32)}  pipe\n${'0'.repeat(32)}  /dev/zero\n${'0'.repeat(32)}  ../../../../../../etc/passwd\n`);
+  const started = Date.now();
+  const { code, stderr } = await runCli(convert, [P, site, '--output-dir', out, '--manifest', '-q']);
+  assert.ok(Date.now() - started < 20_000);
+  assert.equal(code, 1);
+  assert.match(stderr, /fixity: .*\/pipe: missing/);
+  assert.match(stderr, /fixity: \/dev\/zero: missing/);
+  assert.match(stderr, /fixity: \/etc\/passwd: md5 is/);
+});
+
+test('warckit-verify on a cut-off WARC, a WARC with garbage appended, and an HTML page: damage reported with offsets (exit 3), not a WARC an error (exit 2)', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await makeClip(join(site, 'a.wav'), 'audio', 'wav');
+  await writeFile(join(site, 'index.html'), '<p>hello</p>');
+  const warc = join(dir, 'x.warc.gz');
+  assert.equal((await runCli(warckit, [P, site, '-n', warc])).code, 0);
+  const size = (await stat(warc)).size;
+  assert.equal((await runCli(verify, [warc])).code, 0);
+  await appendFile(warc, Buffer.from('garbage after the last record'));
+  const padded = await runCli(verify, [warc]);
+  assert.equal(padded.code, 3);
+  assert.match(padded.stdout, new RegExp(`^damaged +.*x\\.warc\\.gz at offset ${size}: cannot read a record here`, 'm'));
+  await truncate(warc, size - 5);
+  const cut = await runCli(verify, [warc]);
+  assert.equal(cut.code, 3);
+  assert.match(cut.stdout, /^damaged /m);
+  await writeFile(join(dir, 'page.warc.gz'), '<!doctype html><p>not a warc</p>');
+  const html = await runCli(verify, [join(dir, 'page.warc.gz')]);
+  assert.equal(html.code, 2);
+  assert.match(html.stderr, /page\.warc\.gz: it is HTML or XML, not a WARC/);
+  const { ffmpeg } = await mediaTools();
+  assert.ok(ffmpeg);
+});

@@ -1,0 +1,76 @@
+/**
+ * `warckit --characterize`: ffprobe JSON of sources and outputs as metadata records, each
+ * concurrent to the record it describes; the record itself byte for byte (golden).
+ */
+import assert from 'node:assert/strict';
+import { open, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { main as warckit } from '../../src/cli/warckit.js';
+import { convertMedia } from '../../src/convert/convert.js';
+import { characterizationRecord } from '../../src/warc/characterization.js';
+import { WarcWriter } from '../../src/warc/writer.js';
+import { makeClip } from '../convert/clips.js';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+import { readWarc } from '../helpers/warc-check.js';
+
+const P = 'http://www.example.com/';
+
+test('characterization record, byte for byte', async () => {
+  const dir = await tempDir();
+  const path = join(dir, 'one.warc');
+  const fh = await open(path, 'w');
+  const writer = new WarcWriter(fh, 0, { gzip: false });
+  const input = characterizationRecord(Buffer.from('{"streams": []}\n'), {
+    recordId: '<urn:uuid:12345678-9abc-def0-1234-56789abcdef0>',
+    concurrentTo: '<urn:uuid:00000000-0000-0000-0000-000000000001>',
+    targetUri: 'http://example.com/a.flv',
+    date: new Date(Date.UTC(2011, 1, 1, 12, 34, 56)),
+    created: ['WARC-Creation-Date', '2020-03-04T05:06:07Z'],
+  });
+  await writer.add(input);
+  await writer.flush();
+  await fh.close();
+  assert.equal(
+    (await readFile(path)).toString('utf8'),
+    'WARC/1.0\r\nWARC-Type: metadata\r\nWARC-Record-ID: <urn:uuid:12345678-9abc-def0-1234-56789abcdef0>\r\nWARC-Date: 2011-02-01T12:34:56Z\r\n' +
+      'WARC-Target-URI: http://example.com/a.flv\r\nWARC-Creation-Date: 2020-03-04T05:06:07Z\r\n' +
+      'WARC-Concurrent-To: <urn:uuid:00000000-0000-0000-0000-000000000001>\r\nContent-Type: application/json\r\n' +
+      'WARC-Payload-Digest: sha1:UCTFM2IGI23ZO24D3ANLEEFAOPSOU637\r\nWARC-Block-Digest: sha1:UCTFM2IGI23ZO24D3ANLEEFAOPSOU637\r\nContent-Length: 16\r\n\r\n' +
+      '{"streams": []}\n\r\n\r\n',
+  );
+});
+
+test('warckit --characterize: one metadata record per source and output, WARC-Concurrent-To its record, JSON that parses', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await makeClip(join(site, 'a.mp4'), 'av', 'mp4');
+  await writeFile(join(site, 'index.html'), '<video src="a.mp4"></video>');
+  const out = join(dir, 'conversions');
+  const converted = await convertMedia({ urlPrefix: P, inputs: [site], outputDir: out, jobs: 2 });
+  assert.equal(converted.converted, 2); // poster + the streams copied into MP4
+  const warc = join(dir, 'site.warc.gz');
+  const plain = await runCli(warckit, [P, site, '-n', join(dir, 'plain'), '--conversions', converted.resultsFile]);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.equal((await readWarc(join(dir, 'plain.warc.gz'), false)).records.filter((r) => r.type === 'metadata').length, 0, 'only when asked');
+  const { code, stderr } = await runCli(warckit, [P, site, '-n', warc, '--conversions', converted.resultsFile, '--characterize']);
+  assert.equal(code, 0, stderr);
+  const { records, problems } = await readWarc(warc);
+  assert.deepEqual(problems, []);
+  const metadata = records.filter((r) => r.type === 'metadata');
+  assert.deepEqual(metadata.map((r) => r.targetUri).sort(), [`${P}a.mp4`, `${P}a.mp4.mp4`, `${P}a.mp4.png`]);
+  for (const m of metadata) {
+    const described = records.find((r) => r.header('WARC-Record-ID') === m.header('WARC-Concurrent-To'))!;
+    assert.ok(described, `${m.targetUri}: WARC-Concurrent-To names a record of this WARC`);
+    assert.equal(described.targetUri, m.targetUri);
+    assert.equal(described.type, m.targetUri === `${P}a.mp4` ? 'resource' : 'conversion');
+    assert.equal(m.header('Content-Type'), 'application/json');
+    assert.equal(m.header('WARC-Date'), described.header('WARC-Date'));
+    const json = JSON.parse(m.payload.toString('utf8')) as { streams: Array<{ codec_type: string }>; format: { format_name: string } };
+    assert.ok(json.streams.length >= 1 && typeof json.format.format_name === 'string');
+  }
+  const { code: refused, stderr: why } = await runCli(warckit, [P, site, '-n', join(dir, 'x'), '--characterize']);
+  assert.equal(refused, 2);
+  assert.match(why, /characterize/);
+});
