@@ -73,7 +73,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     logger: io.isTTY && !quiet && !verbose && !dryRun ? { ...logger, info: () => undefined } : logger,
     signal: controller.signal,
     onProgress: (p) =>
-      progress.update(p.filesDone, p.filesTotal, { bytes: `${p.conversionsDone}/${p.conversionsTotal} conversions`, current: p.running.map((u) => decodeURIComponentSafe(u.slice(u.lastIndexOf('/') + 1))).join(', ') }),
+      progress.show(p.conversionsTotal ? p.conversionsDone / p.conversionsTotal : 0, `${p.filesDone}/${p.filesTotal} files | ${p.conversionsDone}/${p.conversionsTotal} conversions | ${p.running.map((u) => decodeURIComponentSafe(u.slice(u.lastIndexOf('/') + 1))).join(', ')}`),
   };
   if (args.jobs !== undefined) options.jobs = args.jobs as number;
   if (args.rules !== undefined) options.rules = String(args.rules);

@@ -49,7 +49,7 @@ export function describeWriteError(error: unknown): string {
  * system refuses a missing directory that way, and so does /proc): ask the nearest existing
  * ancestor whether it can be written.
  */
-async function describeCreateError(error: unknown, dir: string): Promise<string> {
+export async function describeCreateError(error: unknown, dir: string): Promise<string> {
   const code = (error as NodeJS.ErrnoException).code;
   if (code !== 'ENOENT' && code !== 'EACCES' && code !== 'EPERM') return describeWriteError(error);
   let existing = resolve(dir);

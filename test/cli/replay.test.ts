@@ -64,7 +64,8 @@ test('errors name the file; bad timestamps and missing flags are refused', async
   const cases: Array<[string[], RegExp]> = [
     [['lookup', join(dir, 'none.warc.gz'), '--url', PAGE, '--timestamp', '2016'], /none\.warc\.gz: no such file/],
     [['inject', warc, '--url', PAGE, '--timestamp', '2016', '--html', join(dir, 'none.html')], /none\.html: the page does not exist/],
-    [['lookup', warc, '--url', PAGE, '--timestamp', 'yesterday'], /--timestamp: expected 4 to 14 digits/],
+    [['lookup', warc, '--url', PAGE, '--timestamp', 'yesterday'], /--timestamp: expected a time such as 2009, 20090415120000 or 2009-04-15T12:00:00, got "yesterday"/],
+    [['lookup', warc, '--url', PAGE, '--timestamp', '2016-13'], /--timestamp: "2016-13" is not a date \(month 13/],
     [['lookup', warc, '--timestamp', '2016'], /Missing required argument: url/],
   ];
   for (const [argv, message] of cases) {
