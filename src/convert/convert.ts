@@ -25,7 +25,9 @@ import { sha256FileInfo, sha256Stream } from './digest.js';
 import { ConversionError, ConvertInterruptedError, ConvertOptionsError } from './errors.js';
 import { type ConvertOptions, DEFAULT_OUTPUT_DIR, normalizeConvertOptions } from './options.js';
 import { OutputCollisionError, type PlannedConversion, planConversions } from './plan.js';
+import type { RunningConversion } from './progress.js';
 import type { ConversionResult } from './results.js';
+import { MemoryResults, type ResultsRecord } from './results-memory.js';
 import { ResultsStore } from './results-store.js';
 import { mergeSourceEntries } from './results-write.js';
 import { argvFor, RunAbortedError, runConversion } from './run.js';
@@ -53,7 +55,8 @@ export interface ConversionOutcome {
 
 export interface ConvertResult {
   outputDir: string;
-  resultsFile: string;
+  /** The results file written, unless the run was asked for none (`results: false`). */
+  resultsFile?: string;
   dryRun: boolean;
   /** Source files with at least one matching rule. */
   files: number;
@@ -115,12 +118,13 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
   const urlPrefix = o.urlPrefix ?? ruleSet.urlPrefix;
   if (!urlPrefix) throw new ConvertOptionsError('Expected `urlPrefix` (or url_prefix in the rules file), got nothing');
   const outputDir = resolve(o.outputDir ?? ruleSet.outputDir ?? DEFAULT_OUTPUT_DIR);
-  const resultsFile = resolve(outputDir, o.results);
+  const resultsFile = o.results === false ? undefined : resolve(outputDir, o.results);
+  const fileOf = resultsFile !== undefined ? { resultsFile } : {};
 
   const walk = await walkInputs(o.inputs, urlPrefix);
   let tempRoot: string | undefined;
   let log: WriteStream | undefined;
-  let store: ResultsStore | undefined;
+  let store: ResultsRecord | undefined;
   try {
     // Converting `.` (or any input that holds the output directory) must not convert earlier outputs again.
     const underOutput = (e: FileEntry): boolean => {
@@ -153,7 +157,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
 
     if (o.dryRun) {
       const conversions = plan.map((p): ConversionOutcome => ({ ...outcomeBase(p), status: 'planned', argv: argvFor(p, resolve(p.source.filePath ?? p.source.path), p.output, tools) }));
-      return { outputDir, resultsFile, dryRun: true, files: sources.size, converted: 0, skipped: 0, failed: 0, conversions, failures: [] };
+      return { outputDir, ...fileOf, dryRun: true, files: sources.size, converted: 0, skipped: 0, failed: 0, conversions, failures: [] };
     }
 
     // Our own controller: a results write that fails stops the run like an abort does.
@@ -163,15 +167,15 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     o.signal?.addEventListener('abort', onAbort, { once: true });
     const signal = controller.signal;
 
-    store = await ResultsStore.open(resultsFile, logger);
+    store = resultsFile === undefined ? new MemoryResults() : await ResultsStore.open(resultsFile, logger);
     const results = store;
     const collisions: string[] = [];
-    for (const c of recordedCollisions(plan, results.conversions, resultsFile)) {
+    for (const c of resultsFile === undefined ? [] : recordedCollisions(plan, results.conversions, resultsFile)) {
       if (c.unlessSha256 && (await sourceSha256(c.planned.source, signal)) === c.unlessSha256) continue; // the same file, moved
       collisions.push(c.message);
     }
     if (collisions.length) throw new OutputCollisionError(collisions);
-    const stale = await removeStaleTemps([dirname(resultsFile), ...plan.map((p) => dirname(p.output))], tmpdir());
+    const stale = await removeStaleTemps([...(resultsFile !== undefined ? [dirname(resultsFile)] : []), ...plan.map((p) => dirname(p.output))], tmpdir());
     if (stale.removed.length) logger.warn(`removed ${stale.removed.length} temporary file(s) left by runs that were killed (pid ${stale.pids.join(', ')})`);
     if (ruleSet.convertStdout) log = createWriteStream(resolve(ruleSet.convertStdout));
     let writeError: Error | undefined;
@@ -187,10 +191,10 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     };
 
     const madeDirs = new Set<string>();
-    const running = new Set<string>();
+    const running = new Map<string, RunningConversion>();
     let filesDone = 0;
     let conversionsDone = 0;
-    const report = (): void => o.onProgress({ filesDone, filesTotal: sources.size, conversionsDone, conversionsTotal: plan.length, running: [...running] });
+    const report = (): void => o.onEvent({ type: 'progress', progress: { filesDone, filesTotal: sources.size, conversionsDone, conversionsTotal: plan.length, running: [...running.values()].map((r) => ({ ...r })) } });
 
     const prepare = async (state: SourceState): Promise<PreparedSource> => {
       const entry = state.entry;
@@ -274,8 +278,11 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         return { ...outcomeBase(p), status: 'not-applicable', argv: [] };
       }
       if (signal.aborted) return { ...outcomeBase(p), status: 'not-run', argv: [] };
-      running.add(p.url);
+      const now: RunningConversion = { source: p.source.url, rule: p.rule.name, url: p.url, output: p.output };
+      running.set(p.url, now);
+      o.onEvent({ type: 'conversion-start', conversion: { ...now } });
       report();
+      const started = performance.now();
       try {
         const { result, error, stderrHead } = await runConversion(p, {
           inputPath: prepared.inputPath,
@@ -287,6 +294,15 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
           signal,
           log,
           onStart: (argv) => logger.debug(`Running: ${shellQuote(argv)}`),
+          onProgress: (state) => {
+            Object.assign(now, { seconds: state.seconds }, state.duration !== undefined ? { duration: state.duration } : {});
+            if (state.fraction !== undefined) {
+              now.fraction = state.fraction;
+              const elapsed = (performance.now() - started) / 1000;
+              if (state.fraction > 0 && elapsed >= 1) now.etaSeconds = (elapsed * (1 - state.fraction)) / state.fraction;
+            }
+            report();
+          },
         });
         if (programOf(p.rule) === 'ffmpeg') state.logged ??= inputStreamsFromLog(stderrHead);
         if (error) logger.error(error.message);
@@ -315,6 +331,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
           const outcome = await convertOne(p, state);
           state.outcomes.set(p, outcome);
           conversionsDone++;
+          if (outcome.status !== 'not-run') o.onEvent({ type: 'conversion', outcome });
           if (--state.pending === 0) {
             if (!signal.aborted) finishSource(state);
             if (!state.entry.filePath && state.prepared) {
@@ -350,7 +367,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     const count = (s: ConversionStatus): number => outcomes.filter((x) => x.status === s).length;
     if (signal.aborted) throw new ConvertInterruptedError({ converted: count('converted'), skipped: count('skipped'), failed: count('failed'), notRun: count('not-run') });
     const failures = outcomes.flatMap((x) => (x.error ? [x.error] : []));
-    return { outputDir, resultsFile, dryRun: false, files: sources.size, converted: count('converted'), skipped: count('skipped'), failed: count('failed'), conversions: outcomes, failures, toolVersion: ffmpegVersion };
+    return { outputDir, ...fileOf, dryRun: false, files: sources.size, converted: count('converted'), skipped: count('skipped'), failed: count('failed'), conversions: outcomes, failures, toolVersion: ffmpegVersion };
   } finally {
     walk.close();
     await store?.close().catch(() => undefined); // after an error: the journal keeps what finished
