@@ -174,14 +174,14 @@ function describeError(error: unknown): string {
   return (error as Error).message;
 }
 
-/** `12/20,000+ files | 1.2 GB/3.4 GB | 85.3 MB/s | ETA 0:15 | big.bin 412.0 MB/1.0 GB (40%)` */
+/** `12/20,000+ files | 1.2 GB/3.4 GB | big.bin 412.0 MB/1.0 GB (40%) | 85.3 MB/s | ETA 0:15` */
 function progressText(p: WarcProgress, elapsed: number): string {
   const more = p.walking ? '+' : '';
   const parts = [`${p.filesDone}/${p.filesFound}${more} files`, `${humanBytes(p.bytesDone)}/${humanBytes(p.bytesFound)}${more}`];
+  if (p.current) parts.push(`${shortName(p.current.path)} ${humanBytes(p.current.bytesDone)}/${humanBytes(p.current.size)} (${Math.floor((100 * p.current.bytesDone) / p.current.size)}%)`);
   if (elapsed >= 0.5) parts.push(`${humanBytes(p.bytesDone / elapsed)}/s`);
   const eta = p.walking ? undefined : etaSeconds(p.bytesDone, p.bytesFound, elapsed);
   if (eta !== undefined) parts.push(`ETA ${humanDuration(eta)}`);
-  if (p.current) parts.push(`${shortName(p.current.path)} ${humanBytes(p.current.bytesDone)}/${humanBytes(p.current.size)} (${Math.floor((100 * p.current.bytesDone) / p.current.size)}%)`);
   return parts.join(' | ');
 }
 
