@@ -35,6 +35,7 @@ import { isConversionCurrent } from './skip.js';
 import { removeStaleTemps } from './stale-temps.js';
 import { isTempSideError, TempCopyError, tempCopyStep } from './temp-copy.js';
 
+/** What happened to a planned output (see {@link ConversionOutcome.status}). */
 export type ConversionStatus = 'planned' | 'converted' | 'skipped' | 'failed' | 'not-applicable' | 'not-run';
 
 /** What happened to one planned output. */
@@ -53,6 +54,7 @@ export interface ConversionOutcome {
   error?: ConversionError;
 }
 
+/** What {@link convertMedia} did: counts, every conversion's outcome, and where the results are. */
 export interface ConvertResult {
   outputDir: string;
   /** The results file written, unless the run was asked for none (`results: false`). */

@@ -10,6 +10,7 @@ import { ConvertOptionsError } from './errors.js';
 import { type EntryInput, isEntryInput } from '../inputs/entry.js';
 import type { ConvertEvent } from './progress.js';
 
+/** warcit-converter's results file name, in the output directory. */
 export const DEFAULT_RESULTS_FILE = 'warcit-conversion-results.yaml';
 export const DEFAULT_OUTPUT_DIR = './conversions';
 

@@ -29,6 +29,7 @@ export interface ConvertProgress {
   running: readonly RunningConversion[];
 }
 
+/** An event of a conversion run (see {@link ConvertOptions.onEvent}). */
 export type ConvertEvent =
   | { type: 'progress'; progress: ConvertProgress }
   | { type: 'conversion-start'; conversion: RunningConversion }

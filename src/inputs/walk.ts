@@ -20,6 +20,7 @@ export interface SkippedInput {
   kind: string;
 }
 
+/** Options of {@link walkInputs}. */
 export interface WalkOptions {
   /** Stops the walk (it rejects with the signal's reason) between two files. */
   signal?: AbortSignal;
@@ -27,6 +28,7 @@ export interface WalkOptions {
   keepOpen?: (close: () => void) => void;
 }
 
+/** What {@link walkInputs} found: the files, in walk order, and the inputs that are not regular files. */
 export interface WalkResult {
   entries: FileEntry[];
   /** Inputs that are not regular files, in walk order: not archived. */

@@ -13,6 +13,7 @@ import { readYamlFile } from '../util/yaml-file.js';
 const ENTRY_KEYS = ['url', 'timestamp', 'selector', 'metadata_file'];
 const ROOT_KEYS = ['transclusions'];
 
+/** One page that embeds a media file, as the manifest gives it. */
 export interface TransclusionEntry {
   /** The page that embeds the media. */
   url: string;
@@ -26,6 +27,7 @@ export interface TransclusionEntry {
   metadataJson?: Buffer;
 }
 
+/** A loaded transclusion manifest: which pages embed each media file. */
 export interface TransclusionManifest {
   /** Media URL → the pages that embed it. */
   transclusions: Map<string, TransclusionEntry[]>;
@@ -52,6 +54,7 @@ export interface TransclusionManifestDocument {
   transclusions: Record<string, TransclusionPageInput | readonly TransclusionPageInput[]>;
 }
 
+/** A transclusion manifest is not valid: names the file (or `transclusions`) and the place inside it. */
 export class ManifestError extends Error {
   override name = 'ManifestError';
 }

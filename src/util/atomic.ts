@@ -11,6 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { removeAppendMarker, repairInterruptedAppend, rollbackAppend, rollbackAppendSync, writeAppendMarker } from './append-marker.js';
 import { acquireLock, type FileLock, OutputLockedError, OutputLockError } from './file-lock.js';
 
+/** How an output that exists is treated: refused (`create`), replaced (`overwrite`), or added to (`append`). */
 export type WriteMode = 'create' | 'overwrite' | 'append';
 
 /** The output exists and neither append nor overwrite was asked for. */

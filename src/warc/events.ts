@@ -31,6 +31,7 @@ export interface WarcProgress {
   current?: { path: string; size: number; bytesDone: number };
 }
 
+/** An event of a WARC run (see `onEvent` in {@link WarcRecordOptions}). */
 export type WarcEvent =
   | { type: 'record'; record: WrittenRecord; /** The file it holds, for file records. */ source?: string }
   | { type: 'progress'; progress: WarcProgress }

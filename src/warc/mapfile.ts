@@ -31,6 +31,7 @@ export interface MapfileEntry {
   contentType?: string;
 }
 
+/** A mapfile (path or objects) cannot be read or is not valid: names the file and line, or the row. */
 export class MapfileError extends Error {
   override name = 'MapfileError';
 }

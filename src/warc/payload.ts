@@ -25,6 +25,7 @@ export interface StreamPayload {
   open(): Promise<Readable> | Readable;
 }
 
+/** A record's payload: bytes in memory, or a file or stream read when the record is written. */
 export type Payload = BufferPayload | StreamPayload;
 
 /** Failure to read a payload: names the source. */

@@ -4,6 +4,7 @@
  */
 import { warcDate } from '../util/timestamps.js';
 
+/** The WARC format version written. */
 export type WarcVersion = '1.0' | '1.1';
 export type WarcHeaderList = Array<[name: string, value: string]>;
 
@@ -19,6 +20,7 @@ export interface RecordHead {
   headers: WarcHeaderList;
 }
 
+/** A record's digests as header values (`sha1:<base32>`). */
 export interface RecordDigests {
   payload?: string;
   block?: string;

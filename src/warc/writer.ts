@@ -41,9 +41,6 @@ export interface WarcRecordInput {
   revisitOf?: WarcRecordInput;
 }
 
-/** @deprecated Use {@link WarcRecordInput}. */
-export type RecordInput = WarcRecordInput;
-
 /** Where a record went and what it holds. */
 export interface WrittenRecord {
   recordId: string;
@@ -95,6 +92,7 @@ function isFileHandle(target: FileHandle | Writable): target is FileHandle {
   return typeof (target as FileHandle).readFile === 'function' && typeof (target as FileHandle).fd === 'number';
 }
 
+/** A new WARC-Record-ID: `<urn:uuid:…>` (random UUID). */
 export function newRecordId(): string {
   return `<urn:uuid:${randomUUID()}>`;
 }
