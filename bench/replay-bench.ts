@@ -48,7 +48,7 @@ async function makeCollection(dir: string): Promise<{ warc: string; write_s: num
   }
   await writeFile(join(dir, 'transclusions.yaml'), `${lines.join('\n')}\n`);
   const started = performance.now();
-  const result = await writeWarc({ urlPrefix: P, inputs: [site], name: join(dir, 'collection'), transclusions: join(dir, 'transclusions.yaml'), fixedDate: '2009' });
+  const result = await writeWarc({ urlPrefix: P, inputs: [site], name: join(dir, 'collection'), transclusions: join(dir, 'transclusions.yaml'), date: new Date('2009-01-01T00:00:00Z') });
   const write_s = (performance.now() - started) / 1000;
   await rm(site, { recursive: true, force: true });
   return { warc: result.path, write_s };

@@ -33,10 +33,24 @@ export const ExitCode = {
 
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
-/** Messages go to stderr as `[LEVEL] message` (as warcit prints them); -q keeps errors only, -v adds debug. */
-export function createLogger(io: CliIO, verbosity: Verbosity): Logger {
+/** `--json`: one JSON object per line on stdout, each with an `event` field. */
+export interface JsonLines {
+  write(event: string, data?: object): void;
+}
+
+export function jsonLines(io: CliIO): JsonLines {
+  io.stdout.on('error', () => undefined); // a reader that goes away early is not our error
+  return { write: (event, data = {}) => void io.stdout.write(`${JSON.stringify({ event, ...data })}\n`) };
+}
+
+/**
+ * Messages go to stderr as `[LEVEL] message` (as warcit prints them); -q keeps errors only, -v
+ * adds debug. With `json`, they are JSON lines instead (`{"event":"warning","message":…}`).
+ */
+export function createLogger(io: CliIO, verbosity: Verbosity, json?: JsonLines): Logger {
   const write = (level: string, message: string): void => {
-    io.stderr.write(`[${level}] ${message}\n`);
+    if (json) json.write(level === 'WARNING' ? 'warning' : 'log', level === 'WARNING' ? { message } : { level: level.toLowerCase(), message });
+    else io.stderr.write(`[${level}] ${message}\n`);
   };
   return {
     error: (m) => write('ERROR', m),

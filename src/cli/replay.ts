@@ -9,8 +9,9 @@ import type { ScanProblem } from '../replay/warc-scan.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { readRegularFile } from '../util/regular-file.js';
 import { VERSION } from '../version.js';
+import { parseFixedDate } from '../util/timestamps.js';
 import { type ParsedArgs, parseCommandLine } from './args.js';
-import { type CliIO, createLogger, ExitCode, type Logger, processIO } from './io.js';
+import { type CliIO, createLogger, ExitCode, type JsonLines, jsonLines, type Logger, processIO } from './io.js';
 
 /** An archived page is read whole; anything bigger is not a page. */
 const MAX_PAGE_BYTES = 256 * 1024 * 1024;
@@ -22,7 +23,7 @@ function buildParser() {
     y
       .positional('inputs', { type: 'string', array: true, describe: INPUTS })
       .option('url', { type: 'string', demandOption: true, describe: 'The page URL, as archived (http and https captures of a page are one page; a directory URL also takes its index file\'s)' })
-      .option('timestamp', { type: 'string', demandOption: true, describe: 'The requested capture time, 4 to 14 digits (2009 = 20090101000000)' })
+      .option('timestamp', { type: 'string', demandOption: true, describe: 'The requested capture time, full or partial, as -d takes it: 2009, 20090415, 2009-04-15T12:00:00 (missing fields are the earliest: 2009 = 20090101000000)' })
       .option('index-files', { type: 'string', default: 'index.html,index.htm', describe: 'File names whose metadata a directory URL takes' });
   return yargs()
     .scriptName('warckit-replay')
@@ -41,6 +42,7 @@ function buildParser() {
     .command('client', 'Print the path of the browser client (warckit-transclusions.js) for pywb and ReplayWeb.page, or copy it', (y) =>
       y.option('output', { alias: 'o', type: 'string', describe: 'Copy the client here, e.g. static/transclusions.js in a pywb directory' }),
     )
+    .option('json', { type: 'boolean', describe: 'Print JSON lines on stdout (the answer, warnings, damaged records, then a summary); inject needs -o with it' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print errors only' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'Say which records were used, and stack traces on errors' })
     .version('version', 'Show the version', `warckit-replay ${VERSION}`)
@@ -61,8 +63,24 @@ function buildParser() {
     .showHelpOnFail(false);
 }
 
-function reportProblems(problems: readonly ScanProblem[], logger: Logger): void {
-  for (const p of problems) logger.error(`${p.file} at offset ${p.offset}: ${p.problem}`);
+const COMMANDS = ['index', 'lookup', 'inject', 'client'];
+/** The options of the commands (yargs knows them only once a command is parsed). */
+const COMMAND_FLAGS = ['url', 'timestamp', 'index-files', 'html', 'charset', 'output', 'o', 'prefix'];
+
+function reportProblems(problems: readonly ScanProblem[], logger: Logger, json?: JsonLines): void {
+  for (const p of problems) {
+    if (json) json.write('damaged', { file: p.file, offset: p.offset, problem: p.problem });
+    else logger.error(`${p.file} at offset ${p.offset}: ${p.problem}`);
+  }
+}
+
+/** `--timestamp` as `-d` takes it (`2009-04-15T12:00`, `20090415`): its digits, checked as a date. */
+export function requestedTimestamp(value: string): string {
+  const digits = value.replace(/[^\d]/g, '');
+  if (!/^\d{4,14}$/.test(digits)) throw new Error(`--timestamp: expected a time such as 2009, 20090415120000 or 2009-04-15T12:00:00, got "${value}"`);
+  // Checked as a date (20091301 is refused); the digits given are kept: 2009 means the closest to its start.
+  parseFixedDate(value, '--timestamp');
+  return digits;
 }
 
 function list(value: unknown): string[] {
@@ -72,18 +90,31 @@ function list(value: unknown): string[] {
     .filter(Boolean);
 }
 
-// Each command loads only what it uses (the parser and WARC reader are the slow part of start-up).
-async function runIndex(args: ParsedArgs & { inputs?: string[] }, io: CliIO, logger: Logger): Promise<number> {
-  const { writeTransclusionIndex } = await import('../replay/index-write.js');
-  const result = await writeTransclusionIndex(args.inputs ?? [], String(args.output));
-  reportProblems(result.problems, logger);
-  logger.info(`Indexed ${result.records} metadata record(s) into ${result.path}`);
-  return result.problems.length ? ExitCode.damagedInput : ExitCode.ok;
+interface Run {
+  args: ParsedArgs & { inputs?: string[] };
+  io: CliIO;
+  logger: Logger;
+  json: JsonLines | undefined;
 }
 
-async function runPage(command: string, args: ParsedArgs & { inputs?: string[] }, io: CliIO, logger: Logger): Promise<number> {
-  const timestamp = String(args.timestamp);
-  if (!/^\d{4,14}$/.test(timestamp)) throw new Error(`--timestamp: expected 4 to 14 digits, got "${timestamp}"`);
+interface Outcome {
+  code: number;
+  /** What --json puts in the summary line. */
+  summary: Record<string, unknown>;
+}
+
+// Each command loads only what it uses (the parser and WARC reader are the slow part of start-up).
+async function runIndex({ args, logger, json }: Run): Promise<Outcome> {
+  const { writeTransclusionIndex } = await import('../replay/index-write.js');
+  const result = await writeTransclusionIndex(args.inputs ?? [], String(args.output));
+  reportProblems(result.problems, logger, json);
+  logger.info(`Indexed ${result.records} metadata record(s) into ${result.path}`);
+  return { code: result.problems.length ? ExitCode.damagedInput : ExitCode.ok, summary: { path: result.path, records: result.records, damaged: result.problems.length } };
+}
+
+async function runPage(command: string, { args, io, logger, json }: Run): Promise<Outcome> {
+  const timestamp = requestedTimestamp(String(args.timestamp));
+  if (command === 'inject' && json && !args.output) throw new Error('--json: inject prints the page on stdout; give -o/--output for the page with --json');
   const html =
     command === 'inject'
       ? await readRegularFile(String(args.html), { what: 'page', maxBytes: MAX_PAGE_BYTES })
@@ -94,12 +125,14 @@ async function runPage(command: string, args: ParsedArgs & { inputs?: string[] }
   try {
     for (const warning of lookup.warnings) logger.warn(warning);
     const found = await lookup.lookup(String(args.url), timestamp);
-    reportProblems(lookup.problems, logger);
+    reportProblems(lookup.problems, logger, json);
     const damaged = lookup.problems.length > 0;
     if (found) logger.debug(`${found.records} record(s) from ${found.timestamp} for ${found.pageUrl}`);
+    const base = { url: String(args.url), timestamp, found: found !== undefined, damaged: lookup.problems.length };
     if (!html) {
-      io.stdout.write(`${JSON.stringify(found ?? {}, null, 2)}\n`);
-      return damaged ? ExitCode.damagedInput : found ? ExitCode.ok : ExitCode.partialFailure;
+      if (json) json.write('lookup', { result: found ?? {} });
+      else io.stdout.write(`${JSON.stringify(found ?? {}, null, 2)}\n`);
+      return { code: damaged ? ExitCode.damagedInput : found ? ExitCode.ok : ExitCode.partialFailure, summary: base };
     }
     const prefix = args.prefix === undefined ? undefined : String(args.prefix);
     const result = found && injectTransclusionsIntoBytes
@@ -115,36 +148,40 @@ async function runPage(command: string, args: ParsedArgs & { inputs?: string[] }
     if (args.output) await writeFileAtomic(String(args.output), out);
     else io.stdout.write(out);
     if (result) logger.debug(`${result.replaced} element(s) replaced (${result.charset})`);
-    return damaged ? ExitCode.damagedInput : result?.applied.length ? ExitCode.ok : ExitCode.partialFailure;
+    const summary = { ...base, ...(args.output ? { output: String(args.output) } : {}), applied: result?.applied ?? [], replaced: result?.replaced ?? 0, unmatched: result?.unmatched ?? [] };
+    return { code: damaged ? ExitCode.damagedInput : result?.applied.length ? ExitCode.ok : ExitCode.partialFailure, summary };
   } finally {
     await lookup.close();
   }
 }
 
-async function runClient(args: ParsedArgs, io: CliIO, logger: Logger): Promise<number> {
+async function runClient({ args, io, logger, json }: Run): Promise<Outcome> {
   const { clientScriptPath } = await import('../replay/client-path.js');
   const path = clientScriptPath();
   if (!args.output) {
-    io.stdout.write(`${path}\n`);
-    return ExitCode.ok;
+    if (!json) io.stdout.write(`${path}\n`);
+    return { code: ExitCode.ok, summary: { client: path } };
   }
   await writeFileAtomic(String(args.output), await readFile(path));
   logger.info(`Copied ${path} to ${String(args.output)}`);
-  return ExitCode.ok;
+  return { code: ExitCode.ok, summary: { client: path, output: String(args.output) } };
 }
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
-  const parsed = await parseCommandLine(buildParser(), argv, io, 'warckit-replay');
+  const parsed = await parseCommandLine(buildParser(), argv, io, { name: 'warckit-replay', flags: COMMAND_FLAGS, commands: COMMANDS });
   if (typeof parsed === 'number') return parsed;
   const args = parsed as ParsedArgs & { inputs?: string[] };
-  const logger = createLogger(io, args.quiet ? 'quiet' : args.verbose ? 'verbose' : 'normal');
+  const json = args.json ? jsonLines(io) : undefined;
+  const logger = createLogger(io, args.quiet ? 'quiet' : args.verbose ? 'verbose' : 'normal', json);
   const command = String(args._[0]);
+  const run: Run = { args, io, logger, json };
   try {
-    if (command === 'index') return await runIndex(args, io, logger);
-    if (command === 'client') return await runClient(args, io, logger);
-    return await runPage(command, args, io, logger);
+    const outcome = command === 'index' ? await runIndex(run) : command === 'client' ? await runClient(run) : await runPage(command, run);
+    json?.write('summary', { command, ...outcome.summary, exitCode: outcome.code });
+    return outcome.code;
   } catch (error) {
     io.stderr.write(`warckit-replay: ${(error as Error).message}\n`);
+    json?.write('error', { message: (error as Error).message, exitCode: ExitCode.error });
     if (args.verbose && (error as Error).stack) io.stderr.write(`${(error as Error).stack}\n`);
     return ExitCode.error;
   }

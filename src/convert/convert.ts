@@ -32,7 +32,9 @@ import { sha256FileInfo, sha256Stream } from './digest.js';
 import { ConversionError, ConvertInterruptedError, ConvertOptionsError } from './errors.js';
 import { type ConvertOptions, DEFAULT_OUTPUT_DIR, normalizeConvertOptions } from './options.js';
 import { OutputCollisionError, outputPathFor, type PlannedConversion, planConversions, ruleDigest, sourcePathOf } from './plan.js';
+import type { RunningConversion } from './progress.js';
 import type { ConversionResult } from './results.js';
+import { MemoryResults, type ResultsRecord } from './results-memory.js';
 import { ResultsStore } from './results-store.js';
 import { mergeSourceEntries } from './results-write.js';
 import { RunAbortedError, runConversion } from './run.js';
@@ -40,6 +42,7 @@ import { isConversionCurrent } from './skip.js';
 import { removeStaleTemps } from './stale-temps.js';
 import { isTempSideError, TempCopyError, tempCopyStep } from './temp-copy.js';
 
+/** What happened to a planned output (see {@link ConversionOutcome.status}). */
 export type ConversionStatus = 'planned' | 'converted' | 'skipped' | 'failed' | 'not-applicable' | 'not-media' | 'not-run';
 
 /** What happened to one planned output. */
@@ -64,9 +67,11 @@ export interface ConversionOutcome {
   unselected?: boolean;
 }
 
+/** What {@link convertMedia} did: counts, every conversion's outcome, and where the results are. */
 export interface ConvertResult {
   outputDir: string;
-  resultsFile: string;
+  /** The results file written, unless the run was asked for none (`results: false`). */
+  resultsFile?: string;
   dryRun: boolean;
   /** Source files with at least one matching rule. */
   files: number;
@@ -141,12 +146,13 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
   const urlPrefix = o.urlPrefix ?? ruleSet.urlPrefix;
   if (!urlPrefix) throw new ConvertOptionsError('Expected `urlPrefix` (or url_prefix in the rules file), got nothing');
   const outputDir = resolve(o.outputDir ?? ruleSet.outputDir ?? DEFAULT_OUTPUT_DIR);
-  const resultsFile = resolve(outputDir, o.results);
+  const resultsFile = o.results === false ? undefined : resolve(outputDir, o.results);
+  const fileOf = resultsFile !== undefined ? { resultsFile } : {};
 
   const walk = await walkInputs(o.inputs, urlPrefix);
   let tempRoot: string | undefined;
   let log: WriteStream | undefined;
-  let store: ResultsStore | undefined;
+  let store: ResultsRecord | undefined;
   try {
     // Converting `.` (or any input that holds the output directory) must not convert earlier outputs again.
     const underOutput = (e: FileEntry): boolean => {
@@ -183,7 +189,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
       state.needs.probe = Boolean(ffprobe) && (state.needs.probe || state.items.some((p) => isMediaRule(p.rule)));
     }
 
-    if (o.dryRun) return await dryRunPlan(plan, sources, ruleSet, { outputDir, resultsFile, tools, ffprobe, jobs: o.jobs, signal: o.signal });
+    if (o.dryRun) return await dryRunPlan(plan, sources, ruleSet, { outputDir, ...fileOf, tools, ffprobe, jobs: o.jobs, signal: o.signal });
 
     // Our own controller: a results write that fails stops the run like an abort does.
     const controller = new AbortController();
@@ -192,16 +198,16 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     o.signal?.addEventListener('abort', onAbort, { once: true });
     const signal = controller.signal;
 
-    store = await ResultsStore.open(resultsFile, logger);
+    store = resultsFile === undefined ? new MemoryResults() : await ResultsStore.open(resultsFile, logger);
     const results = store;
     const collisions: string[] = [];
-    for (const c of recordedCollisions(plan, results.conversions, resultsFile)) {
+    for (const c of resultsFile === undefined ? [] : recordedCollisions(plan, results.conversions, resultsFile)) {
       if (c.unlessSha256 && (await sourceSha256(c.planned.source, signal)) === c.unlessSha256) continue; // the same file, moved
       collisions.push(c.message);
     }
     if (collisions.length) throw new OutputCollisionError(collisions);
     const fixityCheck = o.manifest ? await checkFixity(outputDir, logger, signal) : undefined;
-    const stale = await removeStaleTemps([dirname(resultsFile), ...plan.map((p) => dirname(p.output))], tmpdir());
+    const stale = await removeStaleTemps([...(resultsFile !== undefined ? [dirname(resultsFile)] : []), ...plan.map((p) => dirname(p.output))], tmpdir());
     if (stale.removed.length) logger.warn(`removed ${stale.removed.length} temporary file(s) left by runs that were killed (pid ${stale.pids.join(', ')})`);
     if (ruleSet.convertStdout) log = createWriteStream(resolve(ruleSet.convertStdout));
     let writeError: Error | undefined;
@@ -217,10 +223,10 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     };
 
     const madeDirs = new Set<string>();
-    const running = new Set<string>();
+    const running = new Map<string, RunningConversion>();
     let filesDone = 0;
     let conversionsDone = 0;
-    const report = (): void => o.onProgress({ filesDone, filesTotal: sources.size, conversionsDone, conversionsTotal: plan.length, running: [...running] });
+    const report = (): void => o.onEvent({ type: 'progress', progress: { filesDone, filesTotal: sources.size, conversionsDone, conversionsTotal: plan.length, running: [...running.values()].map((r) => ({ ...r })) } });
 
     const prepare = async (state: SourceState): Promise<PreparedSource> => {
       const entry = state.entry;
@@ -342,8 +348,11 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         return { ...outcomeBase(p), status: 'not-applicable', argv: [] };
       }
       if (signal.aborted) return { ...outcomeBase(p), status: 'not-run', argv: [] };
-      running.add(p.url);
+      const now: RunningConversion = { source: p.source.url, rule: p.rule.name, url: p.url, output: p.output };
+      running.set(p.url, now);
+      o.onEvent({ type: 'conversion-start', conversion: { ...now } });
       report();
+      const started = performance.now();
       try {
         const facts = known?.facts;
         state.sourceSeconds ??= sourceSecondsOnce(ffmpeg, prepared.inputPath, signal);
@@ -361,6 +370,15 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
           onStart: (argv) => logger.debug(`Running: ${shellQuote(argv)}`),
           values: { ...probeValues(facts?.media), ...(ruleSet.dir ? { rules_dir: ruleSet.dir } : {}) },
           ...(verify ? { verify } : {}),
+          onProgress: (state) => {
+            Object.assign(now, { seconds: state.seconds }, state.duration !== undefined ? { duration: state.duration } : {});
+            if (state.fraction !== undefined) {
+              now.fraction = state.fraction;
+              const elapsed = (performance.now() - started) / 1000;
+              if (state.fraction > 0 && elapsed >= 1) now.etaSeconds = (elapsed * (1 - state.fraction)) / state.fraction;
+            }
+            report();
+          },
         });
         if (p.rule.purpose) result.purpose = p.rule.purpose;
         result.event = conversionEvent(p.rule, ruleSet, toolVersionUsed, facts?.toolVersion);
@@ -396,6 +414,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
           const outcome = await convertOne(p, state);
           state.outcomes.set(p, outcome);
           conversionsDone++;
+          if (outcome.status !== 'not-run') o.onEvent({ type: 'conversion', outcome });
           if (--state.pending === 0) {
             // The sidecar waits for its outputs' probes outside the slots; the run waits for it before it ends.
             sidecars.push(Promise.all(state.probing).then(() => (signal.aborted ? undefined : writeSidecar(state))));
@@ -446,7 +465,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     if (signal.aborted) throw new ConvertInterruptedError({ converted: count('converted'), skipped: count('skipped'), failed: count('failed'), notRun: count('not-run') });
     const failures = outcomes.flatMap((x) => (x.error ? [x.error] : []));
     const files = new Set(outcomes.map((x) => x.sourcePath)).size;
-    return { outputDir, resultsFile, dryRun: false, files, converted: count('converted'), skipped: count('skipped'), failed: count('failed'), notMedia: count('not-media'), conversions: outcomes, failures, toolVersion: ffmpegVersion, ...(fixity ? { fixity } : {}) };
+    return { outputDir, ...fileOf, dryRun: false, files, converted: count('converted'), skipped: count('skipped'), failed: count('failed'), notMedia: count('not-media'), conversions: outcomes, failures, toolVersion: ffmpegVersion, ...(fixity ? { fixity } : {}) };
   } finally {
     walk.close();
     await store?.close().catch(() => undefined); // after an error: the journal keeps what finished

@@ -7,8 +7,10 @@ import type { RuleSet } from '../rules/schema.js';
 import type { Logger } from '../util/logger.js';
 import { silentLogger } from '../util/logger.js';
 import { ConvertOptionsError } from './errors.js';
-import type { ConvertProgress } from './progress.js';
+import { type EntryInput, isEntryInput } from '../inputs/entry.js';
+import type { ConvertEvent } from './progress.js';
 
+/** warcit-converter's results file name, in the output directory. */
 export const DEFAULT_RESULTS_FILE = 'warcit-conversion-results.yaml';
 export const DEFAULT_OUTPUT_DIR = './conversions';
 
@@ -19,16 +21,20 @@ export const DEFAULT_OUTPUT_DIR = './conversions';
  * console.log(result.converted, result.skipped, result.failed, result.resultsFile);
  */
 export interface ConvertOptions {
-  /** Directories, files, ZIP files or paths inside ZIP files to look for media in. */
-  inputs: readonly string[];
+  /** Directories, files, ZIP files or paths inside ZIP files to look for media in, and objects ({@link EntryInput}). */
+  inputs: ReadonlyArray<string | EntryInput>;
   /** Prefix of the sources' URLs, e.g. `http://www.example.com/`. Default: the rules' `url_prefix`. */
   urlPrefix?: string;
   /** A rules file path or a loaded rule set. Default: warckit's `rules/default-conversion-rules.yaml`. */
   rules?: string | RuleSet;
   /** Where outputs go. Default: the rules' `output_dir`, else `./conversions`. */
   outputDir?: string;
-  /** Results YAML, relative to `outputDir` (an absolute path is used as is). Default `warcit-conversion-results.yaml`. */
-  results?: string;
+  /**
+   * Results YAML, relative to `outputDir` (an absolute path is used as is). Default
+   * `warcit-conversion-results.yaml`. `false`: no results file is read, locked or written (so
+   * nothing counts as already done); the results are in what `convertMedia` returns.
+   */
+  results?: string | false;
   /** Plan only: run nothing, write nothing; `ConvertResult.conversions` lists the commands. */
   dryRun?: boolean;
   /** Conversions run at once. Default: the number of CPU cores. */
@@ -48,16 +54,17 @@ export interface ConvertOptions {
   /** Abort to stop: running commands are killed, finished work stays recorded. */
   signal?: AbortSignal;
   logger?: Logger;
-  onProgress?: (progress: ConvertProgress) => void;
+  /** Told the progress, and each conversion as it starts and as it ends (with its outcome). */
+  onEvent?: (event: ConvertEvent) => void;
 }
 
 /** @internal */
 export interface NormalizedConvertOptions {
-  inputs: readonly string[];
+  inputs: ReadonlyArray<string | EntryInput>;
   urlPrefix?: string;
   rules?: string | RuleSet;
   outputDir?: string;
-  results: string;
+  results: string | false;
   dryRun: boolean;
   jobs: number;
   force: boolean;
@@ -67,7 +74,7 @@ export interface NormalizedConvertOptions {
   env: Readonly<Record<string, string | undefined>>;
   signal?: AbortSignal;
   logger: Logger;
-  onProgress: (progress: ConvertProgress) => void;
+  onEvent: (event: ConvertEvent) => void;
 }
 
 function shown(value: unknown): string {
@@ -89,8 +96,8 @@ function optString(options: Record<string, unknown>, key: string): string | unde
 export function normalizeConvertOptions(options: ConvertOptions): NormalizedConvertOptions {
   if (typeof options !== 'object' || options === null) throw new ConvertOptionsError(`Expected options to be an object, got ${shown(options)}`);
   const o = options as unknown as Record<string, unknown>;
-  if (!Array.isArray(o.inputs) || o.inputs.length === 0 || !o.inputs.every((i) => typeof i === 'string' && i !== '')) {
-    throw new ConvertOptionsError(`Expected \`inputs\` to be a non-empty array of paths, got ${shown(o.inputs)}`);
+  if (!Array.isArray(o.inputs) || o.inputs.length === 0 || !o.inputs.every((i) => (typeof i === 'string' && i !== '') || isEntryInput(i))) {
+    throw new ConvertOptionsError(`Expected \`inputs\` to be a non-empty array of paths or entry objects, got ${shown(o.inputs)}`);
   }
   const jobs = o.jobs ?? availableParallelism();
   if (typeof jobs !== 'number' || !Number.isInteger(jobs) || jobs < 1) throw new ConvertOptionsError(`Expected \`jobs\` to be a positive integer, got ${shown(jobs)}`);
@@ -102,13 +109,14 @@ export function normalizeConvertOptions(options: ConvertOptions): NormalizedConv
     if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new ConvertOptionsError(`Expected \`${key}\` to be a boolean, got ${shown(o[key])}`);
   }
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new ConvertOptionsError(`Expected \`signal\` to be an AbortSignal, got ${shown(o.signal)}`);
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new ConvertOptionsError(`Expected \`onProgress\` to be a function, got ${shown(o.onProgress)}`);
+  if (o.onEvent !== undefined && typeof o.onEvent !== 'function') throw new ConvertOptionsError(`Expected \`onEvent\` to be a function, got ${shown(o.onEvent)}`);
+  if (o.results === true) throw new ConvertOptionsError('Expected `results` to be a file name or false, got true');
   return {
-    inputs: [...(o.inputs as string[])],
+    inputs: [...(o.inputs as Array<string | EntryInput>)],
     urlPrefix: optString(o, 'urlPrefix'),
     rules: o.rules as string | RuleSet | undefined,
     outputDir: optString(o, 'outputDir'),
-    results: optString(o, 'results') ?? DEFAULT_RESULTS_FILE,
+    results: o.results === false ? false : (optString(o, 'results') ?? DEFAULT_RESULTS_FILE),
     dryRun: o.dryRun === true,
     jobs,
     force: o.force === true,
@@ -118,6 +126,6 @@ export function normalizeConvertOptions(options: ConvertOptions): NormalizedConv
     env: (o.env as Record<string, string | undefined> | undefined) ?? process.env,
     signal: o.signal as AbortSignal | undefined,
     logger: (o.logger as Logger | undefined) ?? silentLogger,
-    onProgress: (o.onProgress as ((p: ConvertProgress) => void) | undefined) ?? (() => undefined),
+    onEvent: (o.onEvent as ((e: ConvertEvent) => void) | undefined) ?? (() => undefined),
   };
 }

@@ -31,6 +31,7 @@ export interface ConversionResult {
   [key: string]: unknown;
 }
 
+/** A results document: each source URL's conversions (warcit's `conversions:` mapping), and any other keys kept as they are. */
 export interface ConversionResults {
   conversions: Record<string, ConversionResult[]>;
   [key: string]: unknown;

@@ -13,6 +13,7 @@ import type { ConversionResult } from './results.js';
 import { type Placeholder, renderArgv, TemplateValueError } from '../rules/template.js';
 import { sha256File } from './digest.js';
 import { runChild } from '../util/child-process.js';
+import { FfmpegProgressReader, type FfmpegProgressState, withProgressFlags } from '../media/ffmpeg-progress.js';
 import { ConversionError } from './errors.js';
 import type { PlannedConversion } from './plan.js';
 import type { Verdict } from '../verify/media-checks.js';
@@ -42,6 +43,8 @@ export interface RunContext {
    * final name. A failure may name where to keep the file (`keepAs`) instead of removing it.
    */
   verify?: (written: string, output: string) => Promise<OutputVerdict | undefined>;
+  /** An ffmpeg command is also run with `-progress pipe:1` and this is told how far it is. */
+  onProgress?: (state: FfmpegProgressState) => void;
 }
 
 /** What a rule's `verify` found. */
@@ -117,13 +120,20 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
   let headSize = 0;
   let renamed = false;
   ctx.onStart?.(argv);
+  // Progress flags only where asked; stdout then carries progress, kept out of the log.
+  const progressArgv = ctx.onProgress ? withProgressFlags(argv) : undefined;
+  const progress = progressArgv ? new FfmpegProgressReader() : undefined;
   try {
     if (ctx.log) ctx.log.write(`### ${planned.source.url} -> ${planned.url}\n`);
-    const r = unwritable ? { exitCode: null, signal: null, notFound: false, canceled: false, timedOut: false } : await runChild(argv, {
+    const r = unwritable ? { exitCode: null, signal: null, notFound: false, canceled: false, timedOut: false } : await runChild(progressArgv ?? argv, {
       signal: ctx.signal,
       forceKillAfterMs: 500, // its partial output is discarded anyway: Ctrl-C must end the run within a second
-      onStdout: (c) => ctx.log?.write(c),
+      onStdout: (c) => {
+        if (!progress) ctx.log?.write(c);
+        else if (progress.pushStdout(c)) ctx.onProgress!(progress.state);
+      },
       onStderr: (c) => {
+        progress?.pushStderr(c);
         if (headSize < TAIL_BYTES) {
           head.push(c);
           headSize += c.length;

@@ -7,6 +7,7 @@ import { constants, createGunzip } from 'node:zlib';
 
 export type ReplayFileKind = 'warc' | 'warc.gz' | 'cdxj';
 
+/** A file given at replay is not a WARC or a transclusion index (or cannot be read): names it. */
 export class ReplayInputError extends Error {
   override name = 'ReplayInputError';
 }

@@ -10,6 +10,7 @@ import { ReplayInputError, sniffReplayFile } from './file-kind.js';
 import { MetadataRecordError, parseTransclusionRecord } from './records.js';
 import { type ScanProblem, scanMetadataRecords } from './warc-scan.js';
 
+/** What {@link writeTransclusionIndex} wrote. */
 export interface WriteIndexResult {
   path: string;
   /** Metadata records indexed. */

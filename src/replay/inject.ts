@@ -13,10 +13,12 @@ import { type DomAdapter, NOT_REFERENCES, planTargets, REFERENCE_PARTS, type Tar
 
 export { DEFAULT_SELECTOR } from './targets.js';
 
+/** Options of {@link injectTransclusions}: `rewriteUrl` maps each media URL (e.g. to `<prefix><timestamp>id_/<url>`). */
 export interface InjectOptions {
   rewriteUrl?: RenderOptions['rewriteUrl'];
 }
 
+/** Options of {@link injectTransclusionsIntoBytes}. */
 export interface InjectBytesOptions extends InjectOptions {
   /** The page's charset when known (e.g. from its record's Content-Type); else sniffed. */
   charset?: string;
@@ -33,10 +35,12 @@ interface InjectOutcome {
   problems: TargetProblem[];
 }
 
+/** The page as text with the players in place, and what was applied. */
 export interface InjectResult extends InjectOutcome {
   html: string;
 }
 
+/** The page's bytes with the players in place, and what was applied. */
 export interface InjectBytesResult extends InjectOutcome {
   bytes: Buffer;
   charset: string;

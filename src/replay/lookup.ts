@@ -47,6 +47,7 @@ export function mergeTransclusions(records: readonly TransclusionRecord[]): Tran
   return [...merged.values()].map((m) => m.transclusion);
 }
 
+/** Transclusion records by page, for {@link lookupTransclusions} (built by {@link buildTransclusionIndex}). */
 export interface TransclusionIndex {
   byPage: Map<string, TransclusionRecord[]>;
 }

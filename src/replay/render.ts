@@ -13,6 +13,7 @@ export { mediaKind, playableFormats } from './media.js';
 /** Marks an element put in by warckit (in pages and by the browser client), so it is never replaced again. */
 export const MEDIA_MARKER = 'data-warckit-media';
 
+/** Options of {@link renderMediaElement}. */
 export interface RenderOptions {
   /** Map an archived URL to the URL the browser should fetch (default: unchanged). */
   rewriteUrl?: (url: string, kind: 'source' | 'poster') => string;
@@ -35,6 +36,7 @@ export function escapeAttribute(value: string): string {
   return out;
 }
 
+/** The `<video>` or `<audio>` markup for one transclusion: poster, sources in order, the original last. */
 export function renderMediaElement(transclusion: Transclusion, options: RenderOptions = {}): string {
   const rewrite = options.rewriteUrl ?? ((url: string) => url);
   const media = describeMedia(transclusion);

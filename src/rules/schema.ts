@@ -72,6 +72,7 @@ export interface FileTypeRule {
   where: string;
 }
 
+/** A rules file as loaded by {@link loadRules}: warcit's rules, validated, commands parsed into argv templates. */
 export interface RuleSet {
   /** The file it came from (for messages), or a label such as `<default rules>`. */
   file: string;

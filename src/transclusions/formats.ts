@@ -10,6 +10,7 @@ import { pyJsonDumps } from '../util/pyjson.js';
 
 export { EMBEDS_PREFIX, TRANSCLUSIONS_CONTENT_TYPE, TRANSCLUSIONS_PREFIX, YOUTUBE_DL_CONTENT_TYPE } from './record-uri.js';
 
+/** Which transclusion records are written: warcit's `youtube-dl` (urn:embeds:), `transclusions` (urn:transclusions:), or `both`. */
 export type TransclusionFormat = 'youtube-dl' | 'transclusions' | 'both';
 
 export interface MediaFormats {

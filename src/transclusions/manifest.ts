@@ -13,6 +13,7 @@ import { readYamlFile } from '../util/yaml-file.js';
 const ENTRY_KEYS = ['url', 'timestamp', 'selector', 'metadata_file'];
 const ROOT_KEYS = ['transclusions'];
 
+/** One page that embeds a media file, as the manifest gives it. */
 export interface TransclusionEntry {
   /** The page that embeds the media. */
   url: string;
@@ -26,11 +27,34 @@ export interface TransclusionEntry {
   metadataJson?: Buffer;
 }
 
+/** A loaded transclusion manifest: which pages embed each media file. */
 export interface TransclusionManifest {
   /** Media URL → the pages that embed it. */
   transclusions: Map<string, TransclusionEntry[]>;
 }
 
+/** A page entry of a manifest given as an object: as in the YAML file, with the timestamp as digits or a Date. */
+export interface TransclusionPageInput {
+  /** The page that embeds the media. */
+  url: string;
+  /** The page's capture time: 4 to 14 digits (`20090415`, its last second, as warcio pads) or a Date. */
+  timestamp?: string | number | Date;
+  /** CSS selector of the element(s) to replace at replay (default `object, embed`). */
+  selector?: string;
+  /** JSON written verbatim as the record's payload (a path, relative to the working directory). */
+  metadata_file?: string;
+}
+
+/**
+ * A transclusion manifest as a plain object, shaped as the YAML file.
+ * @example
+ * { transclusions: { 'http://www.example.com/media/intro.flv': [{ url: 'http://www.example.com/index.html', timestamp: '20090415120000' }] } }
+ */
+export interface TransclusionManifestDocument {
+  transclusions: Record<string, TransclusionPageInput | readonly TransclusionPageInput[]>;
+}
+
+/** A transclusion manifest is not valid: names the file (or `transclusions`) and the place inside it. */
 export class ManifestError extends Error {
   override name = 'ManifestError';
 }
@@ -107,11 +131,36 @@ async function readMetadataFile(name: string, manifestFile: string, where: strin
 
 /** Read, validate and resolve a manifest file. */
 export async function loadTransclusionManifest(file: string): Promise<TransclusionManifest> {
-  const manifest = toTransclusionManifest(await readYamlFile(file, (message) => new ManifestError(message)), file);
+  return readMetadataFiles(toTransclusionManifest(await readYamlFile(file, (message) => new ManifestError(message)), file), file, file);
+}
+
+/** 14 digits for a Date given as a page timestamp (UTC). */
+function dateDigits(value: unknown): unknown {
+  return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString().replace(/[^\d]/g, '').slice(0, 14) : value;
+}
+
+/** Validate a manifest given as an object (named `label` in errors); metadata files are read relative to the working directory. */
+export async function manifestFromDocument(doc: TransclusionManifestDocument, label = 'transclusions'): Promise<TransclusionManifest> {
+  const root = typeof doc === 'object' && doc !== null ? (doc as { transclusions?: unknown }).transclusions : undefined;
+  let plain: unknown = doc;
+  if (typeof root === 'object' && root !== null && !Array.isArray(root)) {
+    const transclusions = Object.fromEntries(
+      Object.entries(root).map(([media, value]) => {
+        const dated = (item: unknown): unknown => (typeof item === 'object' && item !== null && 'timestamp' in item ? { ...item, timestamp: dateDigits((item as { timestamp: unknown }).timestamp) } : item);
+        return [media, Array.isArray(value) ? value.map(dated) : dated(value)];
+      }),
+    );
+    plain = { ...doc, transclusions };
+  }
+  return readMetadataFiles(toTransclusionManifest(plain, label), label, `${process.cwd()}/${label}`);
+}
+
+/** Read each entry's metadata_file; `base` is the file relative names may also be taken from. */
+async function readMetadataFiles(manifest: TransclusionManifest, label: string, base: string): Promise<TransclusionManifest> {
   for (const [media, entries] of manifest.transclusions) {
     for (const [i, entry] of entries.entries()) {
       if (entry.metadata_file) {
-        entry.metadataJson = await readMetadataFile(entry.metadata_file, file, `${file}: transclusions["${media}"][${i}].metadata_file`);
+        entry.metadataJson = await readMetadataFile(entry.metadata_file, base, `${label}: transclusions["${media}"][${i}].metadata_file`);
       }
     }
   }

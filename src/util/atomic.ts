@@ -11,6 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { removeAppendMarker, repairInterruptedAppend, rollbackAppend, rollbackAppendSync, writeAppendMarker } from './append-marker.js';
 import { acquireLock, type FileLock, OutputLockedError, OutputLockError } from './file-lock.js';
 
+/** How an output that exists is treated: refused (`create`), replaced (`overwrite`), or added to (`append`). */
 export type WriteMode = 'create' | 'overwrite' | 'append';
 
 /** The output exists and neither append nor overwrite was asked for. */
@@ -49,7 +50,7 @@ export function describeWriteError(error: unknown): string {
  * system refuses a missing directory that way, and so does /proc): ask the nearest existing
  * ancestor whether it can be written.
  */
-async function describeCreateError(error: unknown, dir: string): Promise<string> {
+export async function describeCreateError(error: unknown, dir: string): Promise<string> {
   const code = (error as NodeJS.ErrnoException).code;
   if (code !== 'ENOENT' && code !== 'EACCES' && code !== 'EPERM') return describeWriteError(error);
   let existing = resolve(dir);

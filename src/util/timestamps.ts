@@ -56,18 +56,27 @@ export function parsePageTimestamp(value: string, what = 'timestamp'): Date {
 }
 
 /** WARC-Date text: seconds for WARC/1.0 (as warcio writes), microseconds for WARC/1.1. */
+let lastSecond = NaN;
+let lastSecondText = '';
 let lastTime = NaN;
 let lastIso = '';
 
 export function warcDate(date: Date, version: '1.0' | '1.1' = '1.0'): string {
   const time = date.getTime();
+  if (version === '1.0') {
+    // Cached per second: thousands of records share one (their creation dates differ by milliseconds).
+    const second = Math.floor(time / 1000);
+    if (second !== lastSecond) {
+      lastSecond = second;
+      lastSecondText = `${date.toISOString().slice(0, 19)}Z`;
+    }
+    return lastSecondText;
+  }
   if (time !== lastTime) {
     lastTime = time;
-    lastIso = date.toISOString(); // 2020-01-02T03:04:05.678Z — cached: thousands of records share a date
+    lastIso = date.toISOString(); // 2020-01-02T03:04:05.678Z
   }
-  const iso = lastIso;
-  if (version === '1.1') return `${iso.slice(0, 19)}.${iso.slice(20, 23)}000Z`;
-  return `${iso.slice(0, 19)}Z`;
+  return `${lastIso.slice(0, 19)}.${lastIso.slice(20, 23)}000Z`;
 }
 
 /** 14-digit timestamp of a date (UTC). */

@@ -9,7 +9,7 @@ import type { ConversionResults } from '../convert/results.js';
 import { readCharacterization } from '../convert/characterization.js';
 import type { RecordHead } from './records.js';
 import { isInside } from './conversion-outputs.js';
-import type { RecordInput } from './writer.js';
+import type { WarcRecordInput } from './writer.js';
 
 /** Content-Type of characterization metadata records. */
 export const CHARACTERIZATION_CONTENT_TYPE = 'application/json';
@@ -33,7 +33,7 @@ export interface CharacterizedRecord {
 }
 
 /** The metadata record for ffprobe's JSON of one file (pure). */
-export function characterizationRecord(json: Buffer, about: CharacterizedRecord): RecordInput {
+export function characterizationRecord(json: Buffer, about: CharacterizedRecord): WarcRecordInput {
   const head: RecordHead = {
     type: 'metadata',
     recordId: about.recordId,

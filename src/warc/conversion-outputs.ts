@@ -29,16 +29,17 @@ export type OutputCheck = { ok: true; stats: Stats } | { ok: false; refused: boo
 
 /**
  * Check one output (relative paths are taken from the working directory, as warcit reads them).
- * `refused`: outside `root`, never read; otherwise missing or changed since conversion.
+ * `refused`: outside `root`, never read; otherwise missing or changed since conversion. Without
+ * a root (results given as objects by the caller) any place is accepted.
  */
-export async function checkConversionOutput(conversion: ConversionResult, root: string): Promise<OutputCheck> {
+export async function checkConversionOutput(conversion: ConversionResult, root: string | undefined): Promise<OutputCheck> {
   let real: string;
   try {
     real = await realpath(resolve(conversion.output));
   } catch {
     return { ok: false, refused: false, reason: 'file missing' };
   }
-  if (!isInside(root, real)) {
+  if (root !== undefined && !isInside(root, real)) {
     const via = real === resolve(conversion.output) ? '' : ` (through a link: ${real})`;
     return { ok: false, refused: true, reason: `outside ${root}, the directory the results file speaks for${via}; pass --conversions-dir to allow another directory` };
   }

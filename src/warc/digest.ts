@@ -18,6 +18,7 @@ export function base32(bytes: Uint8Array): string {
   return out;
 }
 
+/** Algorithm of WARC-Payload-Digest and WARC-Block-Digest. */
 export type DigestAlgorithm = 'sha1' | 'sha256';
 
 export const DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['sha1', 'sha256'];

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 const deflateRawAsync = promisify(deflateRaw) as (buf: Buffer, opts: object) => Promise<Buffer>;
 const gzipAsync = promisify(gzipCb) as (buf: Buffer, opts: object) => Promise<Buffer>;
 
+/** `auto` (payloads that do not compress are stored, the rest compressed at level 6) or a zlib level, 0-9. */
 export type GzipLevelSetting = 'auto' | number;
 
 /** gzip header: no name, mtime 0, OS unix — the same bytes zlib writes. */

@@ -14,8 +14,24 @@ export interface MapfileRow {
   'Content-Type'?: string;
   /** 1-based line of the row, for messages. */
   line: number;
+  /** Where the row is, for messages: `map.csv: line 3`, `mapfile[2]`. */
+  where?: string;
 }
 
+/**
+ * A mapfile row given as an object: the file it is for (the end of its path) and its URL,
+ * date and/or Content-Type.
+ * @example
+ * { file: 'clip.flv', url: 'http://cdn.example.com/video?id=7', date: new Date('2011-02-01T00:00:00Z') }
+ */
+export interface MapfileEntry {
+  file: string;
+  url?: string;
+  date?: Date;
+  contentType?: string;
+}
+
+/** A mapfile (path or objects) cannot be read or is not valid: names the file and line, or the row. */
 export class MapfileError extends Error {
   override name = 'MapfileError';
 }
@@ -38,7 +54,7 @@ export function parseMapfile(text: string, file: string, parse: typeof import('c
   if (!header.includes('file')) throw new MapfileError(`${file}: missing "file" column`);
   if (header.length < 2) throw new MapfileError(`${file}: needs at least one column besides "file" (URL, timestamp or Content-Type)`);
   return rows.map((values, i) => {
-    const row: Record<string, string | number> = { line: i + 2 };
+    const row: Record<string, string | number> = { line: i + 2, where: `${file}: line ${i + 2}` };
     header.forEach((column, j) => {
       const value = values[j];
       if (value !== undefined && value !== '') row[column] = value;
@@ -62,6 +78,31 @@ export async function loadMapfile(file: string, maxBytes = MAPFILE_MAX_BYTES): P
   return parseMapfile(text, file, (await import('csv-parse/sync')).parse);
 }
 
+/** Mapfile rows from objects; errors name the row (`mapfile[2].url`). */
+export function mapfileRowsFrom(entries: readonly MapfileEntry[], timestamp14: (date: Date) => string): MapfileRow[] {
+  if (!Array.isArray(entries)) throw new MapfileError(`mapfile: expected a path or an array of { file, url?, date?, contentType? }`);
+  return entries.map((entry, i) => {
+    const where = `mapfile[${i}]`;
+    if (typeof entry !== 'object' || entry === null || typeof entry.file !== 'string' || entry.file === '') throw new MapfileError(`${where}.file: expected the end of a file's path`);
+    for (const key of Object.keys(entry)) if (!['file', 'url', 'date', 'contentType'].includes(key)) throw new MapfileError(`${where}.${key}: unknown key (expected file, url, date, contentType)`);
+    const row: MapfileRow = { file: entry.file, line: i + 1, where };
+    if (entry.url !== undefined) {
+      if (typeof entry.url !== 'string' || entry.url === '') throw new MapfileError(`${where}.url: expected a URL`);
+      row.URL = entry.url;
+    }
+    if (entry.date !== undefined) {
+      if (!(entry.date instanceof Date) || Number.isNaN(entry.date.getTime())) throw new MapfileError(`${where}.date: expected a valid Date`);
+      row.timestamp = timestamp14(entry.date);
+    }
+    if (entry.contentType !== undefined) {
+      if (typeof entry.contentType !== 'string' || entry.contentType === '') throw new MapfileError(`${where}.contentType: expected a Content-Type`);
+      row['Content-Type'] = entry.contentType;
+    }
+    if (row.URL === undefined && row.timestamp === undefined && row['Content-Type'] === undefined) throw new MapfileError(`${where}: gives nothing besides file (url, date or contentType)`);
+    return row;
+  });
+}
+
 /** Matches paths to rows, remembering which row matched which file. */
 export class MapfileMatcher {
   private readonly matched = new Map<MapfileRow, string>();
@@ -77,7 +118,7 @@ export class MapfileMatcher {
     const previous = this.matched.get(row);
     if (previous !== undefined && previous !== path) {
       throw new MapfileError(
-        `${this.file}: line ${row.line}: row for "${row.file}" matches a second file "${path}" (first: "${previous}"); make the names in the mapfile unique`,
+        `${row.where ?? `${this.file}: line ${row.line}`}: row for "${row.file}" matches a second file "${path}" (first: "${previous}"); make the names in the mapfile unique`,
       );
     }
     this.matched.set(row, path);

@@ -24,3 +24,15 @@ export async function withoutOwnFiles<T extends { filePath?: string }>(entries: 
   }
   return { kept, excluded };
 }
+
+/** A check, entry by entry, that an entry is one of the output's own files (see {@link withoutOwnFiles}). */
+export function ownFileCheck(warcPath: string): (entry: { filePath?: string }) => Promise<boolean> {
+  const warcName = basename(warcPath);
+  const real = async (dir: string): Promise<string> => realpath(dir).catch(() => resolve(dir));
+  let warcDir: Promise<string> | undefined;
+  return async (entry) => {
+    if (entry.filePath === undefined || !isOwnFileName(basename(entry.filePath), warcName)) return false;
+    warcDir ??= real(dirname(resolve(warcPath)));
+    return (await real(dirname(resolve(entry.filePath)))) === (await warcDir);
+  };
+}

@@ -4,6 +4,7 @@
  */
 import { warcDate } from '../util/timestamps.js';
 
+/** The WARC format version written. */
 export type WarcVersion = '1.0' | '1.1';
 export type WarcHeaderList = Array<[name: string, value: string]>;
 
@@ -19,6 +20,7 @@ export interface RecordHead {
   headers: WarcHeaderList;
 }
 
+/** A record's digests as header values (`sha1:<base32>`). */
 export interface RecordDigests {
   payload?: string;
   block?: string;
@@ -56,8 +58,20 @@ export function headerList(head: RecordHead, version: WarcVersion, length: numbe
 
 /** The serialized head: version line, headers, blank line. UTF-8, as WARC 1.1 allows and warcio writes. */
 export function serializeHead(head: RecordHead, version: WarcVersion, length: number, digests: RecordDigests): Buffer {
-  const lines = headerList(head, version, length, digests).map(([k, v]) => `${k}: ${headerValue(v)}\r\n`);
-  return Buffer.from(`WARC/${version}\r\n${lines.join('')}\r\n`, 'utf8');
+  return completeHead(headPrefix(head, version), length, digests);
+}
+
+/** The head's text up to its digests (which come last, with Content-Length): what is known before the payload is read. */
+export function headPrefix(head: RecordHead, version: WarcVersion): string {
+  const lines = headerList(head, version, 0, {}).slice(0, -1).map(([k, v]) => `${k}: ${headerValue(v)}\r\n`);
+  return `WARC/${version}\r\n${lines.join('')}`;
+}
+
+/** The serialized head from its {@link headPrefix}, the block's length and the digests. */
+export function completeHead(prefix: string, length: number, digests: RecordDigests): Buffer {
+  const payload = digests.payload ? `WARC-Payload-Digest: ${digests.payload}\r\n` : '';
+  const block = digests.block ? `WARC-Block-Digest: ${digests.block}\r\n` : '';
+  return Buffer.from(`${prefix}${payload}${block}Content-Length: ${length}\r\n\r\n`, 'utf8');
 }
 
 /** Every record ends with two CRLFs after its block. */

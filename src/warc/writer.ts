@@ -1,50 +1,44 @@
 /**
- * The streaming WARC writer. Records are prepared concurrently (hashing, compressing small
- * records in zlib's thread pool) and written strictly in the order they were added, through
- * one queue. File payloads are never copied into memory or a temp file:
- *  - `.warc`: one pass — a head with placeholder digests of the final length is written,
- *    the payload is streamed and hashed, then the head is rewritten in place;
- *  - `.warc.gz`: one pass as well — the head (placeholder digests) goes into the member as a
- *    stored deflate block, the payload is hashed as it is compressed in parallel blocks, then
- *    the head is rewritten in place and the member's CRC completed with crc32_combine.
- * Either way the digests written are those of the very bytes written: a file rewritten during
- * the run cannot give a record whose digest does not match its payload.
+ * The record writer behind every byte sink (a file, any Writable). Records are prepared ahead
+ * (read, hashed, small ones compressed on the other cores) and written strictly in the order
+ * they were added, through one queue. File payloads are never copied into memory or a temp file:
+ *  - to a file, one pass: a head with placeholder digests of the final length is written, the
+ *    payload streamed (compressed in parallel blocks for `.warc.gz`) and hashed as it goes, then
+ *    the head is rewritten in place (and the gzip CRC completed with crc32_combine); the digests
+ *    written are those of the very bytes written;
+ *  - to a stream, which cannot be rewritten: the payload is hashed first, then streamed with the
+ *    final head before it and hashed again; a source that changed between the reads fails.
+ * Either way a record's bytes are the same (see encode.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { crc32 } from 'node:zlib';
 import type { FileHandle } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import type { Writable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import pLimit from 'p-limit';
-import { openRegularFile, readRegularFileSync, RegularFileError } from '../util/regular-file.js';
-import { type DigestAlgorithm, formatDigest } from './digest.js';
-import { FILE_CHUNK, readFileChunks } from './file-chunks.js';
-import { chooseLevel, crc32Combine, type DeflateTally, deflateBlocks, GZIP_HEADER, type GzipLevelSetting, gzipMember, gzipTrailer, storedBlocks } from './gzip.js';
-import { RECORD_TRAILER, type RecordDigests, type RecordHead, serializeHead, type WarcVersion } from './records.js';
+import { openRegularFile } from '../util/regular-file.js';
+import { SmallRecordPool, type SmallTicket } from './small-records.js';
+import type { DigestAlgorithm } from './digest.js';
+import { type EncodeSettings, gzipRecord, plainRecordParts, recordDigests } from './encode.js';
+import { FILE_CHUNK } from './file-chunks.js';
+import { chooseLevel, crc32Combine, type DeflateTally, deflateBlocks, GZIP_HEADER, type GzipLevelSetting, gzipTrailer, storedBlocks } from './gzip.js';
+import { FileOutput, type RecordOutput, StreamOutput } from './output-target.js';
+import { type Payload, PayloadReadError, payloadChunks, payloadSize, readPayload, readSmallFile, type StreamPayload } from './payload.js';
+import { headPrefix, RECORD_TRAILER, type RecordDigests, type RecordHead, serializeHead, type WarcVersion } from './records.js';
 
-/** A payload held in memory (small files, JSON, warcinfo). */
-export interface BufferPayload {
-  kind: 'buffer';
-  data: Buffer;
-}
+export { type BufferPayload, type Payload, PayloadReadError, type StreamPayload } from './payload.js';
+export { WarcWriteError } from './output-target.js';
 
-/** A payload read from a file (or ZIP entry) when needed, possibly twice (hash, then write). */
-export interface StreamPayload {
-  kind: 'stream';
-  size: number;
-  /** Names the source in errors. */
-  name: string;
-  /** A file on disk holding exactly the payload: read directly, in large chunks, reads ahead. */
-  path?: string;
-  open(): Promise<Readable> | Readable;
-}
-
-export type Payload = BufferPayload | StreamPayload;
-
-export interface RecordInput {
+/** One record to write: its head (without length and digests, which the writer computes) and its payload. */
+export interface WarcRecordInput {
   head: RecordHead;
   payload: Payload;
-  /** resource/conversion records carry WARC-Payload-Digest (= block digest, as there is no HTTP head). */
+  /** Also write WARC-Payload-Digest (resource and conversion records: the block is the payload). */
   payloadDigest: boolean;
+  /**
+   * A revisit of an earlier record of the same stream: its WARC-Payload-Digest is that
+   * record's, as written, added after the head's other headers.
+   */
+  revisitOf?: WarcRecordInput;
 }
 
 /** Where a record went and what it holds. */
@@ -54,8 +48,9 @@ export interface WrittenRecord {
   targetUri?: string;
   date: Date;
   contentType?: string;
+  /** Where the record starts in the output (for a file being appended to: in the whole file). */
   offset: number;
-  /** Bytes the record takes in the file (compressed size for .warc.gz). */
+  /** Bytes the record takes in the output (compressed size for `.warc.gz`). */
   length: number;
   digests: RecordDigests;
   payloadLength: number;
@@ -63,171 +58,85 @@ export interface WrittenRecord {
 
 export interface WarcWriterOptions {
   gzip: boolean;
+  /** `auto` (default): payloads that do not compress are stored, the rest compressed at level 6. */
   gzipLevel?: GzipLevelSetting;
   version?: WarcVersion;
   digestAlgorithm?: DigestAlgorithm;
   /** Payloads up to this size are read once into memory; larger ones are streamed. Default 1 MiB. */
   memoryThreshold?: number;
-  /** Records prepared ahead of the one being written. Default 8. */
+  /** Large payloads read ahead of the one being written. Default 8. */
   concurrency?: number;
   /** Stops reading payloads mid-file when aborted. */
   signal?: AbortSignal;
   /** The output's name, for error messages (e.g. its path). */
   name?: string;
-}
-
-/** Failure to read a payload: names the source. */
-export class PayloadReadError extends Error {
-  override name = 'PayloadReadError';
-  constructor(
-    readonly source: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${source}: ${message}`, options);
-  }
-}
-
-/** Failure to write the WARC itself (disk full, I/O error): names the output. */
-export class WarcWriteError extends Error {
-  override name = 'WarcWriteError';
-  constructor(
-    readonly output: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${output}: ${message}`, options);
-  }
-}
-
-function describeWrite(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  if (e.code === 'ENOSPC') return 'cannot write: no space left on device';
-  if (e.code === 'EDQUOT') return 'cannot write: disk quota exceeded';
-  if (e.code === 'EFBIG') return 'cannot write: file too large for this file system or limit';
-  if (e.code === 'EIO') return 'cannot write: input/output error';
-  if (e.code === 'EROFS') return 'cannot write: read-only file system';
-  return `cannot write: ${e.code ?? e.message}`;
+  /** Prepare small records (read, hash, compress) on worker threads (default); false does it on this thread. */
+  threads?: boolean;
+  /** Told when each record is in the output. */
+  onRecord?: (record: WrittenRecord, input: WarcRecordInput) => void;
+  /** Told as a streamed payload is written: bytes of it done so far. */
+  onPayloadBytes?: (input: WarcRecordInput, bytesDone: number) => void;
 }
 
 interface Prepared {
-  input: RecordInput;
+  input: WarcRecordInput;
+  head: RecordHead;
   digests?: RecordDigests;
-  /** Complete serialized record (gzipped when gzip is on), for small records. */
+  /** The complete serialized record (gzip member when gzipping), for small records. */
   bytes?: Buffer;
   /** gzip level for a streamed payload; undefined: decide from its first chunk. */
   level?: number;
 }
 
+function isFileHandle(target: FileHandle | Writable): target is FileHandle {
+  return typeof (target as FileHandle).readFile === 'function' && typeof (target as FileHandle).fd === 'number';
+}
+
+/** A new WARC-Record-ID: `<urn:uuid:…>` (random UUID). */
 export function newRecordId(): string {
   return `<urn:uuid:${randomUUID()}>`;
 }
 
-async function readAll(payload: StreamPayload): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of chunks(payload)) parts.push(chunk);
-  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-}
-
-async function openPayload(payload: StreamPayload): Promise<Readable> {
-  try {
-    return await payload.open();
-  } catch (error) {
-    throw new PayloadReadError(payload.name, `cannot read: ${(error as Error).message}`, { cause: error });
-  }
-}
-
-/**
- * A small file read synchronously: for files under the memory threshold, one blocking
- * open/read/close costs less than the promise machinery around it (measured: 20,000 files
- * twice as fast), and compression of the records before it carries on in the thread pool.
- */
-function readSmall(payload: StreamPayload): Buffer | undefined {
-  if (payload.path === undefined) return undefined;
-  let data: Buffer;
-  try {
-    // Bounded and only if still a regular file: it may have been swapped for a FIFO or a device since the walk.
-    data = readRegularFileSync(payload.path, { maxBytes: payload.size + 1, shownAs: payload.name });
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException & Partial<RegularFileError>;
-    if (error instanceof RegularFileError && error.problem !== 'unreadable') throw new PayloadReadError(payload.name, error.message.replace(`${payload.name}: `, ''), { cause: error });
-    throw new PayloadReadError(payload.name, e.code === 'EACCES' ? 'cannot read (permission denied)' : `cannot read (${e.code ?? e.message})`, { cause: error });
-  }
-  checkSize(payload, data.length);
-  return data;
-}
-
-function checkSize(payload: StreamPayload, size: number): void {
-  if (size !== payload.size) {
-    throw new PayloadReadError(payload.name, `size changed while reading (expected ${payload.size} bytes, read ${size})`);
-  }
-}
-
-/** Read a file payload in large chunks, surfacing read errors with the file's name. */
-async function* chunks(payload: StreamPayload, signal?: AbortSignal): AsyncGenerator<Buffer> {
-  if (payload.path !== undefined) {
-    try {
-      for await (const chunk of readFileChunks(payload.path, payload.size)) {
-        signal?.throwIfAborted();
-        yield chunk;
-      }
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      const e = error as NodeJS.ErrnoException;
-      const what = e.code === 'EACCES' ? 'cannot read (permission denied)' : e.code ? `cannot read (${e.code})` : e.message;
-      throw new PayloadReadError(payload.name, what, { cause: error });
-    }
-    return;
-  }
-  const stream = await openPayload(payload);
-  let size = 0;
-  try {
-    for await (const chunk of stream) {
-      signal?.throwIfAborted();
-      size += (chunk as Buffer).length;
-      yield chunk as Buffer;
-    }
-  } catch (error) {
-    if (error instanceof PayloadReadError || signal?.aborted) throw error;
-    throw new PayloadReadError(payload.name, `read failed: ${(error as Error).message}`, { cause: error });
-  } finally {
-    stream.destroy();
-  }
-  checkSize(payload, size);
-}
+/** Records (small ones by their size, streamed ones as 1 MiB) prepared but not yet written. */
+const WINDOW_BYTES = 8 * 1024 * 1024;
+const WINDOW_RECORDS = 2048;
+const WRITE_BATCH = 1024 * 1024;
+const SAMPLE = 64 * 1024;
 
 export class WarcWriter {
-  readonly records: WrittenRecord[] = [];
+  private readonly output: RecordOutput;
   private position: number;
-  private readonly gzip: boolean;
-  private readonly gzipLevel: GzipLevelSetting;
-  private readonly version: WarcVersion;
-  private readonly algorithm: DigestAlgorithm;
+  private readonly settings: EncodeSettings;
   private readonly threshold: number;
-  private readonly concurrency: number;
   private readonly signal: AbortSignal | undefined;
-  private readonly name: string;
   private readonly limit: ReturnType<typeof pLimit>;
+  private readonly pool: SmallRecordPool | undefined;
+  /** Records as they are written, for revisits that take their payload digest (released with the input). */
+  private readonly written = new WeakMap<WarcRecordInput, Promise<WrittenRecord>>();
   private tail: Promise<void> = Promise.resolve();
   private inFlight = 0;
+  private inFlightBytes = 0;
   private waiters: Array<() => void> = [];
   private failure: unknown;
+  /** Small serialized records gathered for one write of about 1 MiB. */
+  private batch: Buffer[] = [];
+  private batchSize = 0;
+  private batchStart = 0;
 
+  /** A writer to `target`: a file handle (records from `startOffset` on) or any Writable. */
   constructor(
-    private readonly fh: FileHandle,
+    target: FileHandle | Writable,
     startOffset: number,
-    options: WarcWriterOptions,
+    private readonly options: WarcWriterOptions,
   ) {
+    const name = options.name ?? 'the WARC';
+    this.output = isFileHandle(target) ? new FileOutput(target, name) : new StreamOutput(target, name);
     this.position = startOffset;
-    this.gzip = options.gzip;
-    this.gzipLevel = options.gzipLevel ?? 'auto';
-    this.version = options.version ?? '1.0';
-    this.algorithm = options.digestAlgorithm ?? 'sha1';
+    this.settings = { gzip: options.gzip, gzipLevel: options.gzipLevel ?? 'auto', version: options.version ?? '1.0', algorithm: options.digestAlgorithm ?? 'sha1' };
     this.threshold = options.memoryThreshold ?? 1024 * 1024;
-    this.concurrency = options.concurrency ?? 8;
-    this.limit = pLimit(this.concurrency);
+    this.limit = pLimit(options.concurrency ?? 8);
     this.signal = options.signal;
-    this.name = options.name ?? 'the WARC';
+    this.pool = options.threads !== false ? new SmallRecordPool(this.settings) : undefined;
   }
 
   /** Bytes written so far (the next record's offset). */
@@ -236,74 +145,111 @@ export class WarcWriter {
   }
 
   /**
-   * Queue a record. Resolves once there is room in the queue; the returned promise `written`
-   * settles when the record is in the file. Records are written in the order added.
+   * Queue a record. Resolves once there is room in the queue; `written` settles when the record
+   * is in the output. Records are written in the order added.
    */
-  async add(input: RecordInput | Promise<RecordInput>): Promise<{ written: Promise<WrittenRecord> }> {
+  async add(input: WarcRecordInput): Promise<{ written: Promise<WrittenRecord> }> {
     if (this.failure) throw this.failure;
-    while (this.inFlight >= this.concurrency * 2) await new Promise<void>((resolve) => this.waiters.push(resolve));
-    if (this.failure) throw this.failure;
+    const weight = Math.min(payloadSize(input.payload), this.threshold);
+    while (this.inFlight > 0 && (this.inFlight >= WINDOW_RECORDS || this.inFlightBytes + weight > WINDOW_BYTES)) {
+      this.pool?.send();
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      if (this.failure) throw this.failure;
+    }
     this.inFlight++;
-    const prepared = this.limit(() => this.prepare(input));
+    this.inFlightBytes += weight;
+    const ticket: SmallTicket = { wanted: false, gathered: false };
+    const prepared = this.prepare(input, ticket);
     prepared.catch(() => undefined);
     const written = this.tail.then(async () => {
       if (this.failure) throw this.failure;
+      this.pool?.want(ticket); // its batch may still be gathering
       return this.commit(await prepared);
     });
+    this.written.set(input, written);
     this.tail = written.then(
-      () => this.release(),
+      (record) => {
+        this.release(weight);
+        this.options.onRecord?.(record, input);
+      },
       (error: unknown) => {
         this.failure ??= error;
-        this.release();
+        this.release(weight);
       },
     );
     written.catch(() => undefined);
     return { written };
   }
 
-  /** Wait for every queued record; rethrows the first failure. */
+  /** Wait for every queued record and write what is gathered; rethrows the first failure. Stops the compression threads. */
   async flush(): Promise<void> {
-    await this.tail;
-    if (this.failure) throw this.failure;
-    await this.flushBatch();
+    this.pool?.send();
+    try {
+      await this.tail;
+      if (this.failure) throw this.failure;
+      await this.flushBatch();
+    } finally {
+      await this.pool?.close();
+    }
   }
 
-  private release(): void {
+  /** Stop without waiting for queued records (the run failed or was stopped): the compression threads end. */
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+
+  private release(weight: number): void {
     this.inFlight--;
+    this.inFlightBytes -= weight;
     this.waiters.shift()?.();
   }
 
   private hash(): ReturnType<typeof createHash> {
-    return createHash(this.algorithm);
+    return createHash(this.settings.algorithm);
   }
 
-  private digestsOf(input: RecordInput, raw: Buffer): RecordDigests {
-    const value = formatDigest(this.algorithm, raw);
-    return input.payloadDigest ? { payload: value, block: value } : { block: value };
+  /** The head as written: a revisit gets the payload digest of the record it revisits. */
+  private async headOf(input: WarcRecordInput): Promise<RecordHead> {
+    if (!input.revisitOf) return input.head;
+    const earlier = this.written.get(input.revisitOf);
+    if (!earlier) throw new Error(`internal: ${input.head.recordId} revisits a record not written before it`);
+    const { payload } = (await earlier).digests;
+    return { ...input.head, headers: [...input.head.headers, ['WARC-Payload-Digest', payload ?? '']] };
   }
 
-  private async prepare(pending: RecordInput | Promise<RecordInput>): Promise<Prepared> {
-    const input = await pending;
+  private async prepare(input: WarcRecordInput, ticket: SmallTicket): Promise<Prepared> {
     const { payload } = input;
     if (payload.kind === 'buffer' || payload.size <= this.threshold) {
-      const data = payload.kind === 'buffer' ? payload.data : readSmall(payload) ?? (await readAll(payload));
-      const digests = this.digestsOf(input, this.hash().update(data).digest());
-      const head = serializeHead(input.head, this.version, data.length, digests);
-      const plain = Buffer.concat([head, data, RECORD_TRAILER]);
-      if (!this.gzip) return { input, digests, bytes: plain, level: 0 };
-      if (this.gzipLevel !== 'auto') return { input, digests, bytes: await gzipMember(plain, this.gzipLevel), level: this.gzipLevel };
-      // auto, judged on the whole (small) payload: compress; store instead if that gained nothing.
-      const packed = await gzipMember(plain, 6);
-      if (packed.length < plain.length * 0.97) return { input, digests, bytes: packed, level: 6 };
-      return { input, digests, bytes: await gzipMember(plain, 0), level: 0 };
+      const head = await this.headOf(input);
+      if (this.pool) {
+        // A file on disk is read by the thread; other sources are read here first.
+        const file = payload.kind === 'stream' && payload.path !== undefined ? { path: payload.path, name: payload.name, size: payload.size } : undefined;
+        const data = file ? undefined : payload.kind === 'buffer' ? payload.data : await this.limit(() => readPayload(payload, this.signal));
+        const { bytes, digests } = await this.pool.prepare({ headText: headPrefix(head, this.settings.version), payloadDigest: input.payloadDigest, ...(file ? { file } : {}) }, data, ticket);
+        return { input, head, digests, bytes };
+      }
+      const data = payload.kind === 'buffer' ? payload.data : (readSmallFile(payload) ?? (await this.limit(() => readPayload(payload, this.signal))));
+      const digests = recordDigests(this.settings.algorithm, input.payloadDigest, this.hash().update(data).digest());
+      const parts = plainRecordParts(headPrefix(head, this.settings.version), data, digests);
+      if (!this.settings.gzip) return { input, head, digests, bytes: Buffer.concat(parts) };
+      return { input, head, digests, bytes: gzipRecord(Buffer.concat(parts), parts[0].length, this.settings.gzipLevel) };
     }
-    if (!this.gzip) return { input, level: 0 }; // hashed while written, in commit
-    return { input, ...(payload.path !== undefined ? { level: await this.levelFromSamples(payload, payload.path) } : {}) };
+    const head = await this.headOf(input);
+    const level = this.settings.gzip && payload.path !== undefined ? await this.limit(() => this.levelFromSamples(payload, payload.path!)) : undefined;
+    // A stream cannot be rewritten: its digests are known before its head is written.
+    const digests = this.output.seekable ? undefined : await this.limit(() => this.hashPayload(input, payload));
+    return { input, head, ...(digests ? { digests } : {}), ...(level !== undefined ? { level } : {}) };
+  }
+
+  private async hashPayload(input: WarcRecordInput, payload: StreamPayload): Promise<RecordDigests> {
+    const hash = this.hash();
+    for await (const chunk of payloadChunks(payload, this.signal)) hash.update(chunk);
+    return recordDigests(this.settings.algorithm, input.payloadDigest, hash.digest());
   }
 
   /** The gzip level of a file payload, from samples at its start and middle (read ahead of the write). */
   private async levelFromSamples(payload: StreamPayload, path: string): Promise<number> {
-    if (this.gzipLevel !== 'auto') return this.gzipLevel;
+    if (this.settings.gzipLevel !== 'auto') return this.settings.gzipLevel;
     try {
       const { handle: fh } = await openRegularFile(path, { shownAs: payload.name });
       try {
@@ -319,89 +265,87 @@ export class WarcWriter {
     }
   }
 
-  private async writeAt(data: Buffer, position: number): Promise<void> {
-    let done = 0;
-    try {
-      while (done < data.length) {
-        const { bytesWritten } = await this.fh.write(data, done, data.length - done, position + done);
-        done += bytesWritten;
-      }
-    } catch (error) {
-      throw new WarcWriteError(this.name, describeWrite(error), { cause: error });
-    }
-  }
-
   private async append(data: Buffer): Promise<void> {
     await this.flushBatch();
-    await this.writeAt(data, this.position);
+    await this.output.write(data, this.position);
     this.position += data.length;
   }
-
-  /** Small serialized records are gathered and written in ~1 MiB writes. */
-  private batch: Buffer[] = [];
-  private batchSize = 0;
-  private batchStart = 0;
 
   private async appendSmall(data: Buffer): Promise<void> {
     if (this.batch.length === 0) this.batchStart = this.position;
     this.batch.push(data);
     this.batchSize += data.length;
     this.position += data.length;
-    if (this.batchSize >= 1024 * 1024) await this.flushBatch();
+    if (this.batchSize >= WRITE_BATCH) await this.flushBatch();
   }
 
   private async flushBatch(): Promise<void> {
     if (this.batch.length === 0) return;
-    const data = this.batch.length === 1 ? this.batch[0]! : Buffer.concat(this.batch, this.batchSize);
+    const data = this.batch;
     this.batch = [];
     this.batchSize = 0;
-    await this.writeAt(data, this.batchStart);
+    // At most IOV_MAX (1024) buffers per call.
+    for (let i = 0, at = this.batchStart; i < data.length; i += 1024) {
+      const part = data.slice(i, i + 1024);
+      await this.output.writev(part, at);
+      at += part.reduce((n, b) => n + b.length, 0);
+    }
   }
 
   private async commit(prepared: Prepared): Promise<WrittenRecord> {
-    const { input } = prepared;
-    // Nothing more reaches the file once the run is stopped.
+    const { input, head } = prepared;
+    // Nothing more reaches the output once the run is stopped.
     this.signal?.throwIfAborted();
     const offset = this.position;
     let digests = prepared.digests;
-    if (prepared.bytes) {
-      await this.appendSmall(prepared.bytes);
-    } else if (input.payload.kind === 'stream' && !this.gzip) {
-      digests = await this.writePlainStream(input, input.payload);
-    } else if (input.payload.kind === 'stream') {
-      digests = await this.writeGzipStream(input, input.payload, prepared.level);
-    }
-    const record: WrittenRecord = {
-      recordId: input.head.recordId,
-      type: input.head.type,
-      date: input.head.date,
-      offset,
-      length: this.position - offset,
-      digests: digests!,
-      payloadLength: input.payload.kind === 'buffer' ? input.payload.data.length : input.payload.size,
-    };
-    if (input.head.targetUri !== undefined) record.targetUri = input.head.targetUri;
-    if (input.head.contentType !== undefined) record.contentType = input.head.contentType;
-    this.records.push(record);
+    if (prepared.bytes) await this.appendSmall(prepared.bytes);
+    else digests = await this.writeStreamed(prepared, input.payload as StreamPayload);
+    const record: WrittenRecord = { recordId: head.recordId, type: head.type, date: head.date, offset, length: this.position - offset, digests: digests!, payloadLength: payloadSize(input.payload) };
+    if (head.targetUri !== undefined) record.targetUri = head.targetUri;
+    if (head.contentType !== undefined) record.contentType = head.contentType;
     return record;
   }
 
-  /** One pass for uncompressed output: placeholder head, payload hashed as written, head rewritten. */
-  private async writePlainStream(input: RecordInput, payload: StreamPayload): Promise<RecordDigests> {
-    const placeholder = this.digestsOf(input, Buffer.alloc(this.hash().digest().length));
+  /**
+   * A streamed payload: the head (placeholder digests unless they are known), the payload hashed
+   * as it is written (compressed in parallel blocks for gzip), then the head rewritten in place
+   * (a file) or the digests compared with those known (a stream).
+   */
+  private async writeStreamed(prepared: Prepared, payload: StreamPayload): Promise<RecordDigests> {
+    const { input, head, digests: known } = prepared;
+    const { algorithm, version, gzip } = this.settings;
+    const placeholder = known ?? recordDigests(algorithm, input.payloadDigest, Buffer.alloc(this.hash().digest().length));
     await this.flushBatch();
-    const headStart = this.position;
-    const head = serializeHead(input.head, this.version, payload.size, placeholder);
-    await this.append(head);
+    const start = this.position;
+    const first = serializeHead(head, version, payload.size, placeholder);
+    await this.append(gzip ? Buffer.concat([GZIP_HEADER, storedBlocks(first)]) : first);
     const hash = this.hash();
+    const tally: DeflateTally = { crc: 0, size: 0 };
+    if (gzip) await this.writeDeflated(input, payload, prepared.level, hash, tally);
+    else await this.writePlain(input, payload, hash);
+    const digests = recordDigests(algorithm, input.payloadDigest, hash.digest());
+    const finalHead = serializeHead(head, version, payload.size, digests);
+    if (finalHead.length !== first.length) throw new Error('internal: digest length changed between placeholder and final head');
+    if (known) {
+      if (!finalHead.equals(first)) throw new PayloadReadError(payload.name, 'changed while being read: its bytes differ from those hashed a moment before (the output stream is incomplete)');
+    } else await this.output.write(gzip ? storedBlocks(finalHead) : finalHead, gzip ? start + GZIP_HEADER.length : start);
+    if (gzip) await this.append(gzipTrailer(crc32Combine(crc32(finalHead), tally.crc, tally.size), finalHead.length + tally.size));
+    return digests;
+  }
+
+  /** Plain payload: reads ahead, three writes in flight, hashed on this thread meanwhile. */
+  private async writePlain(input: WarcRecordInput, payload: StreamPayload, hash: ReturnType<typeof createHash>): Promise<void> {
     const pending: Array<Promise<void>> = [];
+    let done = 0;
     try {
-      for await (const chunk of chunks(payload, this.signal)) {
-        const write = this.writeAt(chunk, this.position);
+      for await (const chunk of payloadChunks(payload, this.signal)) {
+        const write = this.output.write(chunk, this.position);
         write.catch(() => undefined);
         pending.push(write);
         this.position += chunk.length;
         hash.update(chunk); // on this thread, while the write runs in the pool
+        done += chunk.length;
+        this.options.onPayloadBytes?.(input, done);
         if (pending.length >= 3) await pending.shift();
       }
     } finally {
@@ -409,53 +353,32 @@ export class WarcWriter {
     }
     await Promise.all(pending);
     await this.append(RECORD_TRAILER);
-    const digests = this.digestsOf(input, hash.digest());
-    const finalHead = serializeHead(input.head, this.version, payload.size, digests);
-    if (finalHead.length !== head.length) throw new Error('internal: digest length changed between placeholder and final head');
-    await this.writeAt(finalHead, headStart);
-    return digests;
   }
 
-  /**
-   * One pass for a gzip member: gzip header, the head as stored blocks (placeholder digests),
-   * the payload hashed as it goes to the parallel compressor, then the head rewritten in place
-   * and the trailer's CRC made from the final head's CRC and the rest's.
-   */
-  private async writeGzipStream(input: RecordInput, payload: StreamPayload, level: number | undefined): Promise<RecordDigests> {
-    const placeholder = this.digestsOf(input, Buffer.alloc(this.hash().digest().length));
-    await this.flushBatch();
-    const memberStart = this.position;
-    const head = serializeHead(input.head, this.version, payload.size, placeholder);
-    await this.append(Buffer.concat([GZIP_HEADER, storedBlocks(head)]));
-    const hash = this.hash();
-    const signal = this.signal;
-    const source = chunks(payload, signal);
+  /** gzip payload: hashed as it goes to the parallel compressor; `tally` gets the CRC and length of what was compressed. */
+  private async writeDeflated(input: WarcRecordInput, payload: StreamPayload, level: number | undefined, hash: ReturnType<typeof createHash>, tally: DeflateTally): Promise<void> {
+    const source = payloadChunks(payload, this.signal);
     let chosen = level;
     let firstChunk: Buffer | undefined;
     if (chosen === undefined) {
       // A stream (ZIP member) is judged on its first chunk, the only one seen before compressing.
       const first = await source.next();
       firstChunk = first.done ? undefined : first.value;
-      chosen = chooseLevel(this.gzipLevel, firstChunk ? [firstChunk] : []);
-      if (firstChunk) hash.update(firstChunk);
+      chosen = chooseLevel(this.settings.gzipLevel, firstChunk ? [firstChunk] : []);
     }
+    const report = this.options.onPayloadBytes;
     async function* hashed(): AsyncGenerator<Buffer> {
-      if (firstChunk) yield firstChunk;
-      for await (const chunk of source) {
+      let done = 0;
+      const pass = (chunk: Buffer): Buffer => {
         hash.update(chunk); // on this thread, while blocks compress in the pool
-        yield chunk;
-      }
+        done += chunk.length;
+        report?.(input, done);
+        return chunk;
+      };
+      if (firstChunk) yield pass(firstChunk);
+      for await (const chunk of source) yield pass(chunk);
       yield RECORD_TRAILER;
     }
-    const tally: DeflateTally = { crc: 0, size: 0 };
     for await (const part of deflateBlocks(hashed(), chosen, tally)) await this.append(part);
-    const digests = this.digestsOf(input, hash.digest());
-    const finalHead = serializeHead(input.head, this.version, payload.size, digests);
-    if (finalHead.length !== head.length) throw new Error('internal: digest length changed between placeholder and final head');
-    await this.writeAt(storedBlocks(finalHead), memberStart + GZIP_HEADER.length);
-    await this.append(gzipTrailer(crc32Combine(crc32(finalHead), tally.crc, tally.size), finalHead.length + tally.size));
-    return digests;
   }
 }
-
-const SAMPLE = 64 * 1024;

@@ -46,6 +46,27 @@ test('lookup: closest capture, merged, as JSON; no match → {} and exit 1', asy
   const none = await runCli(main, ['lookup', warc, '--url', 'http://example.com/other.html', '--timestamp', '2016']);
   assert.equal(none.code, 1);
   assert.deepEqual(JSON.parse(none.stdout), {});
+  // --timestamp takes what -d takes.
+  for (const form of ['2016-03-01T00:00:00', '2016-03-01', '20160301']) {
+    const same = await runCli(main, ['lookup', warc, '--url', PAGE, '--timestamp', form]);
+    assert.equal(same.stdout, found.stdout, form);
+  }
+});
+
+test('--json: the answer, damaged records and a summary as JSON lines', async () => {
+  const dir = await tempDir();
+  const whole = await readFile(await warcioWarc(dir));
+  const warc = join(dir, 'cut.warc.gz');
+  await writeFile(warc, whole.subarray(0, whole.length - 30));
+  const out = await runCli(main, ['lookup', warc, '--url', PAGE, '--timestamp', '2016', '--json']);
+  const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; [k: string]: unknown });
+  assert.deepEqual(lines.map((l) => l.event), ['damaged', 'lookup', 'summary']);
+  assert.equal((lines[1]!.result as { timestamp: string }).timestamp, '20160102000000');
+  assert.deepEqual({ ...lines[2], event: undefined }, { event: undefined, command: 'lookup', url: PAGE, timestamp: '2016', found: true, damaged: 1, exitCode: 3 });
+  assert.equal(out.code, 3);
+  const inject = await runCli(main, ['inject', warc, '--url', PAGE, '--timestamp', '2016', '--html', warc, '--json']);
+  assert.equal(inject.code, 2);
+  assert.match(inject.stderr, /--json: inject prints the page on stdout; give -o\/--output/);
 });
 
 test('inject: each media in its own element; --prefix rewrites to <prefix><ts>id_/<url>', async () => {
@@ -64,7 +85,8 @@ test('errors name the file; bad timestamps and missing flags are refused', async
   const cases: Array<[string[], RegExp]> = [
     [['lookup', join(dir, 'none.warc.gz'), '--url', PAGE, '--timestamp', '2016'], /none\.warc\.gz: no such file/],
     [['inject', warc, '--url', PAGE, '--timestamp', '2016', '--html', join(dir, 'none.html')], /none\.html: the page does not exist/],
-    [['lookup', warc, '--url', PAGE, '--timestamp', 'yesterday'], /--timestamp: expected 4 to 14 digits/],
+    [['lookup', warc, '--url', PAGE, '--timestamp', 'yesterday'], /--timestamp: expected a time such as 2009, 20090415120000 or 2009-04-15T12:00:00, got "yesterday"/],
+    [['lookup', warc, '--url', PAGE, '--timestamp', '2016-13'], /--timestamp: "2016-13" is not a date \(month 13/],
     [['lookup', warc, '--timestamp', '2016'], /Missing required argument: url/],
   ];
   for (const [argv, message] of cases) {

@@ -47,7 +47,7 @@ before(async () => {
   await makeClip(join(site, 'b.wav'), 'audio', 'wav');
   await writeFile(join(site, 'notes.flv'), 'not a film\n');
   const converted = await convertMedia({ urlPrefix: P, inputs: [site], outputDir: join(dir, 'conversions'), jobs: 2 });
-  results = converted.resultsFile;
+  results = converted.resultsFile!;
 });
 
 test('everything written is archived; a source that is not media is reported failed with its reason; table and JSON', async () => {
@@ -126,8 +126,8 @@ test('an output that fails verify: lossless is failed in warckit-verify, with th
   const rules = await flipperRules(local);
   const r = await convertMedia({ urlPrefix: P, inputs: [join(local, 'site')], outputDir: join(local, 'out'), rules, jobs: 1 });
   const warc = join(local, 'x.warc.gz');
-  assert.equal((await runCli(warckit, [P, join(local, 'site'), '-n', warc, '--conversions', r.resultsFile])).code, 0);
-  const { code, rows } = await report([warc, '--conversions', r.resultsFile]);
+  assert.equal((await runCli(warckit, [P, join(local, 'site'), '-n', warc, '--conversions', r.resultsFile!])).code, 0);
+  const { code, rows } = await report([warc, '--conversions', r.resultsFile!]);
   assert.equal(code, 1);
   const row = rows.find((x) => x.kind === 'conversion')!;
   assert.equal(row.status, 'failed');

@@ -138,9 +138,11 @@ test('rules errors name the file and the path inside it; nothing runs', async ()
   assert.equal(code, 2);
   assert.equal(stderr, `warckit-convert: ${rules}: file_types[0].conversion_rules[0].command: expected a command line such as "ffmpeg -y -i {input} {output}", got a number (42)\n`);
   await assert.rejects(stat(out));
-  const badJobs = await runCli(main, [P, site, '-j', '0']);
-  assert.equal(badJobs.code, 2);
-  assert.match(badJobs.stderr, /Expected `jobs` to be a positive integer, got 0/);
+  for (const jobs of ['0', 'two', '1.5']) {
+    const badJobs = await runCli(main, [P, site, '-j', jobs]);
+    assert.equal(badJobs.code, 2);
+    assert.match(badJobs.stderr, new RegExp(`^warckit-convert: --jobs: expected a positive whole number, got "${jobs.replace('.', '\\.')}"$`, 'm'));
+  }
   const help = await runCli(main, ['--help']);
   for (const flag of ['--rules', '--output-dir', '--results', '--dry-run', '--jobs', '--force', '--quiet', '--verbose', '--ffmpeg', '--ffprobe']) assert.ok(help.stdout.includes(flag), flag);
 });

@@ -103,7 +103,7 @@ for (const clip of CLIPS) {
 }
 
 test('the results file has warcit\'s structure plus digests, sizes, exit codes and the ffmpeg version', async () => {
-  const text = await readFile(result.resultsFile, 'utf8');
+  const text = await readFile(result.resultsFile!, 'utf8');
   assert.doesNotMatch(text, /[&*]id\d+/, 'no YAML anchors or aliases');
   const doc = parse(text) as { conversions: Record<string, Array<Record<string, unknown>>> };
   const list = doc.conversions[`${P}flv/av.flv`]!;
@@ -124,7 +124,7 @@ test('the results file has warcit\'s structure plus digests, sizes, exit codes a
   assert.equal(typeof webm.duration_seconds, 'number');
   assert.ok(Array.isArray(webm.argv) && (webm.argv as string[]).includes(String(webm.output)));
   // the reader the WARC writer uses accepts it
-  const read = await readConversionResults(result.resultsFile);
+  const read = await readConversionResults(result.resultsFile!);
   assert.equal(Object.keys(read.conversions).length, CLIPS.length);
 });
 
@@ -136,7 +136,7 @@ test('a second run skips everything; --force redoes it', async () => {
   assert.equal(forced.converted, 3);
   assert.equal(forced.skipped, 0);
   // a new source key (the input is now site/wav, so its URL is P + tone.wav); the others are kept
-  const read = await readConversionResults(result.resultsFile);
+  const read = await readConversionResults(result.resultsFile!);
   assert.equal(Object.keys(read.conversions).length, CLIPS.length + 1);
   assert.equal(read.conversions[`${P}tone.wav`]?.length, 3);
   assert.equal(read.conversions[`${P}wav/tone.wav`]?.length, 3);

@@ -6,8 +6,8 @@ import { type ConvertOptions, normalizeConvertOptions } from '../../src/convert/
 
 test('options are checked up front with messages that say what was expected and what was given', async () => {
   const cases: Array<[unknown, string]> = [
-    [{ inputs: [] }, 'Expected `inputs` to be a non-empty array of paths, got an array'],
-    [{ inputs: 'site' }, 'Expected `inputs` to be a non-empty array of paths, got "site"'],
+    [{ inputs: [] }, 'Expected `inputs` to be a non-empty array of paths or entry objects, got an array'],
+    [{ inputs: 'site' }, 'Expected `inputs` to be a non-empty array of paths or entry objects, got "site"'],
     [{ inputs: ['a'], jobs: -1 }, 'Expected `jobs` to be a positive integer, got -1'],
     [{ inputs: ['a'], jobs: 1.5 }, 'Expected `jobs` to be a positive integer, got 1.5'],
     [{ inputs: ['a'], urlPrefix: 5 }, 'Expected `urlPrefix` to be a non-empty string, got 5'],

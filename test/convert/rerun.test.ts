@@ -54,7 +54,7 @@ test('re-runs skip current outputs and redo those whose rule, source or output c
   await writeFile(rules, rulesText(8)); // the flac rule changed
   r = await run();
   assert.deepEqual(r.conversions.filter((c) => c.status === 'converted').map((c) => c.url), [`${P}a.wav.flac`, `${P}b.wav.flac`]);
-  const recorded = await readConversionResults(r.resultsFile);
+  const recorded = await readConversionResults(r.resultsFile!);
   assert.match(String(recorded.conversions[`${P}a.wav`]![0]!.metadata.command), /compression_level 8/);
 });
 

@@ -59,7 +59,7 @@ test('default rules: H.264/AAC FLV remuxed (stream hashes equal to the source\'s
   assert.equal(mp4.rule, 'mp4_copy');
   assert.deepEqual(await streamHashes(mp4.output), await streamHashes(join(site, 'h264.flv')), 'bit-identical streams');
   assert.equal(r.notMedia, 1);
-  const results = await readConversionResults(r.resultsFile);
+  const results = await readConversionResults(r.resultsFile!);
   const notes = results.conversions[`${P}notes.flv`]!;
   assert.equal(notes.length, 1, 'one result, not one failure per rule');
   assert.match(String(notes[0]!.failure), /^not media: ffprobe cannot read it/);
@@ -83,7 +83,7 @@ test('preservation.yaml: uncompressed and at-risk sources get FFV1/FLAC proven l
   const r = await convertMedia({ urlPrefix: P, inputs, outputDir: out, rules, jobs: 2 });
   assert.equal(r.failed, 0, r.failures.map((f) => f.message).join('\n'));
   assert.deepEqual(r.conversions.map((c) => `${c.rule} ${c.url}`).sort(), [`ffv1_audio_copy ${P}old.flv.mkv`, `ffv1_flac ${P}raw.avi.mkv`]);
-  const results = await readConversionResults(r.resultsFile);
+  const results = await readConversionResults(r.resultsFile!);
   for (const [source, audio] of [['raw.avi', 'flac'], ['old.flv', 'mp3']] as const) {
     const entry = results.conversions[`${P}${source}`]![0]!;
     const verification = entry.verification as Record<string, unknown>;
@@ -103,7 +103,7 @@ test('derivatives.yaml: level 1 mp4 (decode verified), a 4×4 contact sheet of s
   const r = await convertMedia({ urlPrefix: P, inputs: [join(site, 'film.mp4')], outputDir: out, rules, jobs: 2 });
   assert.equal(r.failed, 0, r.failures.map((f) => f.message).join('\n'));
   assert.deepEqual(r.conversions.map((c) => c.url.slice(`${P}film.mp4`.length)).sort(), ['.mp4', '.sheet.png', '.thumb.png']);
-  const results = (await readConversionResults(r.resultsFile)).conversions[`${P}film.mp4`]!;
+  const results = (await readConversionResults(r.resultsFile!)).conversions[`${P}film.mp4`]!;
   for (const entry of results) assert.equal((entry.verification as Record<string, unknown>).passed, true, entry.url);
   assert.match(String((results.find((e) => e.url.endsWith('.mp4'))!.verification as Record<string, unknown>).source_seconds), /^2(\.0\d*)?$/);
 

@@ -24,7 +24,7 @@ test('verify: lossless fails an output with one byte flipped; it is kept as <nam
   const r = await convertMedia({ urlPrefix: P, inputs: [join(dir, 'site')], outputDir: out, rules, jobs: 1 });
   assert.equal(r.failed, 1);
   assert.match(r.failures[0]!.message, /raw\.avi: ffv1_flipped failed \(not lossless: /);
-  const entry = (await readConversionResults(r.resultsFile)).conversions[`${P}raw.avi`]![0]!;
+  const entry = (await readConversionResults(r.resultsFile!)).conversions[`${P}raw.avi`]![0]!;
   assert.equal(entry.success, false);
   await assert.rejects(stat(entry.output), 'nothing under the final name');
   const kept = String(entry.kept_as);

@@ -80,7 +80,7 @@ test('a ZIP file and a path inside it give the same URLs as the directory', asyn
   const png = list.find((r) => r.targetUri === `${P}img/logo.png`)!;
   assert.equal(png.header('WARC-Source-URI'), `file://${join(dir, 'site.zip')}/www.example.com/img/logo.png`);
   // The whole ZIP: member paths keep their top directory.
-  const whole = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site.zip')], name: join(dir, 'whole'), fixedDate: '2011-02' });
+  const whole = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site.zip')], name: join(dir, 'whole'), date: new Date('2011-02-01T00:00:00Z') });
   const all = await records(whole.path);
   assert.ok(all.some((r) => r.targetUri === `${P}www.example.com/img/photo%20one.jpg` && r.header('WARC-Date') === '2011-02-01T00:00:00Z'));
 });
@@ -88,7 +88,7 @@ test('a ZIP file and a path inside it give the same URLs as the directory', asyn
 test('--fixed-dt, --no-warcinfo, WARC/1.1 with sha256, plain .warc', async () => {
   const dir = await tempDir();
   await makeSite(join(dir, 'site'));
-  const result = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'x.warc.gz'), fixedDate: '2010-12-26T10:11:12', warcinfo: false, gzip: false, warcVersion: '1.1', digestAlgorithm: 'sha256' });
+  const result = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'x.warc.gz'), date: new Date('2010-12-26T10:11:12Z'), warcinfo: false, gzip: false, warcVersion: '1.1', digestAlgorithm: 'sha256' });
   assert.equal(result.path, join(dir, 'x.warc'));
   const text = await readFile(result.path, 'latin1');
   assert.ok(text.startsWith('WARC/1.1\r\nWARC-Type: resource'));
@@ -105,11 +105,11 @@ test('include/exclude, mime overrides, --no-xhtml, --index-files', async () => {
     urlPrefix: P,
     inputs: [join(dir, 'site')],
     name: join(dir, 'f'),
-    exclude: '*.JPG,*/about/*',
-    include: '*team*',
-    mimeOverrides: '*README=text/plain,*.json=application/x-test',
-    noXhtml: true,
-    indexFiles: 'team #1.html',
+    exclude: ['*.JPG', '*/about/*'],
+    include: ['*team*'],
+    mimeOverrides: { '*README': 'text/plain', '*.json': 'application/x-test' },
+    xhtmlAsHtml: true,
+    indexFiles: ['team #1.html'],
   });
   const list = await records(result.path);
   const uris = summary(list).map(([type, uri, , ct]) => `${type} ${uri} ${ct}`);
@@ -145,7 +145,7 @@ test('charsets: fixed, detected, none for ASCII; content sniffing with --use-mag
   assert.equal(types[`${P}ascii.html`], 'text/html');
   assert.match(types[`${P}latin1.txt`]!, /^text\/plain; charset=(windows-1252|ISO-8859-1)$/i);
   assert.match(types[`${P}utf8.html`]!, /^text\/html; charset=utf-8$/i);
-  const magic = await records((await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'magic'), useMagic: 'magic' })).path);
+  const magic = await records((await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'magic'), mimeFrom: 'content' })).path);
   const sniffed = Object.fromEntries(magic.filter((r) => r.type === 'resource').map((r) => [r.targetUri, r.header('Content-Type')]));
   assert.equal(sniffed[`${P}picture.html`], 'image/png');
   assert.equal(sniffed[`${P}ascii.html`], 'text/html');
@@ -156,7 +156,7 @@ test('mapfile gives URL, timestamp and Content-Type; log lists every record', as
   const dir = await tempDir();
   await makeSite(join(dir, 'site'));
   await writeFile(join(dir, 'map.tsv'), 'file\tURL\ttimestamp\tContent-Type\nimg/logo.png\thttp://cdn.example.com/logo.png\t20050607\timage/x-custom\nREADME\t\t\ttext/plain; charset=latin-1\n');
-  const result = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'm'), mapfile: join(dir, 'map.tsv'), log: join(dir, 'log.csv'), fixedDate: '2011' });
+  const result = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'm'), mapfile: join(dir, 'map.tsv'), log: join(dir, 'log.csv'), date: new Date('2011-01-01T00:00:00Z') });
   const list = await records(result.path);
   const logo = list.find((r) => r.targetUri === 'http://cdn.example.com/logo.png')!;
   assert.equal(logo.header('WARC-Date'), '2005-06-07T00:00:00Z');
@@ -188,8 +188,10 @@ test('append: onto a cut WARC refused and left as it was; onto a complete one, i
   await writeFile(join(dir, 'cut.warc.gz'), bytes.subarray(0, bytes.length - 3));
   await assert.rejects(writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'cut'), mode: 'append' }), WarcTailError);
   assert.ok((await readFile(join(dir, 'cut.warc.gz'))).equals(bytes.subarray(0, bytes.length - 3)));
-  const second = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'a'), mode: 'append', warcinfo: false });
-  assert.equal(second.records[0]!.offset, bytes.length, 'new records start where the old file ended');
+  const offsets: number[] = [];
+  const second = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'a'), mode: 'append', warcinfo: false, onEvent: (e) => e.type === 'record' && offsets.push(e.record.offset) });
+  assert.equal(offsets[0], bytes.length, 'new records start where the old file ended');
+  assert.equal(second.bytes, (await readFile(first.path)).length - bytes.length);
   assert.equal((await records(first.path)).length, 23);
   assert.deepEqual((await readdir(dir)).sort(), ['a.warc.gz', 'cut.warc.gz', 'site']);
 });

@@ -51,10 +51,10 @@ test('warckit --characterize: one metadata record per source and output, WARC-Co
   const converted = await convertMedia({ urlPrefix: P, inputs: [site], outputDir: out, jobs: 2 });
   assert.equal(converted.converted, 2); // poster + the streams copied into MP4
   const warc = join(dir, 'site.warc.gz');
-  const plain = await runCli(warckit, [P, site, '-n', join(dir, 'plain'), '--conversions', converted.resultsFile]);
+  const plain = await runCli(warckit, [P, site, '-n', join(dir, 'plain'), '--conversions', converted.resultsFile!]);
   assert.equal(plain.code, 0, plain.stderr);
   assert.equal((await readWarc(join(dir, 'plain.warc.gz'), false)).records.filter((r) => r.type === 'metadata').length, 0, 'only when asked');
-  const { code, stderr } = await runCli(warckit, [P, site, '-n', warc, '--conversions', converted.resultsFile, '--characterize']);
+  const { code, stderr } = await runCli(warckit, [P, site, '-n', warc, '--conversions', converted.resultsFile!, '--characterize']);
   assert.equal(code, 0, stderr);
   const { records, problems } = await readWarc(warc);
   assert.deepEqual(problems, []);

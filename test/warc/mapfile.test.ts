@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeWarc } from '../../src/warc/build.js';
+import type { WrittenRecord } from '../../src/warc/writer.js';
 import { loadMapfile, MapfileError } from '../../src/warc/mapfile.js';
 import { within } from '../helpers/deadline.js';
 import { PNG } from '../helpers/site.js';
@@ -61,16 +62,21 @@ test('with a mapfile, the type (and -m) comes from the file\'s own URL, not the 
     join(dir, 'map.csv'),
     'file,URL\nlogo.png,http://cdn.example.com/image?id=1\nclip.flv,http://cdn.example.com/video?id=7\npage.html,http://example.com/page.gif\nclip.flv.webm,http://cdn.example.com/video.webm?id=7\n',
   );
+  const written: WrittenRecord[] = [];
   const result = await writeWarc({
     urlPrefix: P,
     inputs: [join(dir, 'site')],
     name: join(dir, 'w'),
     mapfile: join(dir, 'map.csv'),
     conversions: join(dir, 'out', 'results.yaml'),
-    mimeOverrides: '*.flv=video/x-flv-override',
-    fixedDate: '2011',
+    mimeOverrides: [['*.flv', 'video/x-flv-override']],
+    date: new Date('2011-01-01T00:00:00Z'),
+    onEvent: (event) => {
+      if (event.type === 'record') written.push(event.record);
+    },
   });
-  const types = Object.fromEntries(result.records.filter((r) => r.targetUri?.startsWith('http')).map((r) => [r.targetUri!, r.contentType]));
+  void result;
+  const types = Object.fromEntries(written.filter((r) => r.targetUri?.startsWith('http')).map((r) => [r.targetUri!, r.contentType]));
   assert.deepEqual(types, {
     'http://cdn.example.com/video?id=7': 'video/x-flv-override',
     'http://cdn.example.com/video.webm?id=7': 'video/webm',

@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { REVISIT_CONTENT_TYPE, type RecordHead, revisitProfile, WARCINFO_CONTENT_TYPE, warcinfoBlock } from '../../src/warc/records.js';
-import { type RecordInput, WarcWriter } from '../../src/warc/writer.js';
+import { type WarcRecordInput, WarcWriter } from '../../src/warc/writer.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const ID = '<urn:uuid:12345678-9abc-def0-1234-56789abcdef0>';
 const DATE = new Date(Date.UTC(2011, 1, 1, 12, 34, 56));
 const CREATED = '2020-03-04T05:06:07Z';
 
-async function serialize(input: RecordInput, gzip = false): Promise<string> {
+async function serialize(input: WarcRecordInput, gzip = false): Promise<string> {
   const dir = await tempDir();
   const path = join(dir, 'one.warc');
   const fh = await open(path, 'w');
@@ -47,7 +47,7 @@ test('warcinfo record', async () => {
 });
 
 test('resource record (and the same record gzipped)', async () => {
-  const input: RecordInput = {
+  const input: WarcRecordInput = {
     head: head({
       type: 'resource',
       targetUri: 'http://example.com/a%20b.html',

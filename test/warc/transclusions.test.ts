@@ -69,7 +69,7 @@ test('resource, conversions, then youtube-dl metadata: in order, linked, JSON as
     name: join(dir, 'out'),
     conversions: join(dir, 'results.yaml'),
     transclusions: join(dir, 'transclusions.yaml'),
-    fixedDate: '2016-01-02',
+    date: new Date('2016-01-02T00:00:00Z'),
   });
   const { records, problems } = await readWarc(result.path);
   assert.deepEqual(problems, []);

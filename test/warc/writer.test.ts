@@ -8,11 +8,11 @@ import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { chooseLevel } from '../../src/warc/gzip.js';
-import { PayloadReadError, type RecordInput, WarcWriteError, WarcWriter, type WrittenRecord } from '../../src/warc/writer.js';
+import { PayloadReadError, type WarcRecordInput, WarcWriteError, WarcWriter, type WrittenRecord } from '../../src/warc/writer.js';
 import { readWarc } from '../helpers/warc-check.js';
 import { tempDir } from '../helpers/tmp.js';
 
-function fileRecord(path: string, size: number, url: string): RecordInput {
+function fileRecord(path: string, size: number, url: string): WarcRecordInput {
   return {
     head: { type: 'resource', recordId: `<urn:uuid:${url}>`, date: new Date(0), targetUri: url, contentType: 'application/octet-stream', headers: [] },
     payload: { kind: 'stream', size, name: path, open: () => createReadStream(path, { highWaterMark: 64 * 1024 }) },
@@ -20,14 +20,17 @@ function fileRecord(path: string, size: number, url: string): RecordInput {
   };
 }
 
-async function writeAll(path: string, inputs: RecordInput[], gzip: boolean, threshold: number): Promise<WrittenRecord[]> {
+async function writeAll(path: string, inputs: WarcRecordInput[], gzip: boolean, threshold: number): Promise<WrittenRecord[]> {
   const fh = await open(path, 'w');
-  const writer = new WarcWriter(fh, 0, { gzip, memoryThreshold: threshold, concurrency: 3 });
-  const pending = [];
-  for (const input of inputs) pending.push((await writer.add(input)).written);
-  await writer.flush();
-  await fh.close();
-  return Promise.all(pending);
+  try {
+    const writer = new WarcWriter(fh, 0, { gzip, memoryThreshold: threshold, concurrency: 3 });
+    const pending = [];
+    for (const input of inputs) pending.push((await writer.add(input)).written);
+    await writer.flush();
+    return await Promise.all(pending);
+  } finally {
+    await fh.close();
+  }
 }
 
 for (const gzip of [false, true]) {
@@ -78,7 +81,7 @@ test('an unreadable payload fails the write with the file named', async () => {
   const dir = await tempDir();
   const fh = await open(join(dir, 'x.warc'), 'w');
   const writer = new WarcWriter(fh, 0, { gzip: true, memoryThreshold: 10 });
-  const failing: RecordInput = {
+  const failing: WarcRecordInput = {
     head: { type: 'resource', recordId: '<urn:uuid:x>', date: new Date(0), targetUri: 'http://x/secret', headers: [] },
     payload: {
       kind: 'stream',
@@ -160,7 +163,7 @@ for (const [label, size, threshold] of [['small, read at once', 5, 1024], ['larg
     const fifo = join(dir, 'swapped.bin');
     execFileSync('mkfifo', [fifo]);
     for (const gzip of [false, true]) {
-      const input: RecordInput = { ...fileRecord(fifo, size, 'http://x/swapped.bin'), payload: { kind: 'stream', size, name: fifo, path: fifo, open: () => createReadStream(fifo) } };
+      const input: WarcRecordInput = { ...fileRecord(fifo, size, 'http://x/swapped.bin'), payload: { kind: 'stream', size, name: fifo, path: fifo, open: () => createReadStream(fifo) } };
       await assert.rejects(writeAll(join(dir, `out${gzip ? '.warc.gz' : '.warc'}`), [input], gzip, threshold), (e: Error) => e instanceof PayloadReadError && e.message.includes('swapped.bin') && /FIFO/.test(e.message));
     }
   });

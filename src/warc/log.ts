@@ -1,0 +1,60 @@
+/**
+ * `--log`: a CSV line per record (warcit's columns), streamed to a temporary file while the
+ * WARC is written (memory stays flat), moved into place once the WARC is. The temporary file
+ * lives in the temp directory, so a log inside an input directory is never archived.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import type { Stringifier } from 'csv-stringify';
+import { describeCreateError, OutputError, tempPathFor } from '../util/atomic.js';
+import type { LogRow } from './plan-file.js';
+
+const LOG_COLUMNS = ['file', 'Record-Type', 'URL', 'timestamp', 'Content-Type', 'mime', 'charset'];
+
+export class RecordLog {
+  private constructor(
+    readonly path: string,
+    private readonly dir: string,
+    private readonly csv: Stringifier,
+    private readonly out: WriteStream,
+  ) {}
+
+  static async open(path: string): Promise<RecordLog> {
+    const { stringify } = await import('csv-stringify');
+    const dir = await mkdtemp(join(tmpdir(), `warckit-log-${process.pid}-`));
+    const out = createWriteStream(join(dir, 'log.csv'));
+    const csv = stringify({ header: true, columns: LOG_COLUMNS, record_delimiter: '\r\n' });
+    csv.pipe(out);
+    return new RecordLog(path, dir, csv, out);
+  }
+
+  add(row: LogRow): void {
+    this.csv.write(row);
+  }
+
+  /** Move the log into place (atomically); the message names the log when it cannot be. */
+  async commit(): Promise<void> {
+    const temp = tempPathFor(this.path);
+    try {
+      this.csv.end();
+      await finished(this.out);
+      await mkdir(dirname(this.path), { recursive: true });
+      await copyFile(join(this.dir, 'log.csv'), temp);
+      await rename(temp, this.path);
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw new OutputError(`cannot write ${this.path}: ${await describeCreateError(error, dirname(this.path))}`);
+    } finally {
+      await rm(this.dir, { recursive: true, force: true });
+    }
+  }
+
+  async abort(): Promise<void> {
+    this.csv.destroy();
+    this.out.destroy();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,325 @@
+/**
+ * `planWarcRecords`: what records a WARC gets, as an ordered stream of record inputs, apart
+ * from where they go (a file, a Writable, warcio.js records: see sinks). Settings, mapfile,
+ * conversions and manifest are read and checked up front; the inputs are walked as the records
+ * are consumed, so memory follows the batch being written, not the number of files.
+ */
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { ConversionResult } from '../convert/results.js';
+import type { FileEntry } from '../inputs/entry.js';
+import { matchesAny } from '../inputs/url.js';
+import { type SkippedInput, walkInputItems } from '../inputs/walk.js';
+import { mapOrdered, readAhead } from '../util/async-iter.js';
+import { silentLogger } from '../util/logger.js';
+import { parseFixedDate, timestamp14 } from '../util/timestamps.js';
+import { VERSION } from '../version.js';
+import { type ContentTypeResult, decideContentType } from './content-type.js';
+import { findUnmatchedSources, type UnmatchedConversionSource } from './conversion-match.js';
+import { checkConversionOutput } from './conversion-outputs.js';
+import type { SkippedConversion, WarcEvent } from './events.js';
+import { recordExtensions } from './extensions.js';
+import { MapfileMatcher, type MapfileRow } from './mapfile.js';
+import { type NormalizedRecordOptions, normalizeRecordOptions, type WarcRecordOptions } from './options.js';
+import { ownFileCheck } from './own-files.js';
+import { PageTracker } from './page-tracker.js';
+import { type ArchivedFile, type FileRecordContext, fileRecords, groupRecords, type LogRow, type PlannedConversion } from './plan-file.js';
+import { loadPlanSources, type PlanSources } from './plan-sources.js';
+import { WARCINFO_CONTENT_TYPE, type WarcVersion, warcinfoBlock } from './records.js';
+import { newRecordId, type WarcRecordInput } from './writer.js';
+
+/** What a run left out or warned about. Complete once the records have all been consumed. */
+export interface WarcPlanReport {
+  /** Inputs not archived because they are not regular files (FIFOs, sockets, devices, broken symlinks). */
+  skippedInputs: SkippedInput[];
+  /** Conversions listed as successful but not written (file missing, changed since conversion, or outside their directory). */
+  skippedConversions: SkippedConversion[];
+  /** Results entries whose source matched no input: none of their conversions were written. */
+  unmatchedConversions: UnmatchedConversionSource[];
+  /** Manifest media URLs that matched no input file. */
+  unmatchedTransclusions: string[];
+  warnings: string[];
+  /** Input files (and their bytes) found so far; final once `walking` is false. */
+  filesFound: number;
+  bytesFound: number;
+  walking: boolean;
+}
+
+/**
+ * The records of a WARC, in order, ready for a sink: `writeWarcRecords` (any Writable),
+ * `toWarcioRecords` (warcio.js), or `writeWarc` (a file).
+ */
+export interface WarcRecordPlan {
+  /** The records, in order. Iterate once; files are read by the sink when it writes them. */
+  readonly records: AsyncIterable<WarcRecordInput>;
+  /** The version the records' dates and profiles are written for: sinks use the same. */
+  readonly warcVersion: WarcVersion;
+  readonly report: WarcPlanReport;
+  /**
+   * Release what the plan holds open for the sink (ZIP files whose members are read as they are
+   * written). The sinks call it when given the plan; call it yourself when you consume `records` directly.
+   */
+  close(): Promise<void>;
+}
+
+/** The run was stopped through its AbortSignal. */
+export class WarcAbortedError extends Error {
+  override name = 'WarcAbortedError';
+}
+
+/** @internal What `writeWarc` adds to a plan: its output (never an input of its own), a log, files as their records go by. */
+export interface PlanInternals {
+  warcPath?: string;
+  log?: (row: LogRow) => void;
+  /** The resource record of an input file is planned. */
+  onFile?: (input: WarcRecordInput, entry: FileEntry) => void;
+}
+
+/** Records ahead of the one being written whose files are checked (content type, conversions). */
+const PREPARE_AHEAD = 8;
+/** Files the walk may find ahead of the writing (their count is the progress total meanwhile). */
+const WALK_AHEAD = 4096;
+
+function included(path: string, opts: NormalizedRecordOptions): boolean {
+  const lower = path.toLowerCase();
+  if (opts.include.length && matchesAny(lower, opts.include)) return true;
+  if (opts.exclude.length) return !matchesAny(lower, opts.exclude);
+  return opts.include.length === 0;
+}
+
+/** Quote an argument for the warcinfo command line when it would not read back as one word. */
+function quoteArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Several media of one page as youtube-dl records: pywb's stock client shows only one of them. */
+function crowdedWarning(pages: ReadonlyMap<string, number>, format: string): string {
+  const [first] = pages;
+  const others = pages.size > 1 ? ` (and ${pages.size - 1} more page(s))` : '';
+  const advice =
+    format === 'both'
+      ? "warckit's replay client (README: Replay) plays them all from the urn:transclusions: records also written"
+      : "add --transclusion-format both and deploy warckit's replay client (README: Replay) to play them all";
+  return `${first![0]} embeds ${first![1]} media at one capture time${others}: pywb's stock transclusions.js replaces only one of them; ${advice}`;
+}
+
+/** Read and check everything that configures the records; the inputs are walked when the records are read. */
+export async function planWarcRecords(options: WarcRecordOptions, internals: PlanInternals = {}): Promise<WarcRecordPlan> {
+  const opts = normalizeRecordOptions(options);
+  const logger = options.logger ?? silentLogger;
+  const emit = options.onEvent ?? (() => undefined);
+  const report: WarcPlanReport = { skippedInputs: [], skippedConversions: [], unmatchedConversions: [], unmatchedTransclusions: [], warnings: [], filesFound: 0, bytesFound: 0, walking: true };
+  const warn = (message: string): void => {
+    report.warnings.push(message);
+    logger.warn(message);
+    emit({ type: 'warning', message } satisfies WarcEvent);
+  };
+  // The files that configure the run are read before anything else is touched.
+  const sources = await loadPlanSources(options, warn);
+  const run = new PlanRun(opts, options, sources, report, warn, internals);
+  return { records: run.records(), warcVersion: opts.warcVersion, report, close: async () => run.close() };
+}
+
+/** One plan's state as its records are produced. */
+class PlanRun {
+  private readonly now: () => Date;
+  private readonly makeId: () => string;
+  private readonly mapper: MapfileMatcher | undefined;
+  private readonly pages: PageTracker | undefined;
+  private readonly runTimestamp: string;
+  /** Checked conversions and Content-Type of manifest media, for the transclusion formats. */
+  private readonly media = new Map<string, { conversions: ConversionResult[]; contentType?: string }>();
+  /** Input URLs that may explain an unmatched results entry (same file name). */
+  private readonly candidateUrls = new Set<string>();
+  private readonly resultNames: Set<string>;
+  private readonly context: FileRecordContext;
+
+  constructor(
+    private readonly opts: NormalizedRecordOptions,
+    private readonly options: WarcRecordOptions,
+    private readonly sources: PlanSources,
+    private readonly report: WarcPlanReport,
+    private readonly warn: (message: string) => void,
+    private readonly internals: PlanInternals,
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.makeId = options.makeRecordId ?? newRecordId;
+    this.mapper = sources.mapfile ? new MapfileMatcher(sources.mapfile.rows, sources.mapfile.name) : undefined;
+    this.runTimestamp = timestamp14(this.now());
+    this.pages = sources.manifest ? new PageTracker(sources.manifest, this.runTimestamp) : undefined;
+    const lastSegment = (url: string): string => url.slice(url.lastIndexOf('/') + 1);
+    this.resultNames = new Set(Object.keys(sources.conversions?.results.conversions ?? {}).map(lastSegment));
+    this.context = {
+      options: opts,
+      ...(sources.manifest ? { manifest: sources.manifest } : {}),
+      runTimestamp: this.runTimestamp,
+      conversionsOf: (url) => this.media.get(url)?.conversions ?? [],
+      contentTypeOf: (url) => this.media.get(url)?.contentType,
+      extensions: recordExtensions(sources),
+      makeId: this.makeId,
+      now: this.now,
+      ...(internals.log ? { log: internals.log } : {}),
+    };
+  }
+
+  private emit(event: WarcEvent): void {
+    this.options.onEvent?.(event);
+  }
+
+  private checkAborted(): void {
+    if (this.options.signal?.aborted) throw new WarcAbortedError('interrupted');
+  }
+
+  /** ZIP files read by the walk: open until the sink has read every record's payload (see `close`). */
+  private readonly closers: Array<() => void> = [];
+
+  close(): void {
+    for (const close of this.closers.splice(0)) close();
+  }
+
+  async *records(): AsyncGenerator<WarcRecordInput> {
+    if (this.opts.warcinfo) yield this.warcinfo();
+    const files = mapOrdered(readAhead(this.kept(), WALK_AHEAD, () => (this.report.walking = false)), (found) => this.prepare(found), PREPARE_AHEAD);
+    const groups = this.opts.transclusionFormat !== 'youtube-dl';
+    for await (const prepared of files) {
+      this.checkAborted();
+      // IDs are given in record order (prepare runs ahead), so a fixed ID source gives a fixed WARC.
+      const file: ArchivedFile = { ...prepared, recordId: this.makeId() };
+      for await (const record of fileRecords(file, this.context)) {
+        if (record.head.recordId === file.recordId) this.internals.onFile?.(record, file.entry);
+        yield record;
+      }
+      if (this.pages && this.sources.manifest?.transclusions.has(file.url)) {
+        const complete = this.pages.add(file.url);
+        if (groups) yield* groupRecords(complete, this.context);
+      }
+    }
+    this.checkAborted();
+    if (this.pages && groups) yield* groupRecords(this.pages.rest(), this.context);
+    this.finish();
+  }
+
+  private warcinfo(): WarcRecordInput {
+    const block = warcinfoBlock([
+      ['software', `warckit ${VERSION}`],
+      ['format', `WARC File Format ${this.opts.warcVersion}`],
+      ['cmdline', this.opts.commandLine?.map(quoteArg).join(' ')],
+    ]);
+    return {
+      head: { type: 'warcinfo', recordId: this.makeId(), date: this.now(), ...(this.opts.filename !== undefined ? { filename: this.opts.filename } : {}), contentType: WARCINFO_CONTENT_TYPE, headers: [] },
+      payload: { kind: 'buffer', data: block },
+      payloadDigest: false,
+    };
+  }
+
+  /** The walk's files that go into the WARC, with their mapfile row and URL; what is left out is reported. */
+  private async *kept(): AsyncGenerator<{ entry: FileEntry; row: MapfileRow | undefined; url: string }> {
+    const logger = this.options.logger ?? silentLogger;
+    const isOwn = this.internals.warcPath !== undefined ? ownFileCheck(this.internals.warcPath) : undefined;
+    const keepOpen = (close: () => void): number => this.closers.push(close);
+    for await (const item of walkInputItems(this.opts.inputs, this.opts.urlPrefix, { keepOpen, ...(this.options.signal ? { signal: this.options.signal } : {}) })) {
+      if (item.skipped) {
+        if (!included(item.skipped.path, this.opts)) continue;
+        this.report.skippedInputs.push(item.skipped);
+        logger.error(`${item.skipped.path}: not archived: a ${item.skipped.kind}, not a regular file`);
+        this.emit({ type: 'input-skipped', input: item.skipped });
+        continue;
+      }
+      const { entry } = item;
+      this.noteUrl(entry.url);
+      if (isOwn && (await isOwn(entry))) {
+        // The WARC being replaced or appended to is worth a warning; its temporary, lock and marker files are not.
+        if (basename(entry.path) === basename(this.internals.warcPath!)) this.warn(`leaving out ${entry.path}: it is the WARC this run writes (${this.internals.warcPath})`);
+        else logger.debug(`leaving out ${entry.path}: a file kept beside ${this.internals.warcPath} while it is written`);
+        continue;
+      }
+      if (!included(entry.path, this.opts)) continue;
+      const row = this.mapper?.match(entry.path);
+      const url = row?.URL ?? entry.url;
+      this.noteUrl(url);
+      this.report.filesFound++;
+      this.report.bytesFound += entry.size;
+      yield { entry, row, url };
+    }
+  }
+
+  /** Keep input URLs that could explain a results entry matching no input (bounded by the results). */
+  private noteUrl(url: string): void {
+    if (this.resultNames.has(url.slice(url.lastIndexOf('/') + 1))) this.candidateUrls.add(url);
+  }
+
+  /** Decide a file's date and Content-Type and check its conversions (ahead of its turn). */
+  private async prepare({ entry, row, url }: { entry: FileEntry; row: MapfileRow | undefined; url: string }): Promise<Omit<ArchivedFile, 'recordId'>> {
+    const date = row?.timestamp ? parseFixedDate(row.timestamp, `${row.where ?? this.sources.mapfile?.name}: timestamp`) : (this.opts.date ?? entry.mtime);
+    const mapped = row?.['Content-Type'] ?? entry.contentType;
+    // As warcit: the type is guessed (and mime overrides applied) from the file's own URL, not the mapped one.
+    const contentType = await decideContentType({ url: entry.url, open: entry.open, ...(mapped ? { mapped } : {}) }, this.ctOptions());
+    const { checked, written } = await this.checkConversions(url);
+    if (this.sources.manifest?.transclusions.has(url)) this.media.set(url, { conversions: checked, contentType: contentType.contentType });
+    return { entry, url, date, contentType, conversions: written };
+  }
+
+  private ctOptions() {
+    return { useMagic: this.opts.mimeFrom === 'content' ? 'magic' : 'filename', noXhtml: this.opts.xhtmlAsHtml, mimeOverrides: this.opts.mimeOverrides, charset: this.opts.charset } as const;
+  }
+
+  /** The source's successful conversions whose files check out; those also written (include/exclude). */
+  private async checkConversions(url: string): Promise<{ checked: ConversionResult[]; written: PlannedConversion[] }> {
+    const conversions = this.sources.conversions;
+    const checked: ConversionResult[] = [];
+    const written: PlannedConversion[] = [];
+    if (!conversions) return { checked, written };
+    const logger = this.options.logger ?? silentLogger;
+    for (const result of conversions.results.conversions[url] ?? []) {
+      if (!result.success) {
+        this.warn(`skipping unsuccessful conversion: ${result.output}`);
+        continue;
+      }
+      const check = await checkConversionOutput(result, conversions.root);
+      if (!check.ok) {
+        const skipped: SkippedConversion = { source: url, url: result.url, output: result.output, reason: check.reason, ...(check.refused ? { refused: true } : {}) };
+        this.report.skippedConversions.push(skipped);
+        logger.error(`${check.refused ? 'refusing' : 'not writing'} conversion ${result.output}: ${check.reason}`);
+        this.emit({ type: 'conversion-skipped', conversion: skipped });
+        continue;
+      }
+      checked.push(result);
+      if (!included(result.output, this.opts)) continue;
+      written.push(await this.planConversion(result, check.stats));
+    }
+    return { checked, written };
+  }
+
+  private async planConversion(result: ConversionResult, stats: PlannedConversion['stats']): Promise<PlannedConversion> {
+    const row = this.mapper?.match(result.output);
+    const url = row?.URL ?? result.url;
+    const date = row?.timestamp ? parseFixedDate(row.timestamp, `${row.where}: timestamp`) : (this.opts.date ?? stats.mtime);
+    // The rule says what it made (interview.wav.webm is audio/webm); a mapfile row still wins; else the file's own URL, as warcit.
+    const declared = row?.['Content-Type'] ?? (typeof result.metadata?.mime === 'string' && result.metadata.mime ? result.metadata.mime : undefined);
+    const open = async (): Promise<Readable> => createReadStream(result.output, { highWaterMark: 1024 * 1024 });
+    const contentType: ContentTypeResult = await decideContentType({ url: result.url, open, ...(declared ? { mapped: declared } : {}) }, this.ctOptions());
+    return { result, stats, url, date, contentType };
+  }
+
+  /** The walk is over: what matched nothing, and the crowded-pages warning. */
+  private finish(): void {
+    const logger = this.options.logger ?? silentLogger;
+    const conversions = this.sources.conversions;
+    if (conversions) {
+      this.report.unmatchedConversions.push(...findUnmatchedSources(conversions.results, this.candidateUrls));
+      for (const u of this.report.unmatchedConversions) logger.error(`${conversions.name}: conversions of ${u.source} not written, it matches no input: ${u.cause}`);
+    }
+    const manifest = this.sources.manifest;
+    if (manifest) {
+      for (const url of manifest.transclusions.keys()) {
+        if (this.media.has(url)) continue;
+        this.report.unmatchedTransclusions.push(url);
+        this.warn(`transclusion manifest names ${url}, which is not among the inputs: no metadata written for it`);
+      }
+      const crowded = this.pages!.crowdedPages();
+      if (crowded.size && this.opts.transclusionFormat !== 'transclusions') this.warn(crowdedWarning(crowded, this.opts.transclusionFormat));
+    }
+  }
+
+}

@@ -1,0 +1,238 @@
+/**
+ * @internal Small records prepared on the other cores. For each record of up to a few MB the
+ * thread reads the file (or takes the bytes), hashes them, serializes the head and, for
+ * `.warc.gz`, compresses the record into its own gzip member: the digests are those of the very
+ * bytes written. Records travel in batches (one message and one transferred buffer each way),
+ * as a message per record would cost more than the work.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/** @internal Asks a record thread to end once its batch is answered. */
+export const CLOSE_MESSAGE = 'close';
+/** How long a thread has to end by itself before it is terminated. */
+const CLOSE_GRACE_MS = 2000;
+import type { EncodeSettings } from './encode.js';
+import { PayloadReadError } from './payload.js';
+import type { RecordDigests } from './records.js';
+
+/** One record for the thread: a file it reads (`file`) or bytes in the batch buffer (up to `dataEnd`). */
+export interface SmallJob {
+  /** The head up to its digests (`headPrefix`): a string travels faster than a head object. */
+  headText: string;
+  payloadDigest: boolean;
+  file?: { path: string; name: string; size: number };
+  dataEnd?: number;
+}
+
+/**
+ * A batch as it travels: a few strings and typed arrays rather than an object per record, which
+ * the structured clone would copy one by one.
+ */
+export interface SmallBatch {
+  id: number;
+  /** The head texts, one after the other; `headEnds` says where each ends. */
+  heads: string;
+  headEnds: Uint32Array;
+  /** Per record: 1 payload digest, 2 a file to read. */
+  flags: Uint8Array;
+  /** Files' paths and names, NUL-separated (one per file record), and sizes (one per record). */
+  paths: string;
+  names: string;
+  sizes: Float64Array;
+  /** In-memory payloads one after the other; `dataEnds` per record (files take none). */
+  buffer: ArrayBuffer;
+  dataEnds: Float64Array;
+}
+
+/** The records of a batch, as the thread reads them. */
+export function batchJobs(batch: SmallBatch): SmallJob[] {
+  const paths = batch.paths.split('\0');
+  const names = batch.names.split('\0');
+  const jobs: SmallJob[] = [];
+  let head = 0;
+  let file = 0;
+  for (let i = 0; i < batch.flags.length; i++) {
+    const flags = batch.flags[i]!;
+    const job: SmallJob = { headText: batch.heads.slice(head, batch.headEnds[i]), payloadDigest: (flags & 1) !== 0 };
+    head = batch.headEnds[i]!;
+    if (flags & 2) {
+      job.file = { path: paths[file]!, name: names[file]!, size: batch.sizes[i]! };
+      file++;
+    } else job.dataEnd = batch.dataEnds[i]!;
+    jobs.push(job);
+  }
+  return jobs;
+}
+
+export type SmallResult = { digests: RecordDigests } | { error: { source?: string; detail?: string; message: string } };
+
+export interface SmallReply {
+  id: number;
+  buffer: ArrayBuffer;
+  /** Where each record's bytes end in `buffer` (failed ones take none). */
+  ends: number[];
+  results: SmallResult[];
+}
+
+/** A record's place in the pool: waited for (send at once), and still gathered, not yet sent. */
+export interface SmallTicket {
+  wanted: boolean;
+  gathered: boolean;
+}
+
+interface Pending {
+  ticket: SmallTicket;
+  job: SmallJob;
+  data?: Buffer;
+  resolve(prepared: { bytes: Buffer; digests: RecordDigests }): void;
+  reject(error: Error): void;
+}
+
+const BATCH_BYTES = 256 * 1024;
+const BATCH_RECORDS = 256;
+
+/** Threads to use: one per core, at least one, at most three. */
+export function smallRecordThreads(): number {
+  return Math.max(1, Math.min(3, availableParallelism()));
+}
+
+export class SmallRecordPool {
+  private readonly workers: Worker[] = [];
+  /** Batches sent and not yet answered, with the thread working on each. */
+  private readonly sent = new Map<number, { items: Pending[]; worker: Worker }>();
+  private readonly busy = new Map<Worker, number>();
+  private gathered: Pending[] = [];
+  private gatheredBytes = 0;
+  private nextId = 0;
+  private turn = 0;
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly settings: EncodeSettings,
+    private readonly threads = smallRecordThreads(),
+  ) {}
+
+  /**
+   * The serialized record (a gzip member when gzipping) and its digests. `data` when the payload
+   * is in memory, else `file` is read by the thread. Sent when the batch is full or when the
+   * writer waits for it (`ticket`).
+   */
+  prepare(job: SmallJob, data: Buffer | undefined, ticket: SmallTicket): Promise<{ bytes: Buffer; digests: RecordDigests }> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.gathered.push({ ticket, job, ...(data ? { data } : {}), resolve, reject });
+      ticket.gathered = true;
+      this.gatheredBytes += data?.length ?? job.file?.size ?? 0;
+      if (ticket.wanted || this.gatheredBytes >= BATCH_BYTES || this.gathered.length >= BATCH_RECORDS) this.send();
+    });
+  }
+
+  /** The writer waits for this record: send its batch now if it is still being gathered, or as soon as it is. */
+  want(ticket: SmallTicket): void {
+    ticket.wanted = true;
+    if (ticket.gathered) this.send();
+  }
+
+  /** Send what is gathered. */
+  send(): void {
+    if (this.gathered.length === 0) return;
+    const items = this.gathered;
+    this.gathered = [];
+    this.gatheredBytes = 0;
+    const size = items.reduce((n, item) => n + (item.data?.length ?? 0), 0);
+    const buffer = Buffer.allocUnsafeSlow(size); // its own ArrayBuffer, so it can be transferred
+    const heads: string[] = [];
+    const headEnds = new Uint32Array(items.length);
+    const flags = new Uint8Array(items.length);
+    const paths: string[] = [];
+    const names: string[] = [];
+    const sizes = new Float64Array(items.length);
+    const dataEnds = new Float64Array(items.length);
+    let at = 0;
+    let headAt = 0;
+    for (const [i, item] of items.entries()) {
+      item.ticket.gathered = false;
+      const { job } = item;
+      heads.push(job.headText);
+      headAt += job.headText.length;
+      headEnds[i] = headAt;
+      flags[i] = (job.payloadDigest ? 1 : 0) | (job.file ? 2 : 0);
+      if (job.file) {
+        paths.push(job.file.path);
+        names.push(job.file.name);
+        sizes[i] = job.file.size;
+      }
+      if (item.data) at += item.data.copy(buffer, at);
+      dataEnds[i] = at;
+    }
+    const id = this.nextId++;
+    const worker = this.worker();
+    this.sent.set(id, { items, worker });
+    // Kept alive only while it owes an answer: an idle thread never keeps the process running.
+    if ((this.busy.get(worker) ?? 0) === 0) worker.ref();
+    this.busy.set(worker, (this.busy.get(worker) ?? 0) + 1);
+    const batch: SmallBatch = { id, heads: heads.join(''), headEnds, flags, paths: paths.join('\0'), names: names.join('\0'), sizes, buffer: buffer.buffer as ArrayBuffer, dataEnds };
+    worker.postMessage(batch, [batch.buffer, headEnds.buffer, flags.buffer, sizes.buffer, dataEnds.buffer]);
+  }
+
+  private worker(): Worker {
+    if (this.workers.length < this.threads) {
+      // No execArgv: flags such as --input-type (node -e) do not apply to the thread's module.
+      const worker = new Worker(new URL('./small-records-worker.js', import.meta.url), { execArgv: [], workerData: this.settings });
+      worker.on('message', (reply: SmallReply) => this.receive(reply));
+      worker.on('error', (error) => this.fail(error));
+      worker.unref();
+      this.workers.push(worker);
+      return worker;
+    }
+    return this.workers[this.turn++ % this.workers.length]!;
+  }
+
+  private receive(reply: SmallReply): void {
+    const entry = this.sent.get(reply.id);
+    if (!entry) return;
+    this.sent.delete(reply.id);
+    const owed = (this.busy.get(entry.worker) ?? 1) - 1;
+    this.busy.set(entry.worker, owed);
+    if (owed === 0) entry.worker.unref();
+    const out = Buffer.from(reply.buffer);
+    let start = 0;
+    for (const [i, item] of entry.items.entries()) {
+      const result = reply.results[i]!;
+      const end = reply.ends[i]!;
+      if ('error' in result) {
+        const { source, detail, message } = result.error;
+        item.reject(source !== undefined && detail !== undefined ? new PayloadReadError(source, detail) : new Error(message));
+      } else item.resolve({ bytes: out.subarray(start, end), digests: result.digests });
+      start = end;
+    }
+  }
+
+  private fail(error: Error): void {
+    this.failure = new Error(`record thread failed: ${error.message}`, { cause: error });
+    for (const { items } of this.sent.values()) for (const item of items) item.reject(this.failure);
+    for (const item of this.gathered) item.reject(this.failure);
+    this.sent.clear();
+    this.gathered = [];
+  }
+
+  /**
+   * Stop the threads (records not yet answered are left unanswered: the writer is done with them).
+   * Each is asked to end after its batch: terminating a thread inside zlib can abort the whole
+   * process (node_zlib "close before init"). One that does not end soon is terminated.
+   */
+  async close(): Promise<void> {
+    const workers = this.workers.splice(0);
+    await Promise.all(
+      workers.map(async (w) => {
+        const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+        w.ref(); // the run waits for it to end
+        w.postMessage(CLOSE_MESSAGE);
+        const timer = setTimeout(() => void w.terminate(), CLOSE_GRACE_MS);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+  }
+}
