@@ -48,17 +48,27 @@ function checkDigest(header: string | null | undefined, digests: Map<string, Buf
 export async function readWarc(path: string, keepPayloads = true): Promise<{ records: ReadRecord[]; problems: DigestProblem[] }> {
   const records: ReadRecord[] = [];
   const problems: DigestProblem[] = [];
-  const parser = new WARCParser(createReadStream(path));
+  // The block as stored: HTTP records (response, request: a crawler's, in a mixed WARC) are split here.
+  const parser = new WARCParser(createReadStream(path), { parseHttp: false });
   for await (const record of parser) {
     const wanted = ['WARC-Block-Digest', 'WARC-Payload-Digest'].map((h) => parseDigest(record.warcHeader(h) ?? '')?.algorithm).filter((a): a is string => Boolean(a));
-    const { payload, length, digests } = await digestPayload(record, [...new Set(wanted)], keepPayloads);
+    const http = /^application\/http/i.test(record.warcHeader('Content-Type') ?? '');
+    const read = await digestPayload(record, [...new Set(wanted)], keepPayloads || http);
+    let { payload, digests } = read;
+    const { length } = read;
+    const blockDigests = digests;
+    if (http) {
+      const end = payload.indexOf('\r\n\r\n');
+      payload = end < 0 ? Buffer.alloc(0) : payload.subarray(end + 4);
+      digests = new Map([...new Set(wanted)].map((a) => [a, createHash(a).update(payload).digest()]));
+    }
     const headerList: Array<[string, string]> = [];
     for (const [k, v] of record.warcHeaders.headers as Iterable<[string, string]>) headerList.push([k, v]);
     const lookup = new Map(headerList.map(([k, v]) => [k.toLowerCase(), v]));
     const headers = { get: (name: string) => lookup.get(name.toLowerCase()) };
     const type = record.warcType ?? '';
     const block = headers.get('WARC-Block-Digest');
-    if (!checkDigest(block, digests)) problems.push({ targetUri: record.warcTargetURI ?? undefined, header: 'WARC-Block-Digest', expected: block! });
+    if (!checkDigest(block, blockDigests)) problems.push({ targetUri: record.warcTargetURI ?? undefined, header: 'WARC-Block-Digest', expected: block! });
     const payloadDigest = headers.get('WARC-Payload-Digest');
     if (type !== 'revisit' && !checkDigest(payloadDigest, digests)) {
       problems.push({ targetUri: record.warcTargetURI ?? undefined, header: 'WARC-Payload-Digest', expected: payloadDigest! });
