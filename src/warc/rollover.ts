@@ -7,7 +7,7 @@
  * with a way back) and all are moved into place together at the end: a failed or interrupted
  * run leaves no part, as a single WARC is all or nothing. `cdxj` indexes each part beside it.
  */
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { type AtomicFile, OutputError, OutputExistsError } from '../util/atomic.js';
 import { indexWarcBytes, writeIndexFile } from './index-file.js';
@@ -53,6 +53,8 @@ class Part {
   records = 0;
   /** Input files placed in it (a part with none takes the next whatever its size). */
   groups = 0;
+  /** Its warcinfo record is written (rolling over: before its first input file). */
+  hasInfo = false;
   /** Bound of the records queued but not yet written. */
   private pending = 0;
   private last: Promise<WrittenRecord> | undefined;
@@ -85,12 +87,12 @@ class Part {
   }
 
   /** The record is written: count it and index it. */
-  written(record: WrittenRecord, input: WarcRecordInput, indexed: boolean): void {
+  written(record: WrittenRecord, input: WarcRecordInput, opts: Pick<NormalizedWarcOptions, 'cdxj' | 'gzip'>): void {
     this.records++;
     const digest = input.revisitOf ? this.digests.get(input.revisitOf) : record.digests.payload;
     if (input.payloadDigest) this.digests.set(input, digest);
-    if (!indexed) return;
-    const line = cdxjLineOf(record, digest, basename(this.path));
+    if (!opts.cdxj) return;
+    const line = cdxjLineOf(record, digest, basename(this.path), opts.gzip);
     if (line !== undefined) this.lines.push(line);
   }
 
@@ -136,12 +138,14 @@ export class WarcParts {
     const existing = await existingParts(path);
     const lastExisting = existing.at(-1);
     if (mode === 'create' && lastExisting !== undefined) {
-      const more = existing.length > 1 ? ` (and ${existing.length - 1} more part(s))` : '';
-      throw new OutputExistsError(`${partPath(path, existing[0]!)}${more}`, 'use -o/--overwrite to replace the parts, or -a/--append to add to the last one');
+      const more = existing.length > 1 ? `so do ${existing.length - 1} more part(s) of that name, to ${basename(partPath(path, lastExisting))}; ` : '';
+      throw new OutputExistsError(partPath(path, existing[0]!), `${more}use -o/--overwrite to replace the parts, or -a/--append to add to the last one`);
     }
     if (mode === 'overwrite') parts.stale = existing;
-    parts.next = mode === 'append' && lastExisting !== undefined ? lastExisting : 0;
-    await parts.openPart(partPath(path, parts.next), mode === 'append' ? 'append' : mode);
+    // Appending: to the last part, unless it is full already (then it is left alone).
+    const appendTo = mode === 'append' && lastExisting !== undefined && (await stat(partPath(path, lastExisting))).size < maxSize ? lastExisting : undefined;
+    parts.next = appendTo ?? (lastExisting !== undefined && mode === 'append' ? lastExisting + 1 : 0);
+    await parts.openPart(partPath(path, parts.next), appendTo !== undefined ? 'append' : mode === 'overwrite' ? 'overwrite' : 'create');
     parts.next++;
     return parts;
   }
@@ -159,7 +163,7 @@ export class WarcParts {
         ...writer,
         name: path,
         onRecord: (record, input) => {
-          part.written(record, input, opts.cdxj);
+          part.written(record, input, opts);
           this.settings.onRecord(record, input);
         },
       }),
@@ -174,9 +178,9 @@ export class WarcParts {
   async add(input: WarcRecordInput): Promise<void> {
     if (this.settings.opts.maxSize === undefined) return this.write(this.current, input);
     if (input.head.type === 'warcinfo' && !this.groupStarts.has(input) && this.parts.length === 1 && this.current.records === 0 && !this.warcinfo) {
-      // Each part's warcinfo names that part (WARC-Filename).
-      this.warcinfo = { ...input, head: { ...input.head, filename: basename(this.current.path) } };
-      return this.write(this.current, this.warcinfo);
+      // Written before each part's first input file (see place), naming that part.
+      this.warcinfo = input;
+      return;
     }
     if (this.groupStarts.has(input) && this.group.length) await this.place(this.group.splice(0));
     this.group.push(input);
@@ -198,24 +202,32 @@ export class WarcParts {
       if (part.writer.offset + bound > maxSize!) part = await this.rollOver();
     }
     part.groups++;
+    await this.writeInfo(part);
     for (const input of group) await this.write(part, input);
+  }
+
+  /** The part's warcinfo, once: the plan's first, then a copy with its own record ID, date and WARC-Filename. */
+  private async writeInfo(part: Part): Promise<void> {
+    if (part.hasInfo || !this.warcinfo) return;
+    part.hasInfo = true;
+    const { head } = this.warcinfo;
+    const first = this.parts.every((p) => !p.hasInfo || p === part);
+    const own = first ? {} : { recordId: this.settings.makeId(), date: this.settings.now() };
+    await this.write(part, { ...this.warcinfo, head: { ...head, ...own, filename: basename(part.path) } });
   }
 
   /** Finish writing the current part (it stays under its temporary name) and start the next, with its own warcinfo. */
   private async rollOver(): Promise<Part> {
     await this.current.writer.flush();
     const path = partPath(this.settings.opts.path, this.next++);
-    const part = await this.openPart(path, this.settings.opts.mode === 'overwrite' ? 'overwrite' : 'create');
-    if (this.warcinfo) {
-      const { head } = this.warcinfo;
-      await this.write(part, { ...this.warcinfo, head: { ...head, recordId: this.settings.makeId(), date: this.settings.now(), filename: basename(path) } });
-    }
-    return part;
+    return this.openPart(path, this.settings.opts.mode === 'overwrite' ? 'overwrite' : 'create');
   }
 
   /** Write what is gathered and wait for every record. */
   async flush(): Promise<void> {
     if (this.group.length) await this.place(this.group.splice(0));
+    // No input file at all: a new WARC still gets its warcinfo, as a single WARC does.
+    if (this.current.file.startOffset === 0) await this.writeInfo(this.current);
     for (const part of this.parts) await part.writer.flush();
   }
 
