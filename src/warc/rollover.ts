@@ -250,16 +250,18 @@ export class WarcParts {
     await this.removeStale();
     const parts: WarcPart[] = this.parts.map((part) => ({ path: part.path, records: part.records, bytes: part.writer.offset - part.file.startOffset }));
     if (!this.settings.opts.cdxj) return { parts };
-    try {
-      for (const [i, part] of this.parts.entries()) {
+    // The WARCs are in place: an index that cannot be written is reported, and the others still written.
+    const failed: string[] = [];
+    for (const [i, part] of this.parts.entries()) {
+      try {
         const earlier = await indexWarcBytes(part.path, part.file.startOffset);
         await writeIndexFile(indexPathOf(part.path), [...earlier, ...part.lines]);
         parts[i]!.index = indexPathOf(part.path);
+      } catch (error) {
+        failed.push((error as Error).message);
       }
-    } catch (error) {
-      return { parts, indexError: (error as Error).message };
     }
-    return { parts };
+    return failed.length ? { parts, indexError: failed.join('; ') } : { parts };
   }
 
   /** With overwrite: an earlier run's parts numbered past this run's would mix two runs in one set. */

@@ -11,7 +11,9 @@ import { appendFile, mkdir, open, readdir, readFile, truncate, writeFile } from 
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
+import { main } from '../../src/cli/warckit.js';
 import { writeWarc } from '../../src/warc/build.js';
+import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { readWarc } from '../helpers/warc-check.js';
 
@@ -162,4 +164,18 @@ test('--max-size smaller than any record: each input file in a part of its own, 
     assert.deepEqual(problems, []);
     assert.deepEqual(records.map((r) => r.type).filter((t) => t !== 'revisit'), ['warcinfo', 'resource']);
   }
+});
+
+test('an index that cannot be written (a directory at its name): the WARCs are in place, the run says which index failed, exit 1', async () => {
+  const dir = await tempDir();
+  const site = await files(join(dir, 'site'), 3, 60_000);
+  await mkdir(join(dir, 'w-00001.warc.gz.cdxj'));
+  const result = await writeWarc({ urlPrefix: P, inputs: [site], name: join(dir, 'w'), maxSize: 100_000, cdxj: true });
+  assert.equal(result.parts.length, 3);
+  assert.match(result.indexError ?? '', /w-00001\.warc\.gz\.cdxj/);
+  assert.deepEqual(result.parts.map((p) => p.index !== undefined), [true, false, true], 'the other indexes are written');
+  for (const part of result.parts) assert.deepEqual((await readWarc(part.path, false)).problems, []);
+  const cli = await runCli(main, [P, site, '-n', join(dir, 'w'), '--max-size', '100000', '--cdxj', '-o']);
+  assert.equal(cli.code, 1, cli.stderr);
+  assert.match(cli.stderr, /the WARC\(s\) were written, but an index was not: .*w-00001\.warc\.gz\.cdxj/);
 });

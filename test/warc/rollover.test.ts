@@ -14,6 +14,7 @@ import { sortLines } from '../../src/replay/cdxj.js';
 import { writeWarc } from '../../src/warc/build.js';
 import { indexWarcBytes } from '../../src/warc/index-file.js';
 import { WarcOptionsError } from '../../src/warc/options.js';
+import { isOwnFileName } from '../../src/warc/own-files.js';
 import { partNumber, partPath } from '../../src/warc/part-names.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -144,10 +145,34 @@ test('existing parts: refused without overwrite (nothing touched), replaced with
   assert.deepEqual(await partsIn(dir, 'media.warc.gz'), again.parts.map((p) => p.path.slice(dir.length + 1)));
   assert.ok(again.warnings.some((w) => w.includes(`removed ${partPath(`${name}.warc.gz`, first.parts.length - 1)}`)));
   assert.deepEqual((await readdir(dir)).filter((n) => n.endsWith('.cdxj')).length, again.parts.length);
-  // A run whose inputs hold the parts leaves them all out (they are its own files).
-  const self = await writeWarc({ urlPrefix: P, inputs: [dir], name, maxSize: MAX, mode: 'overwrite', include: ['*.html'] });
+  // A run whose inputs hold the parts leaves them all out (they are its own files), saying so for the WARCs.
+  const self = await writeWarc({ urlPrefix: P, inputs: [dir], name, maxSize: MAX, mode: 'overwrite', cdxj: true });
   const uris = (await Promise.all(self.parts.map((p) => readWarc(p.path, false)))).flatMap((r) => r.records.map((x) => x.targetUri ?? ''));
+  assert.ok(uris.some((u) => u.endsWith('clip3.flv')));
   assert.ok(uris.every((u) => !u.includes('.warc') && !u.includes('.cdxj')), uris.join(' '));
+  assert.equal(self.warnings.filter((w) => /leaving out .*media-\d{5}\.warc\.gz: it is the WARC this run writes/.test(w)).length, again.parts.length);
+});
+
+test('own files of a rolled-over WARC: every part, its temporary, lock, marker and index; not other names', () => {
+  const cases: Array<[string, boolean]> = [
+    ['media-00000.warc.gz', true],
+    ['media-00012.warc.gz', true],
+    ['media-123456.warc.gz', true],
+    ['.media-00003.warc.gz.partial-123-abcd', true],
+    ['media-00003.warc.gz.lock', true],
+    ['media-00003.warc.gz.appending', true],
+    ['media-00003.warc.gz.cdxj', true],
+    ['.media-00003.warc.gz.cdxj.partial-1-ab', true],
+    ['media.warc.gz', false],
+    ['media-0001.warc.gz', false],
+    ['media-00001.warc', false],
+    ['media-00001.warc.gz.bak', false],
+    ['other-00001.warc.gz', false],
+    ['media-00001x.warc.gz', false],
+  ];
+  for (const [name, own] of cases) assert.equal(isOwnFileName(name, 'media.warc.gz', true), own, name);
+  assert.equal(isOwnFileName('media-00000.warc.gz', 'media.warc.gz'), false, 'not rolling over: only media.warc.gz and its files');
+  assert.equal(isOwnFileName('media.warc.gz.cdxj', 'media.warc.gz'), true);
 });
 
 test('append with maxSize: adds to the last part until it is full, then new parts; earlier parts untouched', async () => {
