@@ -10,12 +10,14 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { main as warckit, parseMaxSize } from '../../src/cli/warckit.js';
+import { convertMedia } from '../../src/convert/convert.js';
 import { sortLines } from '../../src/replay/cdxj.js';
 import { writeWarc } from '../../src/warc/build.js';
 import { indexWarcBytes } from '../../src/warc/index-file.js';
 import { WarcOptionsError } from '../../src/warc/options.js';
 import { isOwnFileName } from '../../src/warc/own-files.js';
 import { partNumber, partPath } from '../../src/warc/part-names.js';
+import { makeClip } from '../convert/clips.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { type ReadRecord, readWarc } from '../helpers/warc-check.js';
@@ -228,4 +230,24 @@ test('warckit --max-size --cdxj: the parts and their indexes, said in the summar
   assert.match(stderr, new RegExp(`to ${names.length} WARCs, .*cli-00000\\.warc\\.gz to .*${names.at(-1)!.replace(/\./g, '\\.')}`));
   assert.match(stderr, new RegExp(`Indexed each WARC in <warc>\\.cdxj \\(${names.length} indexes\\)`));
   for (const name of names) assert.ok((await stat(join(dir, `${name}.cdxj`))).size > 0);
+});
+
+test('--characterize with --max-size 1: each source with its conversions and characterization in a part of its own', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  for (const name of ['a.mp4', 'b.mp4']) await makeClip(join(site, name), 'av', 'mp4');
+  const converted = await convertMedia({ urlPrefix: P, inputs: [site], outputDir: join(dir, 'conversions'), jobs: 2 });
+  assert.ok(converted.converted >= 4);
+  const result = await writeWarc({ urlPrefix: P, inputs: [site], name: join(dir, 'c'), conversions: converted.resultsFile!, characterize: true, maxSize: 1, cdxj: true });
+  assert.equal(result.parts.length, 2);
+  for (const [i, part] of result.parts.entries()) {
+    const { records, problems } = await readWarc(part.path, false);
+    assert.deepEqual(problems, []);
+    const source = `${P}${'ab'[i]}.mp4`;
+    const ids = new Set(records.map((r) => r.header('WARC-Record-ID')));
+    assert.deepEqual([...new Set(records.map((r) => r.type))], ['warcinfo', 'resource', 'conversion', 'metadata']);
+    assert.ok(records.filter((r) => r.type !== 'warcinfo').every((r) => r.targetUri!.startsWith(source)), `${part.path}: only ${source} and its conversions`);
+    for (const r of records) for (const h of ['WARC-Refers-To', 'WARC-Concurrent-To']) if (r.header(h)) assert.ok(ids.has(r.header(h)), `${r.type} ${r.targetUri}: ${h} in the same part`);
+    assert.equal(records.filter((r) => r.type === 'metadata').length, records.filter((r) => r.type === 'resource' || r.type === 'conversion').length);
+  }
 });
