@@ -111,7 +111,6 @@ async function existingParts(warcPath: string): Promise<number[]> {
 
 export class WarcParts {
   private readonly parts: Part[] = [];
-  private readonly byInput = new WeakMap<WarcRecordInput, Part>();
   /** The records of the input file being gathered, to place them in one part. */
   private group: WarcRecordInput[] = [];
   private warcinfo: WarcRecordInput | undefined;
@@ -131,23 +130,23 @@ export class WarcParts {
   static async open(settings: PartsSettings, groupStarts: WeakSet<WarcRecordInput>): Promise<WarcParts> {
     const parts = new WarcParts(settings, groupStarts);
     const { path, mode, maxSize } = settings.opts;
-    if (maxSize === undefined) {
-      await parts.openPart(path, mode);
-      return parts;
-    }
+    if (maxSize === undefined) await parts.openPart(path, mode);
+    else await parts.openFirstPart(path, mode, maxSize);
+    return parts;
+  }
+
+  /** Rolling over: existing parts are refused (create), replaced (overwrite), or the last appended to unless full (append). */
+  private async openFirstPart(path: string, mode: NormalizedWarcOptions['mode'], maxSize: number): Promise<void> {
     const existing = await existingParts(path);
-    const lastExisting = existing.at(-1);
-    if (mode === 'create' && lastExisting !== undefined) {
-      const more = existing.length > 1 ? `so do ${existing.length - 1} more part(s) of that name, to ${basename(partPath(path, lastExisting))}; ` : '';
+    const last = existing.at(-1);
+    if (mode === 'create' && last !== undefined) {
+      const more = existing.length > 1 ? `so do ${existing.length - 1} more part(s) of that name, to ${basename(partPath(path, last))}; ` : '';
       throw new OutputExistsError(partPath(path, existing[0]!), `${more}use -o/--overwrite to replace the parts, or -a/--append to add to the last one`);
     }
-    if (mode === 'overwrite') parts.stale = existing;
-    // Appending: to the last part, unless it is full already (then it is left alone).
-    const appendTo = mode === 'append' && lastExisting !== undefined && (await stat(partPath(path, lastExisting))).size < maxSize ? lastExisting : undefined;
-    parts.next = appendTo ?? (lastExisting !== undefined && mode === 'append' ? lastExisting + 1 : 0);
-    await parts.openPart(partPath(path, parts.next), appendTo !== undefined ? 'append' : mode === 'overwrite' ? 'overwrite' : 'create');
-    parts.next++;
-    return parts;
+    if (mode === 'overwrite') this.stale = existing;
+    const appendTo = mode === 'append' && last !== undefined && (await stat(partPath(path, last))).size < maxSize ? last : undefined;
+    this.next = appendTo ?? (mode === 'append' && last !== undefined ? last + 1 : 0);
+    await this.openPart(partPath(path, this.next++), appendTo !== undefined ? 'append' : mode === 'overwrite' ? 'overwrite' : 'create');
   }
 
   private get current(): Part {
@@ -187,7 +186,6 @@ export class WarcParts {
   }
 
   private async write(part: Part, input: WarcRecordInput): Promise<void> {
-    this.byInput.set(input, part);
     await part.add(input, recordBound(input, this.settings.opts.warcVersion));
   }
 
@@ -228,7 +226,8 @@ export class WarcParts {
     if (this.group.length) await this.place(this.group.splice(0));
     // No input file at all: a new WARC still gets its warcinfo, as a single WARC does.
     if (this.current.file.startOffset === 0) await this.writeInfo(this.current);
-    for (const part of this.parts) await part.writer.flush();
+    // Earlier parts were flushed as the run rolled over from them.
+    await this.current.writer.flush();
   }
 
   /**
@@ -268,9 +267,13 @@ export class WarcParts {
   private async removeStale(): Promise<void> {
     for (const n of this.stale.filter((n) => n >= this.next)) {
       const path = partPath(this.settings.opts.path, n);
-      await rm(path, { force: true });
-      await rm(indexPathOf(path), { force: true });
-      this.settings.warn(`removed ${path}, a part of an earlier run past this run's last part (-o replaces the whole set)`);
+      try {
+        await rm(path, { force: true });
+        await rm(indexPathOf(path), { force: true });
+        this.settings.warn(`removed ${path}, a part of an earlier run past this run's last part (-o replaces the whole set)`);
+      } catch (error) {
+        this.settings.warn(`${path}: not removed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): it is not a part of this run's set`);
+      }
     }
   }
 
