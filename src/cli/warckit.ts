@@ -48,7 +48,7 @@ function buildParser() {
     .option('conversions-as', { type: 'string', choices: ['conversion', 'resource'], default: 'conversion', describe: 'WARC-Type of converted files: conversion (as warcit; pywb serves them) or resource (needed for ReplayWeb.page / wabac.js, which serve no conversion records)' })
     .option('warc-version', { type: 'string', choices: ['1.0', '1.1'], default: '1.0', describe: 'WARC format version' })
     .option('digest', { type: 'string', choices: ['sha1', 'sha256'], default: 'sha1', describe: 'Algorithm of WARC-Payload-Digest and WARC-Block-Digest (base32, as warcio writes)' })
-    .option('max-size', { type: 'string', describe: 'Roll over to numbered WARCs (name-00000.warc.gz, name-00001.warc.gz…) of at most this size: 1GB, 500MB, 1GiB or bytes; an input file\'s records stay in one WARC' })
+    .option('max-size', { type: 'string', describe: 'Roll over to numbered WARCs (name-00000.warc.gz, name-00001.warc.gz…) of at most this size: 1GB (10^9 bytes), 500MB, 1GiB (2^30) or bytes. An input file\'s records (resource, conversions, characterization) stay in one WARC, which goes past the size only if they alone do' })
     .option('cdxj', { type: 'boolean', describe: 'Also write a CDXJ index beside each WARC (<warc>.cdxj, as warcio.js indexes), for pywb and ReplayWeb.page' })
     .option('fsync', { type: 'boolean', describe: 'Flush the WARC to disk before moving it into place (survives a power cut; slower)' })
     .option('json', { type: 'boolean', describe: 'Print JSON lines on stdout (each record, progress, warnings, then a summary) instead of messages' })
