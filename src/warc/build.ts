@@ -1,7 +1,8 @@
 /**
  * `writeWarc`: files, directories and ZIP files (or objects) → one WARC file, as warcit writes
- * it. The composition of the records planner (plan.ts) and the file sink (writer.ts), with what
- * a file needs around them: a lock, an atomic create or a checked in-place append, and a log.
+ * it, or numbered parts (`maxSize`). The composition of the records planner (plan.ts) and the
+ * file sink (rollover.ts over writer.ts), with what a file needs around them: a lock, an atomic
+ * create or a checked in-place append, an index (`cdxj`), and a log.
  */
 import { silentLogger } from '../util/logger.js';
 import type { SkippedInput } from '../inputs/walk.js';
@@ -50,7 +51,8 @@ export interface WriteWarcResult {
  * Write a WARC file from files, directories, ZIP files and objects: warcinfo, then per file a
  * resource record, a revisit for index files, a conversion record per successful conversion,
  * and transclusion metadata for the pages that embed it. Locked for the run; a new WARC appears
- * only when complete, an appended one is put back as it was if the run fails.
+ * only when complete, an appended one is put back as it was if the run fails. With `maxSize`,
+ * parts `site-00000.warc.gz`… each with its own warcinfo, all moved into place at the end.
  * @example
  * const result = await writeWarc({ urlPrefix: 'http://www.example.com/', inputs: ['site/'], name: 'site', conversions: converted });
  * console.log(result.path, result.counts); // site.warc.gz { warcinfo: 1, resource: 12, revisit: 2, conversion: 4 }
