@@ -235,6 +235,8 @@ export class WarcParts {
    * moved stops the rest, which are removed; the error names those already in place.
    */
   async commit(): Promise<{ parts: WarcPart[]; indexError?: string }> {
+    // Every part on disk first (fsync), so that moving them into place takes milliseconds for the whole set.
+    if (this.settings.options.fsync) for (const part of this.parts) await part.file.handle.sync();
     const placed: string[] = [];
     for (const [i, part] of this.parts.entries()) {
       try {
