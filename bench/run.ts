@@ -3,8 +3,8 @@
  * with wall time, throughput, peak RSS, and the ratio to a baseline measured in the same run.
  * WARC outputs are read back by warcio.js and every digest is checked.
  * Env: WARCKIT_BENCH_MB (default 512), WARCKIT_BENCH_FILES (default 20000), WARCKIT_BENCH_SKIP
- * (comma list of groups: big, small, convert, copy, scale, replay), WARCKIT_BENCH_REPEAT (best of N, default 3);
- * the replay group's knobs are in replay-bench.ts.
+ * (comma list of groups: big, small, convert, copy, scale, replay, rollover), WARCKIT_BENCH_REPEAT (best of N, default 3);
+ * the replay and rollover groups' knobs are in replay-bench.ts and rollover-bench.ts.
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes, randomFillSync } from 'node:crypto';
@@ -185,6 +185,7 @@ try {
   if (!SKIP.has('copy')) for (const line of await (await import('./copy-bench.js')).runCopyBench()) emit(line);
   if (!SKIP.has('scale')) await scale();
   if (!SKIP.has('replay')) for (const line of await runReplayBench()) emit(line);
+  if (!SKIP.has('rollover')) for (const line of await (await import('./rollover-bench.js')).runRolloverBench()) emit(line);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

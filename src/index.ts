@@ -22,7 +22,7 @@ export { matchRules } from './rules/match.js';
 export { type ConversionRule, type RuleSet, RulesError } from './rules/schema.js';
 
 // Writing WARCs
-export { writeWarc, type WriteWarcResult } from './warc/build.js';
+export { type WarcPart, writeWarc, type WriteWarcResult } from './warc/build.js';
 export type { UnmatchedConversionSource } from './warc/conversion-match.js';
 export type { DigestAlgorithm } from './warc/digest.js';
 export type { SkippedConversion, WarcEvent, WarcProgress } from './warc/events.js';

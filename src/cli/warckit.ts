@@ -48,6 +48,8 @@ function buildParser() {
     .option('conversions-as', { type: 'string', choices: ['conversion', 'resource'], default: 'conversion', describe: 'WARC-Type of converted files: conversion (as warcit; pywb serves them) or resource (needed for ReplayWeb.page / wabac.js, which serve no conversion records)' })
     .option('warc-version', { type: 'string', choices: ['1.0', '1.1'], default: '1.0', describe: 'WARC format version' })
     .option('digest', { type: 'string', choices: ['sha1', 'sha256'], default: 'sha1', describe: 'Algorithm of WARC-Payload-Digest and WARC-Block-Digest (base32, as warcio writes)' })
+    .option('max-size', { type: 'string', describe: 'Roll over to numbered WARCs (name-00000.warc.gz, name-00001.warc.gz…) of at most this size: 1GB (10^9 bytes), 500MB, 1GiB (2^30) or bytes. An input file\'s records (resource, conversions, characterization) stay in one WARC, which goes past the size only if they alone do' })
+    .option('cdxj', { type: 'boolean', describe: 'Also write a CDXJ index beside each WARC (<warc>.cdxj, as warcio.js indexes), for pywb and ReplayWeb.page' })
     .option('fsync', { type: 'boolean', describe: 'Flush the WARC to disk before moving it into place (survives a power cut; slower)' })
     .option('json', { type: 'boolean', describe: 'Print JSON lines on stdout (each record, progress, warnings, then a summary) instead of messages' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print errors only' })
@@ -60,9 +62,10 @@ function buildParser() {
     .example('$0 http://www.example.com/ site/ -n site -d 20090415120000', 'site/ into site.warc.gz, every record dated 2009-04-15 12:00:00')
     .example('$0 http://www.example.com/ site.zip/www.example.com/ --no-gzip', 'part of a ZIP file into www.example.com.warc')
     .example('$0 http://www.example.com/ site/ -n site --conversions conversions/warcit-conversion-results.yaml --transclusions transclusions.yaml --transclusion-format both --conversions-as resource', 'with converted media and transclusion metadata, for pywb and ReplayWeb.page')
+    .example('$0 http://www.example.com/ media/ -n media --max-size 1GB --cdxj', 'media-00000.warc.gz, media-00001.warc.gz… of at most 1 GB, each with media-0000N.warc.gz.cdxj')
     .example('$0 http://www.example.com/ more/ -n site -a --json', 'append to site.warc.gz, JSON lines for a pipeline')
     .epilogue(
-      'Exit status: 0 done; 1 WARC written, but some inputs (not regular files) or conversions were not (missing, changed, refused, or matching no input), or the --log file could not be written; 2 error (nothing written); 130 interrupted (nothing written).',
+      'Exit status: 0 done; 1 WARC written, but some inputs (not regular files) or conversions were not (missing, changed, refused, or matching no input), or the --log file or a --cdxj index could not be written; 2 error (nothing written); 130 interrupted (nothing written).',
     )
     .wrap(110)
     .exitProcess(false)
@@ -89,6 +92,7 @@ const FLAG_OF: Record<string, string> = {
   conversionRecordType: '--conversions-as',
   warcVersion: '--warc-version',
   digestAlgorithm: '--digest',
+  maxSize: '--max-size',
   inputs: '<inputs>',
   urlPrefix: '<url_prefix>',
 };
@@ -115,6 +119,17 @@ function gzipLevel(text: string): 'auto' | number {
   if (text === 'auto') return 'auto';
   if (/^\d$/.test(text)) return Number(text);
   throw new FlagError(`--gzip-level: expected auto or a level from 0 to 9, got ${text}`);
+}
+
+const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/** `--max-size`: 1GB (10^9 bytes, as browsertrix-crawler's rolloverSize counts), 500MB, 1GiB (2^30), 1.5GB, or bytes. */
+export function parseMaxSize(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = match ? UNITS[match[2]!.toLowerCase()] : undefined;
+  const bytes = match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new FlagError(`--max-size: expected a size such as 1GB, 500MB, 1GiB or a number of bytes, got "${text}"`);
+  return bytes;
 }
 
 function mimeFrom(value: unknown): 'name' | 'content' {
@@ -156,6 +171,8 @@ function optionsFrom(args: ParsedArgs, argv: readonly string[]): WriteWarcOption
   }
   if (charset !== undefined) options.charset = charset;
   if (args['mime-overrides'] !== undefined) options.mimeOverrides = mimeOverrides(String(args['mime-overrides']));
+  if (args['max-size'] !== undefined) options.maxSize = parseMaxSize(String(args['max-size']));
+  if (args.cdxj) options.cdxj = true;
   if (args.include !== undefined) options.include = list(args.include);
   if (args.exclude !== undefined) options.exclude = list(args.exclude);
   for (const [flag, key] of [
@@ -215,6 +232,10 @@ function finalStatus(result: WriteWarcResult, args: ParsedArgs, io: CliIO, logge
       code = ExitCode.partialFailure;
     }
   }
+  if (result.indexError) {
+    logger.error(`the WARC(s) were written, but an index was not: ${result.indexError}`);
+    code = ExitCode.partialFailure;
+  }
   if (result.logError) {
     if (args.json) logger.error(`the WARC ${result.path} was written, but the log was not: ${result.logError}`);
     else io.stderr.write(`warckit: the WARC ${result.path} was written, but the log was not: ${result.logError}\n`);
@@ -271,14 +292,16 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     const byType = Object.entries(result.counts)
       .map(([type, n]) => `${n} ${type}`)
       .join(', ');
-    if (!json) logger.info(`Wrote ${result.records} records to ${result.path} (${byType})`);
+    if (!json) logger.info(`Wrote ${result.records} records to ${result.parts.length > 1 ? `${result.parts.length} WARCs, ${result.parts[0]!.path} to ${result.parts.at(-1)!.path}` : result.path} (${byType})`);
+    const indexed = result.parts.filter((part) => part.index);
+    if (!json && indexed.length) logger.info(indexed.length === 1 ? `Indexed in ${indexed[0]!.index}` : `Indexed each WARC in <warc>.cdxj (${indexed.length} indexes)`);
     const code = finalStatus(result, args, io, logger);
     json?.write('summary', { ...result, exitCode: code, seconds: (performance.now() - started) / 1000 });
     return code;
   } catch (error) {
     progress.stop();
     if (error instanceof WarcAbortedError || controller.signal.aborted) {
-      return fail(options.mode === 'append' ? 'interrupted; nothing appended, the WARC is as it was' : 'interrupted; no WARC written', ExitCode.interrupted);
+      return fail(options.mode === 'append' ? 'interrupted; nothing appended, the WARC is as it was' : `interrupted; no WARC written${options.maxSize !== undefined ? ' (no part of the set: parts are moved into place together at the end)' : ''}`, ExitCode.interrupted);
     }
     const code = fail(describeError(error));
     if (verbose && (error as Error).stack) io.stderr.write(`${(error as Error).stack}\n`);

@@ -1,7 +1,8 @@
 /**
  * `writeWarc`: files, directories and ZIP files (or objects) → one WARC file, as warcit writes
- * it. The composition of the records planner (plan.ts) and the file sink (writer.ts), with what
- * a file needs around them: a lock, an atomic create or a checked in-place append, and a log.
+ * it, or numbered parts (`maxSize`). The composition of the records planner (plan.ts) and the
+ * file sink (rollover.ts over writer.ts), with what a file needs around them: a lock, an atomic
+ * create or a checked in-place append, an index (`cdxj`), and a log.
  */
 import { silentLogger } from '../util/logger.js';
 import type { SkippedInput } from '../inputs/walk.js';
@@ -9,19 +10,22 @@ import type { UnmatchedConversionSource } from './conversion-match.js';
 import type { SkippedConversion, WarcEvent } from './events.js';
 import { RecordLog } from './log.js';
 import { normalizeWarcOptions, type WriteWarcOptions } from './options.js';
-import { openWarcOutput } from './output.js';
 import { planWarcRecords, WarcAbortedError } from './plan.js';
 import { ProgressTracker } from './progress-tracker.js';
-import { WarcWriter } from './writer.js';
+import { type WarcPart, WarcParts } from './rollover.js';
+import { newRecordId, type WarcRecordInput, type WrittenRecord } from './writer.js';
 
 export type { SkippedConversion } from './events.js';
 export type { UnmatchedConversionSource } from './conversion-match.js';
 export { WarcAbortedError } from './plan.js';
+export type { WarcPart } from './rollover.js';
 
 /** What {@link writeWarc} wrote and what it left out. */
 export interface WriteWarcResult {
-  /** The WARC written. */
+  /** The WARC written (with `maxSize`: the first part written). */
   path: string;
+  /** Every WARC written, in order (one unless `maxSize` rolled over), with its index (`cdxj`). */
+  parts: WarcPart[];
   /** Records written by this run, by WARC-Type. */
   counts: Record<string, number>;
   /** Records written by this run. */
@@ -36,6 +40,8 @@ export interface WriteWarcResult {
   unmatchedTransclusions: string[];
   /** Inputs not archived because they are not regular files (FIFOs, sockets, devices, broken symlinks). */
   skippedInputs: SkippedInput[];
+  /** The WARCs were written but an index (`cdxj`) could not be: why. */
+  indexError?: string;
   /** The WARC was written but the log could not be: why. */
   logError?: string;
   warnings: string[];
@@ -45,7 +51,8 @@ export interface WriteWarcResult {
  * Write a WARC file from files, directories, ZIP files and objects: warcinfo, then per file a
  * resource record, a revisit for index files, a conversion record per successful conversion,
  * and transclusion metadata for the pages that embed it. Locked for the run; a new WARC appears
- * only when complete, an appended one is put back as it was if the run fails.
+ * only when complete, an appended one is put back as it was if the run fails. With `maxSize`,
+ * parts `site-00000.warc.gz`… each with its own warcinfo, all moved into place at the end.
  * @example
  * const result = await writeWarc({ urlPrefix: 'http://www.example.com/', inputs: ['site/'], name: 'site', conversions: converted });
  * console.log(result.path, result.counts); // site.warc.gz { warcinfo: 1, resource: 12, revisit: 2, conversion: 4 }
@@ -57,11 +64,21 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
   const counts: Record<string, number> = {};
   let tracker: ProgressTracker | undefined;
   const log = opts.log ? await RecordLog.open(opts.log) : undefined;
+  // The resource records that begin an input file's records: a rolled-over WARC keeps each file's records together.
+  const fileStarts = new WeakSet<WarcRecordInput>();
   let plan: Awaited<ReturnType<typeof planWarcRecords>>;
   try {
     plan = await planWarcRecords(
       { ...options, filename: opts.filename! },
-      { warcPath: opts.path, ...(log ? { log: (row) => log.add(row) } : {}), onFile: (input, entry) => tracker?.file(input, entry) },
+      {
+        warcPath: opts.path,
+        rollover: opts.maxSize !== undefined,
+        ...(log ? { log: (row) => log.add(row) } : {}),
+        onFile: (input, entry) => {
+          fileStarts.add(input);
+          tracker?.file(input, entry);
+        },
+      },
     );
   } catch (error) {
     await log?.abort();
@@ -74,36 +91,37 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
     logger.warn(message);
     emit({ type: 'warning', message } satisfies WarcEvent);
   };
-  // Locked (and an appended WARC's end checked) before the inputs are read, so a second run fails at once.
-  const output = await openWarcOutput(opts, options, warn).catch(async (error: unknown) => {
-    await log?.abort();
-    throw error;
-  });
-  const writer = new WarcWriter(output.handle, output.startOffset, {
+  const onRecord = (record: WrittenRecord, input: WarcRecordInput): void => {
+    counts[record.type] = (counts[record.type] ?? 0) + 1;
+    if (!tracker) return;
+    const source = tracker.sourceOf(input);
+    emit({ type: 'record', record, ...(source !== undefined ? { source } : {}) });
+    tracker.written(input);
+  };
+  const writer = {
     gzip: opts.gzip,
     gzipLevel: opts.gzipLevel,
     version: opts.warcVersion,
     digestAlgorithm: opts.digestAlgorithm,
     concurrency: options.concurrency ?? 8,
-    name: opts.path,
     ...(options.signal ? { signal: options.signal } : {}),
-    onRecord: (record, input) => {
-      counts[record.type] = (counts[record.type] ?? 0) + 1;
-      if (!tracker) return;
-      const source = tracker.sourceOf(input);
-      emit({ type: 'record', record, ...(source !== undefined ? { source } : {}) });
-      tracker.written(input);
-    },
-    ...(track ? { onPayloadBytes: (input, done) => tracker!.bytes(input, done) } : {}),
+    ...(track ? { onPayloadBytes: (input: WarcRecordInput, done: number) => tracker!.bytes(input, done) } : {}),
+  };
+  // Locked (and an appended WARC's end checked) before the inputs are read, so a second run fails at once.
+  const settings = { opts, options, writer, onRecord, warn, makeId: options.makeRecordId ?? newRecordId, now: options.now ?? (() => new Date()) };
+  const parts = await WarcParts.open(settings, fileStarts).catch(async (error: unknown) => {
+    await log?.abort();
+    await plan.close();
+    throw error;
   });
+  let written: Awaited<ReturnType<WarcParts['commit']>>;
   try {
-    for await (const record of plan.records) await writer.add(record);
-    await writer.flush();
+    for await (const record of plan.records) await parts.add(record);
+    await parts.flush();
     if (options.signal?.aborted) throw new WarcAbortedError('interrupted');
-    await output.commit();
+    written = await parts.commit();
   } catch (error) {
-    await writer.close();
-    await output.abort();
+    await parts.abort();
     await log?.abort();
     throw options.signal?.aborted ? new WarcAbortedError('interrupted') : error;
   } finally {
@@ -117,10 +135,12 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
   });
   const { report } = plan;
   return {
-    path: opts.path,
+    path: written.parts[0]!.path,
+    parts: written.parts,
     counts,
     records: Object.values(counts).reduce((n, c) => n + c, 0),
-    bytes: writer.offset - output.startOffset,
+    bytes: written.parts.reduce((n, part) => n + part.bytes, 0),
+    ...(written.indexError ? { indexError: written.indexError } : {}),
     skippedConversions: report.skippedConversions,
     unmatchedConversions: report.unmatchedConversions,
     unmatchedTransclusions: report.unmatchedTransclusions,

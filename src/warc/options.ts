@@ -110,6 +110,15 @@ export interface WriteWarcOptions extends WarcRecordOptions {
   concurrency?: number;
   /** Flush the WARC to disk before it is moved into place, so it also survives a power cut. */
   fsync?: boolean;
+  /**
+   * Roll over to numbered WARCs (`site-00000.warc.gz`, `site-00001.warc.gz`…) of about this many
+   * bytes, as browsertrix-crawler's `rolloverSize`: a record is never split, an input file's
+   * records (resource, revisit, conversions, characterization) stay in one WARC, and a WARC goes
+   * past this size only when one input file's records alone do. Each WARC gets its own warcinfo.
+   */
+  maxSize?: number;
+  /** Also write a CDXJ index beside each WARC (`site.warc.gz.cdxj`), as warcio.js's indexer writes it, for pywb and ReplayWeb.page. */
+  cdxj?: boolean;
 }
 
 /** An option is missing or not what it should be; nothing was read or written. */
@@ -157,6 +166,8 @@ export interface NormalizedWarcOptions extends NormalizedRecordOptions {
   gzipLevel: GzipLevelSetting;
   digestAlgorithm: DigestAlgorithm;
   log?: string;
+  maxSize?: number;
+  cdxj: boolean;
 }
 
 /** How a value is shown in a message. */
@@ -252,6 +263,7 @@ export function normalizeWarcOptions(options: WriteWarcOptions): NormalizedWarcO
   if (gzipLevel !== 'auto' && !(Number.isInteger(gzipLevel) && gzipLevel >= 0 && gzipLevel <= 9)) throw new WarcOptionsError('gzipLevel', 'auto or an integer from 0 to 9', shownValue(gzipLevel));
   if (options.path !== undefined && (typeof options.path !== 'string' || options.path === '')) throw new WarcOptionsError('path', 'a file path', shownValue(options.path));
   if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency >= 1)) throw new WarcOptionsError('concurrency', 'a positive integer', shownValue(options.concurrency));
+  if (options.maxSize !== undefined && !(Number.isSafeInteger(options.maxSize) && options.maxSize >= 1)) throw new WarcOptionsError('maxSize', 'a positive whole number of bytes', shownValue(options.maxSize));
   const path = options.path ?? warcFileName(options.name, options.inputs[0]!, gzip);
   const normalized: NormalizedWarcOptions = {
     ...records,
@@ -261,7 +273,9 @@ export function normalizeWarcOptions(options: WriteWarcOptions): NormalizedWarcO
     gzipLevel,
     digestAlgorithm: oneOf(options, 'digestAlgorithm', ['sha1', 'sha256'], 'sha1'),
     filename: records.filename ?? basename(path),
+    cdxj: options.cdxj === true,
   };
   if (options.log) normalized.log = options.log;
+  if (options.maxSize !== undefined) normalized.maxSize = options.maxSize;
   return normalized;
 }

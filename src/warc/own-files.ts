@@ -5,10 +5,24 @@
  */
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
+import { partNameWithin } from './part-names.js';
 
-/** Whether a file name is the WARC named `warcName` or one of the files kept beside it while it is written. */
-export function isOwnFileName(name: string, warcName: string): boolean {
-  return name === warcName || name.startsWith(`.${warcName}.partial-`) || name.startsWith(`${warcName}.lock`) || name.startsWith(`${warcName}.appending`);
+/** Whether a file name is the WARC named `warcName` or one of the files kept beside it while it is written (its CDXJ index too). */
+function isOwnFileOf(name: string, warcName: string): boolean {
+  if (name === warcName || name.startsWith(`.${warcName}.partial-`) || name.startsWith(`${warcName}.lock`) || name.startsWith(`${warcName}.appending`)) return true;
+  return name === `${warcName}.cdxj` || name.startsWith(`.${warcName}.cdxj.partial-`);
+}
+
+/** The same for a run rolling over to parts (`rollover`): any part of `warcName` (site-00003.warc.gz) and its files. */
+export function isOwnFileName(name: string, warcName: string, rollover = false): boolean {
+  if (!rollover) return isOwnFileOf(name, warcName);
+  const part = partNameWithin(name, warcName);
+  return part !== undefined && isOwnFileOf(name, part);
+}
+
+/** Whether a file name is the WARC itself (or, rolling over, one of its parts), not a file kept beside it. */
+export function isOwnWarcName(name: string, warcName: string, rollover = false): boolean {
+  return rollover ? partNameWithin(name, warcName) === name : name === warcName;
 }
 
 /** Split entries into those to archive and the output's own files (compared by real directory and name). */
@@ -26,12 +40,12 @@ export async function withoutOwnFiles<T extends { filePath?: string }>(entries: 
 }
 
 /** A check, entry by entry, that an entry is one of the output's own files (see {@link withoutOwnFiles}). */
-export function ownFileCheck(warcPath: string): (entry: { filePath?: string }) => Promise<boolean> {
+export function ownFileCheck(warcPath: string, rollover = false): (entry: { filePath?: string }) => Promise<boolean> {
   const warcName = basename(warcPath);
   const real = async (dir: string): Promise<string> => realpath(dir).catch(() => resolve(dir));
   let warcDir: Promise<string> | undefined;
   return async (entry) => {
-    if (entry.filePath === undefined || !isOwnFileName(basename(entry.filePath), warcName)) return false;
+    if (entry.filePath === undefined || !isOwnFileName(basename(entry.filePath), warcName, rollover)) return false;
     warcDir ??= real(dirname(resolve(warcPath)));
     return (await real(dirname(resolve(entry.filePath)))) === (await warcDir);
   };

@@ -22,7 +22,7 @@ import type { SkippedConversion, WarcEvent } from './events.js';
 import { recordExtensions } from './extensions.js';
 import { MapfileMatcher, type MapfileRow } from './mapfile.js';
 import { type NormalizedRecordOptions, normalizeRecordOptions, type WarcRecordOptions } from './options.js';
-import { ownFileCheck } from './own-files.js';
+import { isOwnWarcName, ownFileCheck } from './own-files.js';
 import { PageTracker } from './page-tracker.js';
 import { type ArchivedFile, type FileRecordContext, fileRecords, groupRecords, type LogRow, type PlannedConversion } from './plan-file.js';
 import { loadPlanSources, type PlanSources } from './plan-sources.js';
@@ -71,6 +71,8 @@ export class WarcAbortedError extends Error {
 /** @internal What `writeWarc` adds to a plan: its output (never an input of its own), a log, files as their records go by. */
 export interface PlanInternals {
   warcPath?: string;
+  /** `warcPath` is rolled over into parts (site-00000.warc.gz…): all of them are the run's own files. */
+  rollover?: boolean;
   log?: (row: LogRow) => void;
   /** The resource record of an input file is planned. */
   onFile?: (input: WarcRecordInput, entry: FileEntry) => void;
@@ -218,7 +220,8 @@ class PlanRun {
   /** The walk's files that go into the WARC, with their mapfile row and URL; what is left out is reported. */
   private async *kept(): AsyncGenerator<{ entry: FileEntry; row: MapfileRow | undefined; url: string }> {
     const logger = this.options.logger ?? silentLogger;
-    const isOwn = this.internals.warcPath !== undefined ? ownFileCheck(this.internals.warcPath) : undefined;
+    const { warcPath, rollover } = this.internals;
+    const isOwn = warcPath !== undefined ? ownFileCheck(warcPath, rollover) : undefined;
     const keepOpen = (close: () => void): number => this.closers.push(close);
     for await (const item of walkInputItems(this.opts.inputs, this.opts.urlPrefix, { keepOpen, ...(this.options.signal ? { signal: this.options.signal } : {}) })) {
       if (item.skipped) {
@@ -232,7 +235,7 @@ class PlanRun {
       this.noteUrl(entry.url);
       if (isOwn && (await isOwn(entry))) {
         // The WARC being replaced or appended to is worth a warning; its temporary, lock and marker files are not.
-        if (basename(entry.path) === basename(this.internals.warcPath!)) this.warn(`leaving out ${entry.path}: it is the WARC this run writes (${this.internals.warcPath})`);
+        if (isOwnWarcName(basename(entry.path), basename(warcPath!), rollover)) this.warn(`leaving out ${entry.path}: it is the WARC this run writes (${this.internals.warcPath})`);
         else logger.debug(`leaving out ${entry.path}: a file kept beside ${this.internals.warcPath} while it is written`);
         continue;
       }
