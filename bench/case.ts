@@ -1,6 +1,7 @@
 /**
  * One benchmark case, run in its own process so its peak RSS is its own. Prints one JSON
- * object: wall time of the work (Node start-up excluded) and peak RSS (VmHWM).
+ * object: wall time of the work alone (Node start-up excluded) and peak RSS (VmHWM). run.ts
+ * times these processes whole, start-up included, as it times the CLI.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
