@@ -16,7 +16,7 @@ import type { Writable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import pLimit from 'p-limit';
 import { openRegularFile } from '../util/regular-file.js';
-import { SmallRecordPool, type SmallTicket } from './small-records.js';
+import { type SmallJob, SmallRecordPool, type SmallTicket } from './small-records.js';
 import type { DigestAlgorithm } from './digest.js';
 import { type EncodeSettings, gzipRecord, plainRecordParts, recordDigests } from './encode.js';
 import { FILE_CHUNK } from './file-chunks.js';
@@ -217,7 +217,24 @@ export class WarcWriter {
     return { ...input.head, headers: [...input.head.headers, ['WARC-Payload-Digest', payload ?? '']] };
   }
 
-  private async prepare(input: WarcRecordInput, ticket: SmallTicket): Promise<Prepared> {
+  private prepare(input: WarcRecordInput, ticket: SmallTicket): Promise<Prepared> {
+    const { payload } = input;
+    // The common case, a small file or buffer for the threads, without an async step of its own (20,000 records, 20,000 frames less).
+    if (this.pool && !input.revisitOf && (payload.kind === 'buffer' || (payload.size <= this.threshold && payload.path !== undefined))) {
+      const { head } = input;
+      let job: SmallJob;
+      try {
+        job = { headText: headPrefix(head, this.settings.version), payloadDigest: input.payloadDigest };
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (payload.kind === 'stream') job.file = { path: payload.path!, name: payload.name, size: payload.size };
+      return this.pool.prepare(job, payload.kind === 'buffer' ? payload.data : undefined, ticket).then(({ bytes, digests }) => ({ input, head, digests, bytes }));
+    }
+    return this.prepareAny(input, ticket);
+  }
+
+  private async prepareAny(input: WarcRecordInput, ticket: SmallTicket): Promise<Prepared> {
     const { payload } = input;
     if (payload.kind === 'buffer' || payload.size <= this.threshold) {
       const head = await this.headOf(input);
