@@ -79,7 +79,7 @@ export interface PlanInternals {
 /** Records ahead of the one being written whose files are checked (content type, conversions). */
 const PREPARE_AHEAD = 8;
 /** Files the walk may find ahead of the writing (their count is the progress total meanwhile). */
-const WALK_AHEAD = 4096;
+const WALK_AHEAD = 1024;
 
 function included(path: string, opts: NormalizedRecordOptions): boolean {
   const lower = path.toLowerCase();

@@ -97,9 +97,12 @@ export function newRecordId(): string {
   return `<urn:uuid:${randomUUID()}>`;
 }
 
-/** Records (small ones by their size, streamed ones as 1 MiB) prepared but not yet written. */
-const WINDOW_BYTES = 8 * 1024 * 1024;
-const WINDOW_RECORDS = 2048;
+/**
+ * Records (small ones by their size, streamed ones as 1 MiB) prepared but not yet written: enough
+ * to keep the threads busy (16 batches); more only made the heap, and its collections, larger.
+ */
+const WINDOW_BYTES = 4 * 1024 * 1024;
+const WINDOW_RECORDS = 512;
 const WRITE_BATCH = 1024 * 1024;
 const SAMPLE = 64 * 1024;
 
