@@ -165,6 +165,11 @@ async function splitZipPath(input: string): Promise<{ archive: string; member: s
   return null;
 }
 
+/** Check that every path input exists (as a file, directory, ZIP or path inside a ZIP) before anything is read: the error names each missing one. */
+export async function checkInputs(inputs: ReadonlyArray<string | EntryInput>, signal?: AbortSignal): Promise<void> {
+  await classifyInputs(inputs, signal);
+}
+
 type InputKind = { input: string; kind: 'dir' | 'file' | 'zip' | 'skip'; archive?: string; member?: string; what?: string } | { input: string; kind: 'entry'; entry: FileEntry };
 
 /** What each input is; all are checked before any is read, so a missing one is reported (by name) before anything is written. */

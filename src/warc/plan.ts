@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import type { ConversionResult } from '../convert/results.js';
 import type { FileEntry } from '../inputs/entry.js';
 import { matchesAny } from '../inputs/url.js';
-import { type SkippedInput, walkInputItems } from '../inputs/walk.js';
+import { checkInputs, type SkippedInput, walkInputItems } from '../inputs/walk.js';
 import { mapOrdered, readAhead } from '../util/async-iter.js';
 import { silentLogger } from '../util/logger.js';
 import { parseFixedDate, timestamp14 } from '../util/timestamps.js';
@@ -117,6 +117,8 @@ export async function planWarcRecords(options: WarcRecordOptions, internals: Pla
   };
   // The files that configure the run are read before anything else is touched.
   const sources = await loadPlanSources(options, warn);
+  // A missing input fails the plan, before a sink has been handed any record.
+  await checkInputs(opts.inputs, options.signal);
   const run = new PlanRun(opts, options, sources, report, warn, internals);
   return { records: run.records(), warcVersion: opts.warcVersion, report, close: async () => run.close() };
 }

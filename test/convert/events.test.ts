@@ -44,7 +44,7 @@ test('a long ffmpeg conversion reports its percentage and ETA as it goes', { tim
   // -re reads at the clip's own pace: four seconds of real time to convert.
   await writeFile(join(dir, 'rules.yaml'), 'file_types:\n  - ext: .wav\n    conversion_rules:\n      - name: slow\n        ext: flac\n        command: "ffmpeg -y -re -i {input} {output}"\n');
   const fractions: number[] = [];
-  let eta: number | undefined;
+  const etas: number[] = [];
   await convertMedia({
     urlPrefix: P,
     inputs: [{ url: `${P}long.wav`, data: await readFile(join(dir, 'site', 'long.wav')) }],
@@ -55,12 +55,14 @@ test('a long ffmpeg conversion reports its percentage and ETA as it goes', { tim
       if (e.type !== 'progress') return;
       for (const r of e.progress.running) {
         if (r.fraction !== undefined) fractions.push(r.fraction);
-        eta ??= r.etaSeconds;
+        if (r.etaSeconds !== undefined) etas.push(r.etaSeconds);
       }
     },
   });
   const between = fractions.filter((f) => f > 0 && f < 1);
   assert.ok(new Set(between).size >= 3, `fractions seen: ${fractions.join(', ')}`);
   assert.deepEqual([...between].sort((a, b) => a - b), between, 'they only grow');
-  assert.ok(eta !== undefined && eta > 0 && eta < 10, `ETA ${eta}`);
+  // Times depend on the machine's load: the ETA is finite and positive, and falls as the work is done.
+  assert.ok(etas.length >= 2 && etas[0]! > 0 && etas.every((e) => Number.isFinite(e) && e >= 0), `ETAs ${etas.join(', ')}`);
+  assert.ok(etas.at(-1)! < etas[0]!, `ETAs ${etas.join(', ')}`);
 });

@@ -112,3 +112,8 @@ test('bad options are refused naming the option, before anything is read', async
   }
   await assert.rejects(planWarcRecords({ inputs: [{ url: `${P}x`, size: -1, open: () => Readable.from([]) }] }).then((p) => all(p.records)), /inputs\[0\]\.size: expected the number of bytes, got -1/);
 });
+
+test('a missing input fails the plan itself, before any record (not after the warcinfo was handed out)', async () => {
+  const dir = await tempDir();
+  await assert.rejects(planWarcRecords({ urlPrefix: P, inputs: [join(dir, 'nothere')] }), (error: Error) => error.name === 'InputError' && error.message === `${join(dir, 'nothere')}: no such file or directory`);
+});
