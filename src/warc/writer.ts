@@ -19,7 +19,7 @@ import { openRegularFile } from '../util/regular-file.js';
 import { type SmallJob, SmallRecordPool, type SmallTicket } from './small-records.js';
 import type { DigestAlgorithm } from './digest.js';
 import { type EncodeSettings, gzipRecord, plainRecordParts, recordDigests } from './encode.js';
-import { FILE_CHUNK } from './file-chunks.js';
+import { ChunkPool, FILE_CHUNK } from './file-chunks.js';
 import { chooseLevel, crc32Combine, type DeflateTally, deflateBlocks, GZIP_HEADER, type GzipLevelSetting, gzipTrailer, storedBlocks } from './gzip.js';
 import { FileOutput, type RecordOutput, StreamOutput } from './output-target.js';
 import { type Payload, PayloadReadError, payloadChunks, payloadSize, readPayload, readSmallFile, type StreamPayload } from './payload.js';
@@ -356,10 +356,12 @@ export class WarcWriter {
   /** Plain payload: reads ahead, three writes in flight, hashed on this thread meanwhile. */
   private async writePlain(input: WarcRecordInput, payload: StreamPayload, hash: ReturnType<typeof createHash>): Promise<void> {
     const pending: Array<Promise<void>> = [];
+    // A chunk written to the file and hashed is read into again (a stream may still hold what it was given).
+    const pool = this.output.seekable ? new ChunkPool() : undefined;
     let done = 0;
     try {
-      for await (const chunk of payloadChunks(payload, this.signal)) {
-        const write = this.output.write(chunk, this.position);
+      for await (const chunk of payloadChunks(payload, this.signal, pool)) {
+        const write = this.output.write(chunk, this.position).then(() => pool?.give(chunk));
         write.catch(() => undefined);
         pending.push(write);
         this.position += chunk.length;
