@@ -32,6 +32,14 @@ const cases: Record<string, (args: string[]) => Promise<unknown>> = {
     for await (const chunk of createReadStream(file!, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
     return hash.digest('hex');
   },
+  /** Baseline: read, SHA-1, and write the bytes to a file (what a `.warc` must do at least). */
+  async 'read-sha1-write'([file, out]) {
+    const hash = createHash('sha1');
+    const source = createReadStream(file!, { highWaterMark: 1024 * 1024 });
+    source.on('data', (chunk) => hash.update(chunk as Buffer));
+    await pipeline(source, createWriteStream(out!));
+    return hash.digest('hex');
+  },
   /** Baseline: read, SHA-1, and zlib level 0 (stored, still gzip) to a file. */
   async 'read-sha1-zlib0'([file, out]) {
     const hash = createHash('sha1');
