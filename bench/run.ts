@@ -5,74 +5,58 @@
  * Env: WARCKIT_BENCH_MB (default 512), WARCKIT_BENCH_FILES (default 20000), WARCKIT_BENCH_SKIP
  * (comma list of groups: big, small, convert, copy, scale, replay, rollover), WARCKIT_BENCH_REPEAT (best of N, default 3);
  * the replay and rollover groups' knobs are in replay-bench.ts and rollover-bench.ts.
+ * with wall time, CPU time, throughput, peak RSS, and the ratio to baselines measured in the
+ * same run. The WARC cases time whole processes as a user runs them: `node bin/warckit.js …`,
+ * Node's start-up and imports included, against whole-process baselines (a Node read + SHA-1,
+ * `gzip -6`, `pigz -p2 -6`, Python warcit when installed, warcio.js's serializer). Cases are
+ * interleaved and the best of WARCKIT_BENCH_REPEAT kept. WARC outputs are read back by warcio.js
+ * and every digest is checked.
+ * Env: WARCKIT_BENCH_MB (default 512), WARCKIT_BENCH_FILES (default 20000),
+ * WARCKIT_BENCH_FILES_MAX (default 100000: the memory case; 0 skips it), WARCKIT_BENCH_WARCIT
+ * (default /tmp/pybase/bin/warcit), WARCKIT_BENCH_SKIP (comma list of groups: big, small,
+ * convert, copy, scale, replay), WARCKIT_BENCH_REPEAT (best of N, default 3); the replay group's
+ * knobs are in replay-bench.ts.
  */
-import { execFile, spawn } from 'node:child_process';
-import { randomBytes, randomFillSync } from 'node:crypto';
-import { mkdir, mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { readWarc } from '../test/helpers/warc-check.js';
 import { runReplayBench } from './replay-bench.js';
+import { writeSmallCorpus } from './small-corpus.js';
+import { bestOf, type ProcessRun, timeProcess } from './timed.js';
 
 const run = promisify(execFile);
-const CASE = join(dirname(fileURLToPath(import.meta.url)), 'case.js');
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CASE = join(HERE, 'case.js');
+const CLI = resolve(HERE, '../../bin/warckit.js');
 const MB = Number(process.env.WARCKIT_BENCH_MB ?? 512);
 const FILES = Number(process.env.WARCKIT_BENCH_FILES ?? 20000);
+const FILES_MAX = Number(process.env.WARCKIT_BENCH_FILES_MAX ?? 100000);
+const WARCIT = process.env.WARCKIT_BENCH_WARCIT ?? '/tmp/pybase/bin/warcit';
 const SKIP = new Set((process.env.WARCKIT_BENCH_SKIP ?? '').split(',').filter(Boolean));
 const REPEAT = Number(process.env.WARCKIT_BENCH_REPEAT ?? 3);
-
-interface Measured {
-  wall_s: number;
-  peak_rss_mb: number;
-}
-
-/** Start each run from the same state: earlier outputs removed and flushed, so no run pays for another's writeback. */
-async function settle(): Promise<void> {
-  await run('sync');
-}
-
-async function measureOnce(args: string[], before?: () => Promise<void>): Promise<Measured> {
-  await before?.();
-  await settle();
-  const { stdout } = await run(process.execPath, [CASE, ...args], { maxBuffer: 1 << 24 });
-  return JSON.parse(stdout) as Measured;
-}
-
-/** Best of REPEAT runs (the machine's noise only ever adds time); peak RSS is the worst seen. */
-async function measure(args: string[], before?: () => Promise<void>): Promise<Measured> {
-  let best: Measured | undefined;
-  let rss = 0;
-  for (let i = 0; i < REPEAT; i++) {
-    const m = await measureOnce(args, before);
-    rss = Math.max(rss, m.peak_rss_mb);
-    if (!best || m.wall_s < best.wall_s) best = m;
-  }
-  return { wall_s: best!.wall_s, peak_rss_mb: rss };
-}
-
-async function measureCommand(cmd: string, args: string[], outFile: string): Promise<number> {
-  let best = Infinity;
-  for (let i = 0; i < REPEAT; i++) {
-    await rm(outFile, { force: true });
-    await settle();
-    const start = performance.now();
-    const fh = await open(outFile, 'w');
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(cmd, args, { stdio: ['ignore', fh.fd, 'inherit'] });
-      child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`))));
-    });
-    await fh.close();
-    best = Math.min(best, (performance.now() - start) / 1000);
-  }
-  return best;
-}
+const PREFIX = 'http://example.com/';
+/** Peak RSS any WARC case may reach. */
+const RSS_LIMIT_MB = 200;
 
 function emit(line: Record<string, unknown>): void {
   const rounded = Object.fromEntries(Object.entries(line).map(([k, v]) => [k, typeof v === 'number' ? Math.round(v * 1000) / 1000 : v]));
   process.stdout.write(`${JSON.stringify(rounded)}\n`);
+}
+
+/** A bench case in its own Node process (case.ts), timed whole. */
+function nodeCase(args: string[], before?: () => Promise<unknown>): () => Promise<ProcessRun> {
+  return () => timeProcess(process.execPath, [CASE, ...args], before ? { before } : {});
+}
+
+/** The warckit CLI as a user runs it. */
+function warckit(args: string[], out: string): () => Promise<ProcessRun> {
+  return () => timeProcess(process.execPath, [CLI, PREFIX, ...args, '-n', out, '-q'], { before: () => rm(`${out}.warc.gz`, { force: true }).then(() => rm(`${out}.warc`, { force: true })) });
 }
 
 async function checkWarc(path: string): Promise<string> {
@@ -93,69 +77,121 @@ async function bigFile(dir: string): Promise<void> {
   await fh.close();
   const size = (await stat(file)).size;
   const mbs = size / 1048576;
-  const readSha = await measure(['read-sha1', file]);
-  emit({ case: 'baseline: read + SHA-1', size_mb: mbs, ...readSha, throughput_mb_s: mbs / readSha.wall_s });
+  const out = join(dir, 'out');
   const z0 = join(dir, 'z0.gz');
-  const readShaZ0 = await measure(['read-sha1-zlib0', file, z0], () => rm(z0, { force: true }));
-  emit({ case: 'baseline: read + SHA-1 + zlib level 0', size_mb: mbs, ...readShaZ0, throughput_mb_s: mbs / readShaZ0.wall_s });
-  const gzip6 = await measureCommand('gzip', ['-6', '-c', file], join(dir, 'g6.gz'));
-  emit({ case: 'baseline: gzip -6', size_mb: mbs, wall_s: gzip6, throughput_mb_s: mbs / gzip6 });
-
-  const variants: Array<[string, Record<string, unknown>, number, string, number]> = [
-    ['warckit .warc', { gzip: false }, readSha.wall_s, 'read + SHA-1', 1.3],
-    ['warckit .warc.gz (auto)', { gzip: true }, readShaZ0.wall_s, 'read + SHA-1 + zlib level 0', 1.5],
-    ['warckit .warc.gz (level 6)', { gzip: true, gzipLevel: 6 }, gzip6, 'gzip -6', 1.15],
+  const m = await bestOf(REPEAT, {
+    readSha: nodeCase(['read-sha1', file]),
+    readShaWrite: nodeCase(['read-sha1-write', file, z0], () => rm(z0, { force: true })),
+    readShaZ0: nodeCase(['read-sha1-zlib0', file, z0], () => rm(z0, { force: true })),
+    gzip6: () => timeProcess('gzip', ['-6', '-c', file], { stdoutFile: join(dir, 'g6.gz') }),
+    pigz: () => timeProcess('pigz', ['-p', '2', '-6', '-c', file], { stdoutFile: join(dir, 'p6.gz') }),
+    plain: warckit([input, '--no-gzip'], out),
+    auto: warckit([input], out),
+    level6: warckit([input, '--gzip-level', '6'], out),
+  });
+  const row = (name: string, r: ProcessRun, extra: Record<string, unknown> = {}): void => emit({ case: name, size_mb: mbs, ...r, throughput_mb_s: mbs / r.wall_s, ...extra });
+  row('baseline: node read + SHA-1 (whole process)', m.readSha);
+  row('baseline: node read + SHA-1 + write a copy (whole process)', m.readShaWrite);
+  row('baseline: node read + SHA-1 + zlib level 0 (whole process)', m.readShaZ0);
+  row('baseline: gzip -6', m.gzip6);
+  row('baseline: pigz -p2 -6', m.pigz);
+  const variants: Array<[string, ProcessRun, ProcessRun, string, number, string]> = [
+    ['warckit .warc', m.plain, m.readSha, 'node read + SHA-1', 1.3, `${out}.warc`],
+    ['warckit .warc.gz (auto)', m.auto, m.readShaZ0, 'node read + SHA-1 + zlib level 0', 1.5, `${out}.warc.gz`],
+    ['warckit .warc.gz (level 6)', m.level6, m.gzip6, 'gzip -6', 1.15, `${out}.warc.gz`],
   ];
-  for (const [name, extra, baseline, baselineName, target] of variants) {
-    const out = join(dir, 'out');
-    const path = `${out}${extra.gzip ? '.warc.gz' : '.warc'}`;
-    const options = { urlPrefix: 'http://example.com/', inputs: [input], name: out, mode: 'overwrite', ...extra };
-    const m = await measure(['warckit', JSON.stringify(options)], () => rm(path, { force: true }));
-    const ratio = m.wall_s / baseline;
-    emit({ case: name, size_mb: mbs, ...m, throughput_mb_s: mbs / m.wall_s, baseline: baselineName, baseline_wall_s: baseline, ratio, target_ratio: target, meets_target: ratio <= target && m.peak_rss_mb < 200, check: await checkWarc(path) });
-    await rm(path, { force: true });
+  for (const [name, r, baseline, baselineName, target, path] of variants) {
+    const ratio = r.wall_s / baseline.wall_s;
+    const check = name.includes('level 6') ? await checkWarc(path) : 'checked below';
+    row(name, r, {
+      baseline: baselineName,
+      baseline_wall_s: baseline.wall_s,
+      ratio,
+      target_ratio: target,
+      ...(name.includes('level 6') ? { ratio_to_pigz_p2: r.wall_s / m.pigz.wall_s } : {}),
+      ...(name === 'warckit .warc' ? { ratio_to_read_sha1_write: r.wall_s / m.readShaWrite.wall_s } : {}),
+      meets_target: ratio <= target && (r.peak_rss_mb ?? 0) < RSS_LIMIT_MB,
+      check,
+    });
   }
+  // The last run of each kind is on disk: check the plain one too.
+  await rm(`${out}.warc.gz`, { force: true });
+  await timeProcess(process.execPath, [CLI, PREFIX, input, '--no-gzip', '-n', out, '-q']);
+  emit({ case: 'warckit .warc: read back', check: await checkWarc(`${out}.warc`) });
+  await rm(`${out}.warc`, { force: true });
   await rm(input, { recursive: true, force: true });
+}
+
+/** Python warcit as a baseline, or why not. */
+async function warcitBaseline(): Promise<{ run?: (input: string, dir: string) => () => Promise<ProcessRun>; skipped?: string }> {
+  if (!existsSync(WARCIT)) return { skipped: `${WARCIT} not found (set up with shared/tools/warcit-baseline/setup.sh, or set WARCKIT_BENCH_WARCIT)` };
+  try {
+    await run(WARCIT, ['--version']);
+  } catch (error) {
+    return { skipped: `${WARCIT} --version failed: ${(error as Error).message.split('\n')[0]}` };
+  }
+  return {
+    run: (input, dir) => () => timeProcess(WARCIT, [PREFIX, input, '-n', 'warcit-out', '-q', '-o'], { cwd: dir, before: () => rm(join(dir, 'warcit-out.warc.gz'), { force: true }) }),
+  };
 }
 
 async function smallFiles(dir: string): Promise<void> {
   const input = join(dir, 'small');
-  let bytes = 0;
-  for (let i = 0; i < FILES; i++) {
-    const sub = join(input, `d${Math.floor(i / 500)}`);
-    if (i % 500 === 0) await mkdir(sub, { recursive: true });
-    const kind = i % 3;
-    const data =
-      kind === 0
-        ? Buffer.from(`<!doctype html><html><head><title>Page ${i}</title><link rel="stylesheet" href="s${i}.css"></head><body>${'<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit. </p>'.repeat(20 + (i % 50))}</body></html>\n`)
-        : kind === 1
-          ? Buffer.from(`body.p${i} { margin: ${i % 17}px; color: #${(i * 2654435761).toString(16).slice(-6)}; }\n`.repeat(10 + (i % 30)))
-          : Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), randomBytes(1000 + (i % 4000))]);
-    await writeFile(join(sub, `f${i}.${['html', 'css', 'png'][kind]}`), data);
-    bytes += data.length;
-  }
+  const bytes = await writeSmallCorpus(input, FILES);
   const mbs = bytes / 1048576;
-  const readAll = await measure(['read-all', input]);
-  emit({ case: `baseline: read ${FILES} small files`, files: FILES, size_mb: mbs, ...readAll, files_per_s: FILES / readAll.wall_s });
   const serializerOut = join(dir, 'serializer.warc.gz');
-  const serializer = await measure(['warcio-serializer', input, 'http://example.com/', serializerOut], () => rm(serializerOut, { force: true }));
-  emit({ case: `baseline: warcio.js serializer, one record at a time (${FILES} files, gzip)`, files: FILES, size_mb: mbs, ...serializer, files_per_s: FILES / serializer.wall_s });
   const out = join(dir, 'small-out');
-  const options = { urlPrefix: 'http://example.com/', inputs: [input], name: out, mode: 'overwrite' };
-  const m = await measure(['warckit', JSON.stringify(options)], () => rm(`${out}.warc.gz`, { force: true }));
+  const warcit = await warcitBaseline();
+  const m = await bestOf(REPEAT, {
+    readAll: nodeCase(['read-all', input]),
+    serializer: nodeCase(['warcio-serializer', input, PREFIX, serializerOut], () => rm(serializerOut, { force: true })),
+    ...(warcit.run ? { warcit: warcit.run(input, dir) } : {}),
+    warckit: warckit([input], out),
+  } as Record<'readAll' | 'serializer' | 'warcit' | 'warckit', () => Promise<ProcessRun>>);
+  const shape = { files: FILES, size_mb: mbs, file_sizes: '1-20 KB: HTML, CSS, JS, PNG, JPEG' };
+  emit({ case: `baseline: node reading ${FILES} small files (whole process)`, ...shape, ...m.readAll, files_per_s: FILES / m.readAll.wall_s });
+  emit({ case: `baseline: warcio.js serializer, one record at a time (${FILES} files, gzip)`, ...shape, ...m.serializer, files_per_s: FILES / m.serializer.wall_s });
+  if (m.warcit) emit({ case: `baseline: Python warcit 0.4 (${FILES} files, .warc.gz)`, ...shape, ...m.warcit, files_per_s: FILES / m.warcit.wall_s });
+  else emit({ case: 'baseline: Python warcit', skipped: warcit.skipped });
+  const r = m.warckit;
+  const speedup = m.warcit ? m.warcit.wall_s / r.wall_s : undefined;
   emit({
     case: `warckit .warc.gz (auto), ${FILES} small files`,
-    files: FILES,
-    size_mb: mbs,
-    ...m,
-    files_per_s: FILES / m.wall_s,
-    ratio_to_read_all: m.wall_s / readAll.wall_s,
-    speedup_over_warcio_serializer: serializer.wall_s / m.wall_s,
-    target: 'at least 3x faster than warcio.js serializer',
-    meets_target: serializer.wall_s / m.wall_s >= 3 && m.peak_rss_mb < 200,
+    ...shape,
+    ...r,
+    files_per_s: FILES / r.wall_s,
+    ratio_to_read_all: r.wall_s / m.readAll.wall_s,
+    speedup_over_warcio_serializer: m.serializer.wall_s / r.wall_s,
+    ...(speedup !== undefined ? { speedup_over_warcit: speedup, warcit_peak_rss_mb: m.warcit!.peak_rss_mb } : {}),
+    target: 'at least 3x faster than Python warcit',
+    meets_target: speedup !== undefined ? speedup >= 3 && (r.peak_rss_mb ?? 0) < RSS_LIMIT_MB : `not measured: ${warcit.skipped}`,
     check: await checkWarc(`${out}.warc.gz`),
   });
+  if (FILES_MAX > FILES) await manyFiles(dir, input, bytes, r);
   await rm(input, { recursive: true, force: true });
+}
+
+/** Memory flat in the number of files: the small-files corpus grown to FILES_MAX files. */
+async function manyFiles(dir: string, input: string, bytesBefore: number, atFiles: ProcessRun): Promise<void> {
+  const mbs = (bytesBefore + (await writeSmallCorpus(input, FILES_MAX, FILES))) / 1048576;
+  const out = join(dir, 'many-out');
+  const { warckit: r } = await bestOf(REPEAT, { warckit: warckit([input], out) });
+  const growth = (r.peak_rss_mb ?? 0) / (atFiles.peak_rss_mb ?? 1);
+  emit({
+    case: `warckit .warc.gz (auto), ${FILES_MAX} small files`,
+    files: FILES_MAX,
+    size_mb: mbs,
+    ...r,
+    files_per_s: FILES_MAX / r.wall_s,
+    compared_with_files: FILES,
+    time_per_file_ratio: r.wall_s / FILES_MAX / (atFiles.wall_s / FILES),
+    peak_rss_mb_with_fewer_files: atFiles.peak_rss_mb,
+    peak_rss_growth: growth,
+    target: `peak RSS within 10 % of the ${FILES}-file run's`,
+    meets_target: atFiles.peak_rss_mb !== undefined ? growth <= 1.1 : 'not measured: GNU time (/usr/bin/time) is not installed',
+    check: await checkWarc(`${out}.warc.gz`),
+  });
+  await rm(`${out}.warc.gz`, { force: true });
 }
 
 async function conversions(): Promise<void> {
@@ -178,7 +214,7 @@ async function scale(): Promise<void> {
 const dir = await mkdtemp(join(tmpdir(), 'warckit-bench-'));
 try {
   const os = await import('node:os');
-  emit({ case: 'machine', cores: os.cpus().length, node: process.version, repeat: REPEAT, load_average_1m: os.loadavg()[0] });
+  emit({ case: 'machine', cores: os.cpus().length, node: process.version, repeat: REPEAT, load_average_1m: loadavg()[0], gnu_time: existsSync('/usr/bin/time') });
   if (!SKIP.has('big')) await bigFile(dir);
   if (!SKIP.has('small')) await smallFiles(dir);
   if (!SKIP.has('convert')) await conversions();
@@ -186,6 +222,7 @@ try {
   if (!SKIP.has('scale')) await scale();
   if (!SKIP.has('replay')) for (const line of await runReplayBench()) emit(line);
   if (!SKIP.has('rollover')) for (const line of await (await import('./rollover-bench.js')).runRolloverBench()) emit(line);
+  emit({ case: 'machine, at the end', load_average_1m: loadavg()[0] });
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

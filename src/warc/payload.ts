@@ -4,7 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import { readRegularFileSync, RegularFileError } from '../util/regular-file.js';
-import { readFileChunks } from './file-chunks.js';
+import { type ChunkPool, FILE_CHUNK, readFileChunks } from './file-chunks.js';
 
 /** A payload held in memory (small files, JSON, warcinfo). */
 export interface BufferPayload {
@@ -85,10 +85,10 @@ export function readSmallFile(payload: StreamPayload): Buffer | undefined {
 }
 
 /** Read a payload's bytes in order: files in large chunks with reads ahead, other sources as they stream. */
-export async function* payloadChunks(payload: StreamPayload, signal?: AbortSignal): AsyncGenerator<Buffer> {
+export async function* payloadChunks(payload: StreamPayload, signal?: AbortSignal, pool?: ChunkPool): AsyncGenerator<Buffer> {
   if (payload.path !== undefined) {
     try {
-      for await (const chunk of readFileChunks(payload.path, payload.size)) {
+      for await (const chunk of readFileChunks(payload.path, payload.size, FILE_CHUNK, 2, pool)) {
         signal?.throwIfAborted();
         yield chunk;
       }

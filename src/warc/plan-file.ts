@@ -172,8 +172,21 @@ export function* groupRecords(groups: readonly PageGroup[], ctx: FileRecordConte
   }
 }
 
-/** Every record of one file except the multi-transclusion records its page groups get (see PageTracker). */
-export async function* fileRecords(file: ArchivedFile, ctx: FileRecordContext): AsyncGenerator<WarcRecordInput> {
+/**
+ * Every record of one file except the multi-transclusion records its page groups get (see
+ * PageTracker). A plain iterable when there are no extensions (the usual case: no await per record).
+ */
+export function fileRecords(file: ArchivedFile, ctx: FileRecordContext): Iterable<WarcRecordInput> | AsyncIterable<WarcRecordInput> {
+  return ctx.extensions.length ? extendedRecords(file, ctx) : plainRecords(file, ctx);
+}
+
+function* plainRecords(file: ArchivedFile, ctx: FileRecordContext): Generator<WarcRecordInput> {
+  yield* resourceRecords(file, ctx);
+  yield* conversionRecords(file, ctx);
+  yield* youtubeDlRecords(file, ctx);
+}
+
+async function* extendedRecords(file: ArchivedFile, ctx: FileRecordContext): AsyncGenerator<WarcRecordInput> {
   yield* resourceRecords(file, ctx);
   yield* conversionRecords(file, ctx);
   for (const extension of ctx.extensions) yield* extension(file, ctx);

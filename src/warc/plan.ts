@@ -81,7 +81,7 @@ export interface PlanInternals {
 /** Records ahead of the one being written whose files are checked (content type, conversions). */
 const PREPARE_AHEAD = 8;
 /** Files the walk may find ahead of the writing (their count is the progress total meanwhile). */
-const WALK_AHEAD = 4096;
+const WALK_AHEAD = 1024;
 
 function included(path: string, opts: NormalizedRecordOptions): boolean {
   const lower = path.toLowerCase();
@@ -190,9 +190,17 @@ class PlanRun {
       this.checkAborted();
       // IDs are given in record order (prepare runs ahead), so a fixed ID source gives a fixed WARC.
       const file: ArchivedFile = { ...prepared, recordId: this.makeId() };
-      for await (const record of fileRecords(file, this.context)) {
-        if (record.head.recordId === file.recordId) this.internals.onFile?.(record, file.entry);
-        yield record;
+      const records = fileRecords(file, this.context);
+      if (Symbol.iterator in records) {
+        for (const record of records) {
+          if (record.head.recordId === file.recordId) this.internals.onFile?.(record, file.entry);
+          yield record;
+        }
+      } else {
+        for await (const record of records) {
+          if (record.head.recordId === file.recordId) this.internals.onFile?.(record, file.entry);
+          yield record;
+        }
       }
       if (this.pages && this.sources.manifest?.transclusions.has(file.url)) {
         const complete = this.pages.add(file.url);

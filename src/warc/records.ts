@@ -63,8 +63,13 @@ export function serializeHead(head: RecordHead, version: WarcVersion, length: nu
 
 /** The head's text up to its digests (which come last, with Content-Length): what is known before the payload is read. */
 export function headPrefix(head: RecordHead, version: WarcVersion): string {
-  const lines = headerList(head, version, 0, {}).slice(0, -1).map(([k, v]) => `${k}: ${headerValue(v)}\r\n`);
-  return `WARC/${version}\r\n${lines.join('')}`;
+  // Built as one string, in headerList's order (a small file's head is built once per record: no arrays on the way).
+  let text = `WARC/${version}\r\nWARC-Type: ${head.type}\r\nWARC-Record-ID: ${headerValue(head.recordId)}\r\nWARC-Date: ${warcDate(head.date, version)}\r\n`;
+  if (head.targetUri !== undefined) text += `WARC-Target-URI: ${headerValue(head.targetUri)}\r\n`;
+  if (head.filename !== undefined) text += `WARC-Filename: ${headerValue(head.filename)}\r\n`;
+  for (const [k, v] of head.headers) text += `${k}: ${headerValue(v)}\r\n`;
+  if (head.contentType) text += `Content-Type: ${headerValue(head.contentType)}\r\n`;
+  return text;
 }
 
 /** The serialized head from its {@link headPrefix}, the block's length and the digests. */

@@ -10,8 +10,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { type EncodeSettings, looksIncompressible, recordDigests, storedMember } from './encode.js';
 import { PayloadReadError, readSmallFile } from './payload.js';
-import { completeHead, RECORD_TRAILER } from './records.js';
-import { batchJobs, CLOSE_MESSAGE, type SmallBatch, type SmallJob, type SmallReply, type SmallResult } from './small-records.js';
+import { completeHead, RECORD_TRAILER, type RecordDigests } from './records.js';
+import { batchJobs, CLOSE_MESSAGE, type SmallBatch, type SmallJob, type SmallReply } from './small-records.js';
 
 const settings = workerData as EncodeSettings;
 let scratch: Buffer = Buffer.allocUnsafeSlow(1024 * 1024 + 1);
@@ -48,7 +48,7 @@ function readFile(file: NonNullable<SmallJob['file']>): Buffer {
 }
 
 /** The record (head, block, trailer) built in the record buffer; the member when gzipping. */
-function encode(job: SmallJob, data: Buffer): { bytes: Buffer; digests: SmallResult } {
+function encode(job: SmallJob, data: Buffer): { bytes: Buffer; digests: RecordDigests } {
   const digests = recordDigests(settings.algorithm, job.payloadDigest, createHash(settings.algorithm).update(data).digest());
   const head = completeHead(job.headText, data.length, digests);
   record = fit(record, head.length + data.length + RECORD_TRAILER.length);
@@ -56,11 +56,12 @@ function encode(job: SmallJob, data: Buffer): { bytes: Buffer; digests: SmallRes
   at += data.copy(record, at);
   at += RECORD_TRAILER.copy(record, at);
   const plain = record.subarray(0, at);
-  if (!settings.gzip) return { bytes: plain, digests: { digests } };
+  if (!settings.gzip) return { bytes: plain, digests };
   const level = settings.gzipLevel;
-  if (level === 0 || (level === 'auto' && looksIncompressible(data))) return { bytes: storedMember(plain), digests: { digests } };
-  const packed = gzipSync(plain, { level: level === 'auto' ? 6 : level });
-  return { bytes: level === 'auto' && packed.length >= plain.length * 0.97 ? storedMember(plain) : packed, digests: { digests } };
+  if (level === 0 || (level === 'auto' && looksIncompressible(data))) return { bytes: storedMember(plain), digests };
+  // A window no larger than the record (same bytes out: no match reaches further back) is quicker to set up.
+  const packed = gzipSync(plain, { level: level === 'auto' ? 6 : level, windowBits: Math.max(9, Math.min(15, Math.ceil(Math.log2(plain.length + 262)))) });
+  return { bytes: level === 'auto' && packed.length >= plain.length * 0.97 ? storedMember(plain) : packed, digests };
 }
 
 /** The answer's buffer, grown as records are added; transferred when done. */
@@ -97,7 +98,8 @@ parentPort!.on('message', (batch: SmallBatch | typeof CLOSE_MESSAGE) => {
   const jobs = batchJobs(batch);
   const estimate = jobs.reduce((n, job) => n + (job.file?.size ?? 0), input.length) + jobs.length * 512;
   const answer = new Answer(estimate);
-  const results: SmallResult[] = [];
+  const digests: string[] = [];
+  const errors: SmallReply['errors'] = [];
   let dataStart = 0;
   for (const job of jobs) {
     try {
@@ -107,16 +109,18 @@ parentPort!.on('message', (batch: SmallBatch | typeof CLOSE_MESSAGE) => {
         data = input.subarray(dataStart, job.dataEnd);
         dataStart = job.dataEnd!;
       }
-      const { bytes, digests } = encode(job, data);
+      const { bytes, digests: d } = encode(job, data);
       answer.add(bytes);
-      results.push(digests);
+      digests.push(`${d.payload ?? ''}\t${d.block ?? ''}`);
     } catch (error) {
       if (job.dataEnd !== undefined) dataStart = job.dataEnd;
       const e = error as Error;
-      results.push({ error: e instanceof PayloadReadError ? { source: e.source, detail: e.detail, message: e.message } : { message: e.message } });
+      errors.push({ index: digests.length, ...(e instanceof PayloadReadError ? { source: e.source, detail: e.detail } : {}), message: e.message });
+      digests.push('');
       answer.add(Buffer.alloc(0));
     }
   }
-  const reply: SmallReply = { id: batch.id, buffer: answer.arrayBuffer(), ends: answer.ends, results };
-  parentPort!.postMessage(reply, [reply.buffer]);
+  const ends = Float64Array.from(answer.ends);
+  const reply: SmallReply = { id: batch.id, buffer: answer.arrayBuffer(), ends, digests: digests.join('\n'), errors };
+  parentPort!.postMessage(reply, [reply.buffer, ends.buffer]);
 });

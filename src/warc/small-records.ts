@@ -67,12 +67,30 @@ export function batchJobs(batch: SmallBatch): SmallJob[] {
 
 export type SmallResult = { digests: RecordDigests } | { error: { source?: string; detail?: string; message: string } };
 
+/** A batch's answer as it travels: strings and typed arrays, as the batch (a clone of an object per record costs more than the record). */
 export interface SmallReply {
   id: number;
   buffer: ArrayBuffer;
   /** Where each record's bytes end in `buffer` (failed ones take none). */
-  ends: number[];
-  results: SmallResult[];
+  ends: Float64Array;
+  /** Per record `payload digest TAB block digest` (either may be empty), one record a line; a failed record's line is empty. */
+  digests: string;
+  /** The records that failed, by their index in the batch. */
+  errors: Array<{ index: number; source?: string; detail?: string; message: string }>;
+}
+
+/** The answer for each record of a batch, from its reply. */
+export function replyResults(reply: SmallReply): SmallResult[] {
+  const lines = reply.digests.split('\n');
+  const results: SmallResult[] = lines.map((line) => {
+    const tab = line.indexOf('\t');
+    const digests: RecordDigests = {};
+    if (tab > 0) digests.payload = line.slice(0, tab);
+    if (line.length > tab + 1) digests.block = line.slice(tab + 1);
+    return { digests };
+  });
+  for (const { index, ...error } of reply.errors) results[index] = { error };
+  return results;
 }
 
 /** A record's place in the pool: waited for (send at once), and still gathered, not yet sent. */
@@ -179,7 +197,8 @@ export class SmallRecordPool {
   private worker(): Worker {
     if (this.workers.length < this.threads) {
       // No execArgv: flags such as --input-type (node -e) do not apply to the thread's module.
-      const worker = new Worker(new URL('./small-records-worker.js', import.meta.url), { execArgv: [], workerData: this.settings });
+      // A small young generation: the thread's garbage is a few objects per record (its bytes are outside the heap), and each thread's heap counts in the process's RSS.
+      const worker = new Worker(new URL('./small-records-worker.js', import.meta.url), { execArgv: [], workerData: this.settings, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
       worker.on('message', (reply: SmallReply) => this.receive(reply));
       worker.on('error', (error) => this.fail(error));
       worker.unref();
@@ -197,9 +216,10 @@ export class SmallRecordPool {
     this.busy.set(entry.worker, owed);
     if (owed === 0) entry.worker.unref();
     const out = Buffer.from(reply.buffer);
+    const results = replyResults(reply);
     let start = 0;
     for (const [i, item] of entry.items.entries()) {
-      const result = reply.results[i]!;
+      const result = results[i]!;
       const end = reply.ends[i]!;
       if ('error' in result) {
         const { source, detail, message } = result.error;

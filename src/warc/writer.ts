@@ -16,10 +16,10 @@ import type { Writable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import pLimit from 'p-limit';
 import { openRegularFile } from '../util/regular-file.js';
-import { SmallRecordPool, type SmallTicket } from './small-records.js';
+import { type SmallJob, SmallRecordPool, type SmallTicket } from './small-records.js';
 import type { DigestAlgorithm } from './digest.js';
 import { type EncodeSettings, gzipRecord, plainRecordParts, recordDigests } from './encode.js';
-import { FILE_CHUNK } from './file-chunks.js';
+import { ChunkPool, FILE_CHUNK } from './file-chunks.js';
 import { chooseLevel, crc32Combine, type DeflateTally, deflateBlocks, GZIP_HEADER, type GzipLevelSetting, gzipTrailer, storedBlocks } from './gzip.js';
 import { FileOutput, type RecordOutput, StreamOutput } from './output-target.js';
 import { type Payload, PayloadReadError, payloadChunks, payloadSize, readPayload, readSmallFile, type StreamPayload } from './payload.js';
@@ -97,9 +97,12 @@ export function newRecordId(): string {
   return `<urn:uuid:${randomUUID()}>`;
 }
 
-/** Records (small ones by their size, streamed ones as 1 MiB) prepared but not yet written. */
-const WINDOW_BYTES = 8 * 1024 * 1024;
-const WINDOW_RECORDS = 2048;
+/**
+ * Records (small ones by their size, streamed ones as 1 MiB) prepared but not yet written: enough
+ * to keep the threads busy (16 batches); more only made the heap, and its collections, larger.
+ */
+const WINDOW_BYTES = 4 * 1024 * 1024;
+const WINDOW_RECORDS = 512;
 const WRITE_BATCH = 1024 * 1024;
 const SAMPLE = 64 * 1024;
 
@@ -217,7 +220,24 @@ export class WarcWriter {
     return { ...input.head, headers: [...input.head.headers, ['WARC-Payload-Digest', payload ?? '']] };
   }
 
-  private async prepare(input: WarcRecordInput, ticket: SmallTicket): Promise<Prepared> {
+  private prepare(input: WarcRecordInput, ticket: SmallTicket): Promise<Prepared> {
+    const { payload } = input;
+    // The common case, a small file or buffer for the threads, without an async step of its own (20,000 records, 20,000 frames less).
+    if (this.pool && !input.revisitOf && (payload.kind === 'buffer' || (payload.size <= this.threshold && payload.path !== undefined))) {
+      const { head } = input;
+      let job: SmallJob;
+      try {
+        job = { headText: headPrefix(head, this.settings.version), payloadDigest: input.payloadDigest };
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (payload.kind === 'stream') job.file = { path: payload.path!, name: payload.name, size: payload.size };
+      return this.pool.prepare(job, payload.kind === 'buffer' ? payload.data : undefined, ticket).then(({ bytes, digests }) => ({ input, head, digests, bytes }));
+    }
+    return this.prepareAny(input, ticket);
+  }
+
+  private async prepareAny(input: WarcRecordInput, ticket: SmallTicket): Promise<Prepared> {
     const { payload } = input;
     if (payload.kind === 'buffer' || payload.size <= this.threshold) {
       const head = await this.headOf(input);
@@ -336,10 +356,12 @@ export class WarcWriter {
   /** Plain payload: reads ahead, three writes in flight, hashed on this thread meanwhile. */
   private async writePlain(input: WarcRecordInput, payload: StreamPayload, hash: ReturnType<typeof createHash>): Promise<void> {
     const pending: Array<Promise<void>> = [];
+    // A chunk written to the file and hashed is read into again (a stream may still hold what it was given).
+    const pool = this.output.seekable ? new ChunkPool() : undefined;
     let done = 0;
     try {
-      for await (const chunk of payloadChunks(payload, this.signal)) {
-        const write = this.output.write(chunk, this.position);
+      for await (const chunk of payloadChunks(payload, this.signal, pool)) {
+        const write = this.output.write(chunk, this.position).then(() => pool?.give(chunk));
         write.catch(() => undefined);
         pending.push(write);
         this.position += chunk.length;
