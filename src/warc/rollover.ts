@@ -10,12 +10,11 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { type AtomicFile, OutputError, OutputExistsError } from '../util/atomic.js';
-import { indexWarcBytes, writeIndexFile } from './index-file.js';
 import type { NormalizedWarcOptions, WriteWarcOptions } from './options.js';
 import { openWarcOutput } from './output.js';
 import { indexPathOf, partNumber, partPath } from './part-names.js';
 import { payloadSize } from './payload.js';
-import { cdxjLineOf } from './record-index.js';
+import type { cdxjLineOf } from './record-index.js';
 import { headPrefix } from './records.js';
 import { type WarcRecordInput, WarcWriter, type WarcWriterOptions, type WrittenRecord } from './writer.js';
 
@@ -87,12 +86,12 @@ class Part {
   }
 
   /** The record is written: count it and index it. */
-  written(record: WrittenRecord, input: WarcRecordInput, opts: Pick<NormalizedWarcOptions, 'cdxj' | 'gzip'>): void {
+  written(record: WrittenRecord, input: WarcRecordInput, opts: Pick<NormalizedWarcOptions, 'gzip'>, lineOf: typeof cdxjLineOf | undefined): void {
     this.records++;
     const digest = input.revisitOf ? this.digests.get(input.revisitOf) : record.digests.payload;
     if (input.payloadDigest) this.digests.set(input, digest);
-    if (!opts.cdxj) return;
-    const line = cdxjLineOf(record, digest, basename(this.path), opts.gzip);
+    if (!lineOf) return;
+    const line = lineOf(record, digest, basename(this.path), opts.gzip);
     if (line !== undefined) this.lines.push(line);
   }
 
@@ -117,6 +116,8 @@ export class WarcParts {
   private next = 0;
   /** Parts of an earlier run beyond this run's (overwrite), removed once this run's are in place. */
   private stale: number[] = [];
+  /** `cdxj`: the index line maker (loaded only then: warcio.js costs start-up time). */
+  private lineOf: typeof cdxjLineOf | undefined;
 
   private constructor(
     private readonly settings: PartsSettings,
@@ -130,6 +131,7 @@ export class WarcParts {
   static async open(settings: PartsSettings, groupStarts: WeakSet<WarcRecordInput>): Promise<WarcParts> {
     const parts = new WarcParts(settings, groupStarts);
     const { path, mode, maxSize } = settings.opts;
+    if (settings.opts.cdxj) parts.lineOf = (await import('./record-index.js')).cdxjLineOf;
     if (maxSize === undefined) await parts.openPart(path, mode);
     else await parts.openFirstPart(path, mode, maxSize);
     return parts;
@@ -162,7 +164,7 @@ export class WarcParts {
         ...writer,
         name: path,
         onRecord: (record, input) => {
-          part.written(record, input, opts);
+          part.written(record, input, opts, this.lineOf);
           this.settings.onRecord(record, input);
         },
       }),
@@ -253,6 +255,7 @@ export class WarcParts {
     if (!this.settings.opts.cdxj) return { parts };
     // The WARCs are in place: an index that cannot be written is reported, and the others still written.
     const failed: string[] = [];
+    const { indexWarcBytes, writeIndexFile } = await import('./index-file.js');
     for (const [i, part] of this.parts.entries()) {
       try {
         const earlier = await indexWarcBytes(part.path, part.file.startOffset);
