@@ -1,10 +1,5 @@
 /**
  * `npm run bench`: generates its inputs in a temp dir and prints one JSON line per case,
- * with wall time, throughput, peak RSS, and the ratio to a baseline measured in the same run.
- * WARC outputs are read back by warcio.js and every digest is checked.
- * Env: WARCKIT_BENCH_MB (default 512), WARCKIT_BENCH_FILES (default 20000), WARCKIT_BENCH_SKIP
- * (comma list of groups: big, small, convert, copy, scale, replay, rollover), WARCKIT_BENCH_REPEAT (best of N, default 3);
- * the replay and rollover groups' knobs are in replay-bench.ts and rollover-bench.ts.
  * with wall time, CPU time, throughput, peak RSS, and the ratio to baselines measured in the
  * same run. The WARC cases time whole processes as a user runs them: `node bin/warckit.js …`,
  * Node's start-up and imports included, against whole-process baselines (a Node read + SHA-1,
@@ -14,8 +9,8 @@
  * Env: WARCKIT_BENCH_MB (default 512), WARCKIT_BENCH_FILES (default 20000),
  * WARCKIT_BENCH_FILES_MAX (default 100000: the memory case; 0 skips it), WARCKIT_BENCH_WARCIT
  * (default /tmp/pybase/bin/warcit), WARCKIT_BENCH_SKIP (comma list of groups: big, small,
- * convert, copy, scale, replay), WARCKIT_BENCH_REPEAT (best of N, default 3); the replay group's
- * knobs are in replay-bench.ts.
+ * convert, copy, scale, replay, rollover, queue), WARCKIT_BENCH_REPEAT (best of N, default 3);
+ * the replay, rollover and queue groups' knobs are in their own files.
  */
 import { execFile } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
