@@ -10,23 +10,21 @@ import { dirname, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
 import type { FileEntry } from '../inputs/entry.js';
 import { walkInputs } from '../inputs/walk.js';
-import { locateTool } from '../media/ffmpeg.js';
 import { loadRules } from '../rules/load.js';
-import { factsNeeded } from '../rules/match.js';
 import type { RuleSet } from '../rules/schema.js';
 import { recordedCollisions } from './collisions.js';
 import { checkFixity, type FixityReport, recordFixity } from './fixity-run.js';
-import { isMediaRule, programOf } from './policy.js';
 import { dryRunPlan } from './dry-run.js';
 import { sha256FileInfo, sha256Stream } from './digest.js';
 import { type ConversionError, ConvertInterruptedError, ConvertOptionsError } from './errors.js';
 import { type ConvertOptions, DEFAULT_OUTPUT_DIR, normalizeConvertOptions } from './options.js';
 import { OutputCollisionError, planConversions } from './plan.js';
+import type { RunningConversion } from './progress.js';
 import type { ConversionResult } from './results.js';
 import { MemoryResults, type ResultsRecord } from './results-memory.js';
 import { ResultsStore } from './results-store.js';
 import { mergeSourceEntries } from './results-write.js';
-import { SourceRunner, type SourceState, sourceResults, sourceStates } from './source-run.js';
+import { locateTools, SourceRunner, type SourceState, sourceResults, sourceStates } from './source-run.js';
 import { removeStaleTemps } from './stale-temps.js';
 
 /** What happened to a planned output (see {@link ConversionOutcome.status}). */
@@ -108,16 +106,9 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     const entries = walk.entries.filter((e) => !underOutput(e));
     if (entries.length < walk.entries.length) logger.info(`left out ${walk.entries.length - entries.length} file(s) under the output directory ${outputDir}`);
     const plan = planConversions(entries, ruleSet, outputDir, logger);
-    const programs = new Set(plan.map((p) => programOf(p.rule)));
-    const ffmpeg = programs.has('ffmpeg') || plan.some((p) => p.rule.verify !== 'exists') ? (await locateTool('ffmpeg', { explicit: o.ffmpegPath, env: o.env })).path : undefined;
-    const needsProbe = plan.some((p) => p.rule.requires.length > 0 || isMediaRule(p.rule));
-    // File types with probe conditions, probe placeholders and `verify` cannot do without ffprobe.
-    const mustProbe = plan.some((p) => factsNeeded(ruleSet, p.source.url).probe);
-    const findProbe = (): Promise<string> => locateTool('ffprobe', { explicit: o.ffprobePath, env: o.env }).then((l) => l.path);
-    // Otherwise it only characterizes media and tells "not media" (and `requires`, which ffmpeg's own log usually answers).
-    const ffprobe = programs.has('ffprobe') || mustProbe ? await findProbe() : needsProbe ? await findProbe().catch(() => undefined) : undefined;
-    const tools = { ffmpeg, ffprobe };
-
+    // A queue's workers find their own tools: the producer needs none.
+    const tools = o.queue && !o.dryRun ? {} : await locateTools(plan, ruleSet, o);
+    const { ffprobe } = tools;
     const sources = sourceStates(plan, ruleSet, outputDir, ffprobe);
 
     if (o.dryRun) return await dryRunPlan(plan, sources, ruleSet, { outputDir, ...fileOf, tools, ffprobe, jobs: o.jobs, signal: o.signal });
@@ -138,7 +129,8 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     }
     if (collisions.length) throw new OutputCollisionError(collisions);
     const fixityCheck = o.manifest ? await checkFixity(outputDir, logger, signal) : undefined;
-    const stale = await removeStaleTemps([...(resultsFile !== undefined ? [dirname(resultsFile)] : []), ...plan.map((p) => dirname(p.output))], tmpdir());
+    // With a queue, partial outputs are other hosts' (their pids mean nothing here): each worker clears its job's own.
+    const stale = await removeStaleTemps(o.queue ? [] : [...(resultsFile !== undefined ? [dirname(resultsFile)] : []), ...plan.map((p) => dirname(p.output))], tmpdir());
     if (stale.removed.length) logger.warn(`removed ${stale.removed.length} temporary file(s) left by runs that were killed (pid ${stale.pids.join(', ')})`);
     if (ruleSet.convertStdout) log = createWriteStream(resolve(ruleSet.convertStdout));
     let writeError: Error | undefined;
@@ -157,27 +149,35 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     runnerOf = runner;
     let filesDone = 0;
     let conversionsDone = 0;
-    const report = (): void => o.onEvent({ type: 'progress', progress: { filesDone, filesTotal: sources.size, conversionsDone, conversionsTotal: plan.length, running: [...runner.running.values()].map((r) => ({ ...r })) } });
-    const finishSource = (state: SourceState): void => {
+    let queueRunning: readonly RunningConversion[] = [];
+    let toolVersion: string | undefined;
+    const report = (): void => {
+      const running = o.queue ? queueRunning : [...runner.running.values()];
+      o.onEvent({ type: 'progress', progress: { filesDone, filesTotal: sources.size, conversionsDone, conversionsTotal: plan.length, running: running.map((r) => ({ ...r })) } });
+    };
+    const done = (outcome: ConversionOutcome): void => {
+      conversionsDone++;
+      if (outcome.status !== 'not-run') o.onEvent({ type: 'conversion', outcome });
+      report();
+    };
+    const finished = (state: SourceState): void => {
       state.finished = true;
       record(state.entry.url, sourceResults(state));
       filesDone++;
     };
 
-    const limit = pLimit(o.jobs);
     report();
-    await Promise.all(
-      [...sources.values()].map((state) =>
-        runner.convertSource(state, limit, {
-          done: (outcome) => {
-            conversionsDone++;
-            if (outcome.status !== 'not-run') o.onEvent({ type: 'conversion', outcome });
-            report();
-          },
-          finished: finishSource,
-        }),
-      ),
-    );
+    if (o.queue) {
+      // Loaded only here: a local run needs neither BullMQ nor Redis.
+      const { convertOnQueue, rulesIdentity } = await import('../queue/producer-entry.js');
+      const rules = await rulesIdentity(ruleSet);
+      const got = await convertOnQueue({ url: o.queue, sources: [...sources.values()], rules, outputDir, force: o.force, signal, logger, previous: (url) => results.conversions[url], done, finished, progress: (running) => ((queueRunning = running), report()) });
+      toolVersion = got.toolVersion;
+    } else {
+      const limit = pLimit(o.jobs);
+      await Promise.all([...sources.values()].map((state) => runner.convertSource(state, limit, { done, finished })));
+      toolVersion = runner.toolVersion;
+    }
     o.signal?.removeEventListener('abort', onAbort);
     // Alternatives that were not chosen for what the file is are no outcome of the run.
     const outcomes = plan.map((p) => sources.get(p.source)!.outcomes.get(p)!).filter((x) => !x.unselected);
@@ -188,7 +188,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
         if (state.finished) continue;
         const done = state.items.map((p) => state.outcomes.get(p));
         if (done.every((x) => x && x.status !== 'not-run')) {
-          finishSource(state);
+          finished(state);
           continue;
         }
         const fresh = done.flatMap((x) => (x?.result && (x.status === 'converted' || x.status === 'failed') ? [x.result] : []));
@@ -213,7 +213,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     if (signal.aborted) throw new ConvertInterruptedError({ converted: count('converted'), skipped: count('skipped'), failed: count('failed'), notRun: count('not-run') });
     const failures = outcomes.flatMap((x) => (x.error ? [x.error] : []));
     const files = new Set(outcomes.map((x) => x.sourcePath)).size;
-    return { outputDir, ...fileOf, dryRun: false, files, converted: count('converted'), skipped: count('skipped'), failed: count('failed'), notMedia: count('not-media'), conversions: outcomes, failures, toolVersion: runner.toolVersion, ...(fixity ? { fixity } : {}) };
+    return { outputDir, ...fileOf, dryRun: false, files, converted: count('converted'), skipped: count('skipped'), failed: count('failed'), notMedia: count('not-media'), conversions: outcomes, failures, toolVersion, ...(fixity ? { fixity } : {}) };
   } finally {
     walk.close();
     await store?.close().catch(() => undefined); // after an error: the journal keeps what finished

@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import type { LimitFunction } from 'p-limit';
 import type { FileEntry } from '../inputs/entry.js';
 import type { Logger } from '../util/logger.js';
-import { toolVersion } from '../media/ffmpeg.js';
+import { locateTool, toolVersion } from '../media/ffmpeg.js';
 import { type LoggedStreams, inputStreamsFromLog } from '../media/ffmpeg-log.js';
 import { type MediaInfo, probeMedia } from '../media/probe.js';
 import { factsNeeded } from '../rules/match.js';
@@ -85,6 +85,22 @@ export function sourceStates(plan: readonly PlannedConversion[], ruleSet: RuleSe
 
 function newSourceState(entry: FileEntry, ruleSet: RuleSet, outputDir: string): SourceState {
   return { entry, items: [], pending: 0, outcomes: new Map(), needs: factsNeeded(ruleSet, entry.url), sidecar: outputPathFor(entry, SIDECAR_EXT, outputDir), outputs: new Map(), probing: [] };
+}
+
+/**
+ * ffmpeg when a rule runs it or proves its output with it; ffprobe when rules cannot do without
+ * it, else when it is there (it characterizes media and tells "not media").
+ */
+export async function locateTools(plan: readonly PlannedConversion[], ruleSet: RuleSet, o: { ffmpegPath?: string; ffprobePath?: string; env?: Readonly<Record<string, string | undefined>> }): Promise<{ ffmpeg?: string; ffprobe?: string }> {
+  const programs = new Set(plan.map((p) => programOf(p.rule)));
+  const ffmpeg = programs.has('ffmpeg') || plan.some((p) => p.rule.verify !== 'exists') ? (await locateTool('ffmpeg', { explicit: o.ffmpegPath, env: o.env })).path : undefined;
+  const needsProbe = plan.some((p) => p.rule.requires.length > 0 || isMediaRule(p.rule));
+  // File types with probe conditions, probe placeholders and `verify` cannot do without ffprobe.
+  const mustProbe = plan.some((p) => factsNeeded(ruleSet, p.source.url).probe);
+  const findProbe = (): Promise<string> => locateTool('ffprobe', { explicit: o.ffprobePath, env: o.env }).then((l) => l.path);
+  // Otherwise it only characterizes media and tells "not media" (and `requires`, which ffmpeg's own log usually answers).
+  const ffprobe = programs.has('ffprobe') || mustProbe ? await findProbe() : needsProbe ? await findProbe().catch(() => undefined) : undefined;
+  return { ...(ffmpeg ? { ffmpeg } : {}), ...(ffprobe ? { ffprobe } : {}) };
 }
 
 /** The source's list for the results file: its outcomes' results in plan order. */
