@@ -55,11 +55,14 @@ function runningOf(data: unknown): RunningConversion[] {
 export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: string }> {
   const connection = redisOptions(run.url);
   const queue = new Queue(QUEUE_NAME, { connection });
-  const events = new QueueEvents(QUEUE_NAME, { connection });
   queue.on('error', () => undefined); // ioredis reconnects by itself; errors that matter reject the calls
-  events.on('error', () => undefined);
+  let events: QueueEvents | undefined;
   try {
-    await readyWithin([queue.waitUntilReady(), events.waitUntilReady()], run.url, run.signal);
+    // One connection first: QueueEvents cannot be closed before it has connected.
+    await readyWithin([queue.waitUntilReady()], run.url, run.signal);
+    events = new QueueEvents(QUEUE_NAME, { connection });
+    events.on('error', () => undefined);
+    await readyWithin([events.waitUntilReady()], run.url, run.signal);
     const runId = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
     const outstanding = new Map<string, SourceState>();
     const running = new Map<string, RunningConversion[]>();
@@ -172,6 +175,6 @@ export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: str
     }
     return toolVersion ? { toolVersion } : {};
   } finally {
-    await Promise.all([events.close(), queue.close()]).catch(() => undefined);
+    await Promise.all([events?.close(), queue.close()]).catch(() => undefined);
   }
 }

@@ -95,7 +95,7 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
   try {
     await readyWithin([worker.waitUntilReady()], options.queue);
   } catch (error) {
-    await worker.disconnect().catch(() => undefined);
+    await worker.close(true).catch(() => undefined);
     throw error;
   }
   void worker.run().catch((error: Error) => logger.error(`queue: ${error.message}`));
