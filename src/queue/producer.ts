@@ -14,6 +14,7 @@ import type { SourceState } from '../convert/source-run.js';
 import type { Logger } from '../util/logger.js';
 import { QUEUE_NAME, redisOptions, shownUrl } from './connection.js';
 import { failedOutcome, JOB_VERSION, jobItem, jobSource, outcomeFromWire, type SourceJobData, type SourceJobResult } from './job.js';
+import { removeJobPartials } from './partials.js';
 import { readyWithin } from './ready.js';
 
 /** A thrown job is tried once more (maybe on another worker); the second failure is final. */
@@ -94,8 +95,13 @@ export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: str
       toolVersion ??= value.toolVersion;
       settle(id, (p, i) => outcomeFromWire(value.outcomes[i]!, p));
     };
+    const cleanups: Promise<unknown>[] = [];
     const failed = (id: string, reason: string): void => {
-      if (outstanding.has(id)) run.logger.error(`${outstanding.get(id)!.entry.path}: the queue gave up on it (${reason})`);
+      const state = outstanding.get(id);
+      if (!state) return;
+      run.logger.error(`${state.entry.path}: the queue gave up on it (${reason})`);
+      // No worker will run it again: a dead try's partial outputs go (they are never used).
+      cleanups.push(removeJobPartials(state.items.map((p) => p.output)).catch(() => []));
       settle(id, (p) => failedOutcome(p, reason));
     };
     events.on('completed', ({ jobId, returnvalue }) => {
@@ -173,6 +179,7 @@ export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: str
         for (const p of state.items) if (!state.outcomes.has(p)) state.outcomes.set(p, { source: p.source.url, sourcePath: p.source.path, rule: p.rule.name, url: p.url, output: p.output, status: 'not-run', argv: [] });
       }
     }
+    await Promise.all(cleanups);
     return toolVersion ? { toolVersion } : {};
   } finally {
     await Promise.all([events?.close(), queue.close()]).catch(() => undefined);

@@ -4,9 +4,8 @@
  * local run uses. Knows nothing of BullMQ: the worker passes progress and the abort in.
  */
 import { createReadStream } from 'node:fs';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { basename, dirname, join } from 'node:path';
 import type { LimitFunction } from 'p-limit';
 import type { ConversionOutcome } from '../convert/convert.js';
 import type { PlannedConversion } from '../convert/plan.js';
@@ -18,6 +17,7 @@ import { readZip } from '../inputs/zip.js';
 import type { ConversionRule, RuleSet } from '../rules/schema.js';
 import type { Logger } from '../util/logger.js';
 import { JOB_VERSION, type SourceJobData, type SourceJobResult, wireOutcome } from './job.js';
+import { removeJobPartials } from './partials.js';
 import { loadJobRules } from './rules-file.js';
 
 /** A path the job names is not on this worker's storage, or the job cannot be run here. */
@@ -46,22 +46,6 @@ async function mustExist(path: string, kind: 'file' | 'directory', what: string)
     throw new JobSetupError(`${path}: ${what} ${why} ${onThisWorker()}: mount the shared storage at the same path as on the producer`);
   }
   if (kind === 'file' ? !info.isFile() : !info.isDirectory()) throw new JobSetupError(`${path}: ${what} is not a ${kind === 'file' ? 'regular file' : 'directory'} ${onThisWorker()}`);
-}
-
-/** Partial outputs of this job's outputs left by a worker that died on it: never trusted, removed. */
-export async function removeJobPartials(outputs: readonly string[]): Promise<string[]> {
-  const removed: string[] = [];
-  const byDir = new Map<string, string[]>();
-  for (const output of outputs) byDir.set(dirname(output), [...(byDir.get(dirname(output)) ?? []), basename(output)]);
-  for (const [dir, names] of byDir) {
-    const present = await readdir(dir).catch(() => [] as string[]);
-    for (const name of present) {
-      if (!names.some((n) => name.startsWith(`.${n}.partial-`) && /^\d+-[0-9a-f]+(?:\.[^/]*)?$/.test(name.slice(n.length + 10)))) continue;
-      await rm(join(dir, name), { force: true });
-      removed.push(join(dir, name));
-    }
-  }
-  return removed;
 }
 
 async function entryOf(job: SourceJobData): Promise<{ entry: FileEntry; close(): void }> {

@@ -47,15 +47,32 @@ export interface ProducerRun {
   stderr: string;
 }
 
-/** Run `warckit-convert …args` to its end. */
-export async function runProducer(args: readonly string[]): Promise<ProducerRun> {
+/** Start `warckit-convert …args`; `output()` is its stdout and stderr so far. */
+export function startProducer(args: readonly string[]): { output(): string; done: Promise<ProducerRun>; stop(): void } {
   const child = spawn(process.execPath, [`${BIN}/warckit-convert.js`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)));
-  return { code, stdout, stderr };
+  const done = new Promise<ProducerRun>((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+  // At once: a test that failed must not leave it waiting on the queue.
+  const stop = (): void => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
+  return { output: () => stdout + stderr, done, stop };
+}
+
+/** Run `warckit-convert …args` to its end. */
+export async function runProducer(args: readonly string[]): Promise<ProducerRun> {
+  return startProducer(args).done;
+}
+
+/** Wait until `check()` holds, polling; false after `ms`. */
+export async function until(check: () => boolean | Promise<boolean>, ms = 20_000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return false;
 }
 
 /** `--json` lines of one event kind. */
