@@ -3,7 +3,7 @@
  * with wall time, throughput, peak RSS, and the ratio to a baseline measured in the same run.
  * WARC outputs are read back by warcio.js and every digest is checked.
  * Env: WARCKIT_BENCH_MB (default 512), WARCKIT_BENCH_FILES (default 20000), WARCKIT_BENCH_SKIP
- * (comma list of groups: big, small, convert, copy, scale, replay), WARCKIT_BENCH_REPEAT (best of N, default 3);
+ * (comma list of groups: big, small, convert, copy, scale, replay, queue), WARCKIT_BENCH_REPEAT (best of N, default 3);
  * the replay group's knobs are in replay-bench.ts.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -185,6 +185,7 @@ try {
   if (!SKIP.has('copy')) for (const line of await (await import('./copy-bench.js')).runCopyBench()) emit(line);
   if (!SKIP.has('scale')) await scale();
   if (!SKIP.has('replay')) for (const line of await runReplayBench()) emit(line);
+  if (!SKIP.has('queue')) for (const line of await (await import('./queue-bench.js')).runQueueBench()) emit(line);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
