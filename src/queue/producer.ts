@@ -5,6 +5,7 @@
  * conversions shown as the run's progress. Loaded only when a queue is asked for.
  */
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { ConversionOutcome } from '../convert/convert.js';
@@ -16,6 +17,7 @@ import { QUEUE_NAME, redisOptions, shownUrl } from './connection.js';
 import { failedOutcome, JOB_VERSION, jobItem, jobSource, outcomeFromWire, type SourceJobData, type SourceJobResult } from './job.js';
 import { removeJobPartials } from './partials.js';
 import { readyWithin } from './ready.js';
+import { runKey, RUN_TTL_MS } from './run-key.js';
 
 /** A thrown job is tried once more (maybe on another worker); the second failure is final. */
 export const JOB_ATTEMPTS = 2;
@@ -58,6 +60,8 @@ export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: str
   const queue = new Queue(QUEUE_NAME, { connection });
   queue.on('error', () => undefined); // ioredis reconnects by itself; errors that matter reject the calls
   let events: QueueEvents | undefined;
+  let heart: NodeJS.Timeout | undefined;
+  let stopHeart: (() => Promise<unknown>) | undefined;
   try {
     // One connection first: QueueEvents cannot be closed before it has connected.
     await readyWithin([queue.waitUntilReady()], run.url, run.signal);
@@ -65,6 +69,12 @@ export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: str
     events.on('error', () => undefined);
     await readyWithin([events.waitUntilReady()], run.url, run.signal);
     const runId = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+    // Alive while this producer is: workers drop the jobs of a run whose key is gone.
+    const client = await queue.client;
+    const beat = (): Promise<unknown> => client.set(runKey(runId), `${hostname()} ${process.pid}`, { PX: RUN_TTL_MS });
+    await beat();
+    heart = setInterval(() => void beat().catch(() => undefined), RUN_TTL_MS / 4);
+    stopHeart = () => client.del(runKey(runId));
     const outstanding = new Map<string, SourceState>();
     const running = new Map<string, RunningConversion[]>();
     let toolVersion: string | undefined;
@@ -182,6 +192,8 @@ export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: str
     await Promise.all(cleanups);
     return toolVersion ? { toolVersion } : {};
   } finally {
+    clearInterval(heart);
+    await stopHeart?.().catch(() => undefined);
     await Promise.all([events?.close(), queue.close()]).catch(() => undefined);
   }
 }

@@ -12,6 +12,7 @@ import { silentLogger } from '../util/logger.js';
 import { QUEUE_NAME, redisOptions } from './connection.js';
 import { isSourceJobData, type SourceJobResult } from './job.js';
 import { readyWithin } from './ready.js';
+import { runKey } from './run-key.js';
 import { runSourceJob } from './run-job.js';
 
 /** BullMQ's default lock: long enough that a busy machine does not lose a healthy job's lock. */
@@ -60,6 +61,8 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
       void job.updateProgress({ running: latest.map((r) => ({ ...r })) }).catch(() => undefined);
     };
     try {
+      const client = await worker.client;
+      if ((await client.get(runKey(data.run))) === null) throw new UnrecoverableError(`its producer (run ${data.run}) is gone: nobody would record the results`);
       const result = await runSourceJob(data, {
         limit,
         logger,

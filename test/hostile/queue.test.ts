@@ -3,14 +3,19 @@
  * - a job's source is not on the worker's storage: the job fails twice, naming the path, and the
  *   producer reports the conversion failed (exit 1, recorded), instead of retrying forever;
  * - a job whose workers die on it twice (SIGKILL mid-conversion, twice): failed as stalled, not
- *   retried forever, and no partial output is left or trusted.
+ *   retried forever, and no partial output is left or trusted;
+ * - a producer killed with jobs queued: once its run's key has expired, workers drop its jobs
+ *   instead of converting for nobody.
  */
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { Queue } from 'bullmq';
 import { readConversionResults } from '../../src/convert/results.js';
+import { QUEUE_NAME, redisOptions } from '../../src/queue/connection.js';
+import { runKey } from '../../src/queue/run-key.js';
 import { makeClip } from '../helpers/media.js';
 import { type RedisServer, redisMissing, startRedis } from '../helpers/redis-server.js';
 import { jsonEvents, startProducer, startWorkerProcess, until, type WorkerProcess } from '../queue/cluster.js';
@@ -95,4 +100,26 @@ test('a job whose workers are killed on it twice: failed as stalled, not retried
   const recorded = await readConversionResults(join(out, 'warcit-conversion-results.yaml'));
   assert.equal(recorded.conversions[`${P}long.wav`]?.[0]?.success, false);
   assert.equal(recorded.conversions[`${P}long.wav`]?.[0]?.output_sha256, undefined);
+  await last.stop('SIGKILL'); // the next test's jobs are for its own workers
+});
+
+test('a producer killed with jobs queued: its jobs are dropped by the workers once its key is gone, nothing converted', { skip: missing }, async () => {
+  const site = join(dir, 'orphan-site');
+  await mkdir(site);
+  await Promise.all(['a', 'b'].map((n) => makeClip(join(site, `${n}.wav`), { video: false, seconds: 0.2 })));
+  const out = join(dir, 'orphan-out');
+  const producer = startProducer([P, site, '--rules', join(dir, 'rules.yaml'), '--output-dir', out, '--queue', redis!.url]);
+  assert.ok(await until(() => /source\(s\) queued/.test(producer.output())), producer.output());
+  producer.stop(); // SIGKILL: no goodbye
+  await producer.done;
+  const run = /\(run (\w+)\)/.exec(producer.output())![1]!;
+  // Its key outlives it by up to a minute; the test does not wait for that.
+  const queue = new Queue(QUEUE_NAME, { connection: redisOptions(redis!.url) });
+  await (await queue.client).del(runKey(run));
+  await queue.close();
+  const w = await worker();
+  assert.ok(await until(() => (w.log().match(/producer \(run \w+\) is gone/g) ?? []).length === 2), w.log());
+  assert.doesNotMatch(w.log(), /Converting:/);
+  assert.deepEqual((await readdir(out, { recursive: true })).filter((f) => f.endsWith('.flac')), []);
+  await w.stop('SIGKILL');
 });

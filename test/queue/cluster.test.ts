@@ -121,6 +121,9 @@ test('one worker SIGKILLed mid-conversion: every job completes exactly once, no 
   assert.deepEqual((await filesUnder(out)).filter((f) => f.includes('.partial')), []);
   assert.match(workers[1]!.log(), /removed 1 partial output/);
   assert.match(run.stdout, /stopped answering/);
+  // The producer showed the workers' running conversions as its progress.
+  const running = jsonEvents(run.stdout, 'progress').flatMap((e) => e.running as Array<{ url: string }>);
+  assert.ok(running.some((r) => r.url.startsWith(`${P}c`)), 'workers\' conversions in the producer\'s progress');
 
   // Back to two workers; the re-run finds everything done.
   workers[0] = await startWorkerProcess(redis!.url, ['-j', '1', '--lock-seconds', '2']);
