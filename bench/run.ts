@@ -217,6 +217,7 @@ try {
   if (!SKIP.has('scale')) await scale();
   if (!SKIP.has('replay')) for (const line of await runReplayBench()) emit(line);
   if (!SKIP.has('rollover')) for (const line of await (await import('./rollover-bench.js')).runRolloverBench()) emit(line);
+  if (!SKIP.has('queue')) for (const line of await (await import('./queue-bench.js')).runQueueBench()) emit(line);
   emit({ case: 'machine, at the end', load_average_1m: loadavg()[0] });
 } finally {
   await rm(dir, { recursive: true, force: true });

@@ -37,6 +37,7 @@ function buildParser() {
     .option('manifest', { type: 'boolean', describe: "Check the last run's fixity manifests (<output-dir>/manifest.md5, manifest.sha256: md5sum/sha256sum format), then write them for this run's sources and outputs" })
     .option('ffmpeg', { type: 'string', describe: 'ffmpeg to run (default: FFMPEG_PATH, then PATH, then the one from @ffmpeg-installer/ffmpeg)' })
     .option('ffprobe', { type: 'string', describe: 'ffprobe to run (default: FFPROBE_PATH, then PATH, then the one from @ffprobe-installer/ffprobe)' })
+    .option('queue', { type: 'string', describe: 'Convert on warckit-worker machines instead of here: a Redis URL (redis://host:6379/0); one job per source, inputs and --output-dir on storage the workers share at the same paths; results collected here' })
     .option('json', { type: 'boolean', describe: 'Print JSON lines on stdout (each conversion as it starts and ends, progress, warnings, then a summary) instead of messages' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print errors only, no progress display' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'Print each command (argv) as it runs, and stack traces on errors' })
@@ -48,6 +49,7 @@ function buildParser() {
     .example('$0 http://www.example.com/ site/', 'convert the media under site/ into ./conversions, results in ./conversions/warcit-conversion-results.yaml')
     .example('$0 http://www.example.com/ site/ --dry-run', 'print the ffmpeg commands only')
     .example('$0 http://www.example.com/ site.zip/www.example.com/ --rules my-rules.yaml --output-dir conv -j 2', 'media inside a ZIP, own rules, two at a time')
+    .example('$0 http://www.example.com/ /mnt/shared/site/ --output-dir /mnt/shared/conv --queue redis://queue-host:6379/0', 'convert on the warckit-workers of a cluster (see warckit-worker --help)')
     .example('$0 http://www.example.com/ site/ --json | jq -c "select(.event == \\"conversion\\")"', 'JSON lines for a pipeline')
     .epilogue(
       'Output: <output-dir>/<name of the input\'s parent directory>/<path>.<ext>, at URL <source url>.<ext>. Conversions whose source, rule and output are unchanged since the last run are skipped.\n\nExit status: 0 done, 1 done but some conversions failed (see the results file), 2 error (nothing run), 130 interrupted (finished work is recorded).',
@@ -58,7 +60,7 @@ function buildParser() {
 }
 
 /** Library option → the flag that sets it, for messages. */
-const FLAG_OF: Record<string, string> = { jobs: '--jobs', rules: '--rules', outputDir: '--output-dir', results: '--results', ffmpegPath: '--ffmpeg', ffprobePath: '--ffprobe', inputs: '<inputs>', urlPrefix: '<url_prefix>' };
+const FLAG_OF: Record<string, string> = { queue: '--queue', jobs: '--jobs', rules: '--rules', outputDir: '--output-dir', results: '--results', ffmpegPath: '--ffmpeg', ffprobePath: '--ffprobe', inputs: '<inputs>', urlPrefix: '<url_prefix>' };
 
 function decodeURIComponentSafe(text: string): string {
   try {
@@ -135,6 +137,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   if (args['output-dir'] !== undefined) options.outputDir = String(args['output-dir']);
   if (args.ffmpeg !== undefined) options.ffmpegPath = String(args.ffmpeg);
   if (args.ffprobe !== undefined) options.ffprobePath = String(args.ffprobe);
+  if (args.queue !== undefined) options.queue = String(args.queue);
 
   const removeHandlers = onInterrupt(controller);
   try {

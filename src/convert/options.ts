@@ -56,6 +56,11 @@ export interface ConvertOptions {
   logger?: Logger;
   /** Told the progress, and each conversion as it starts and as it ends (with its outcome). */
   onEvent?: (event: ConvertEvent) => void;
+  /**
+   * A Redis URL (`redis://host:6379/0`): plan here, convert on `warckit-worker`s (one job per
+   * source, paths on storage they share), collect their results here. BullMQ is loaded only then.
+   */
+  queue?: string;
 }
 
 /** @internal */
@@ -75,6 +80,7 @@ export interface NormalizedConvertOptions {
   signal?: AbortSignal;
   logger: Logger;
   onEvent: (event: ConvertEvent) => void;
+  queue?: string;
 }
 
 function shown(value: unknown): string {
@@ -89,6 +95,11 @@ function optString(options: Record<string, unknown>, key: string): string | unde
   const value = options[key];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value === '') throw new ConvertOptionsError(`Expected \`${key}\` to be a non-empty string, got ${shown(value)}`);
+  return value;
+}
+
+function queueUrl(value: unknown): string {
+  if (typeof value !== 'string' || !/^rediss?:\/\/[^/]/.test(value)) throw new ConvertOptionsError(`Expected \`queue\` to be a redis:// or rediss:// URL, got ${shown(value)}`);
   return value;
 }
 
@@ -127,5 +138,6 @@ export function normalizeConvertOptions(options: ConvertOptions): NormalizedConv
     signal: o.signal as AbortSignal | undefined,
     logger: (o.logger as Logger | undefined) ?? silentLogger,
     onEvent: (o.onEvent as ((e: ConvertEvent) => void) | undefined) ?? (() => undefined),
+    ...(o.queue !== undefined ? { queue: queueUrl(o.queue) } : {}),
   };
 }

@@ -1,0 +1,125 @@
+/**
+ * Hostile cases of the conversion queue (skipped, with the reason, without redis-server):
+ * - a job's source is not on the worker's storage: the job fails twice, naming the path, and the
+ *   producer reports the conversion failed (exit 1, recorded), instead of retrying forever;
+ * - a job whose workers die on it twice (SIGKILL mid-conversion, twice): failed as stalled, not
+ *   retried forever, and no partial output is left or trusted;
+ * - a producer killed with jobs queued: once its run's key has expired, workers drop its jobs
+ *   instead of converting for nobody.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Queue } from 'bullmq';
+import { readConversionResults } from '../../src/convert/results.js';
+import { QUEUE_NAME, redisOptions } from '../../src/queue/connection.js';
+import { runKey } from '../../src/queue/run-key.js';
+import { makeClip } from '../helpers/media.js';
+import { type RedisServer, redisMissing, startRedis } from '../helpers/redis-server.js';
+import { jsonEvents, startProducer, startWorkerProcess, until, type WorkerProcess } from '../queue/cluster.js';
+
+const P = 'http://www.example.com/';
+const missing = redisMissing();
+const RULES = `
+rules:
+  - &flac {name: flac, ext: flac, args: [ffmpeg, -y, -nostdin, -re, -i, '{input}', -c:a, flac, '{output}'], mime: audio/flac}
+file_types:
+  - {ext: .wav, conversion_rules: [*flac]}
+`;
+
+let redis: RedisServer | undefined;
+let dir = '';
+const started: WorkerProcess[] = [];
+
+before(async () => {
+  if (missing) return;
+  redis = await startRedis();
+  dir = await mkdtemp(join(tmpdir(), 'warckit-hostile-queue-'));
+  await writeFile(join(dir, 'rules.yaml'), RULES);
+});
+
+after(async () => {
+  await Promise.all(started.map((w) => w.stop('SIGKILL')));
+  await redis?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function worker(args: string[] = []): Promise<WorkerProcess> {
+  const w = await startWorkerProcess(redis!.url, ['-j', '1', '--lock-seconds', '1', ...args]);
+  started.push(w);
+  return w;
+}
+
+const partials = async (out: string): Promise<string[]> => (await readdir(out, { recursive: true }).catch(() => [] as string[])).filter((f) => f.includes('.partial-'));
+
+test('a source missing on the worker\'s storage: failed after two tries, naming the path, recorded', { skip: missing }, async () => {
+  const site = join(dir, 'gone-site');
+  await mkdir(site);
+  const clip = join(site, 'a.wav');
+  await makeClip(clip, { video: false, seconds: 0.2 });
+  const out = join(dir, 'gone-out');
+  const producer = startProducer([P, site, '--rules', join(dir, 'rules.yaml'), '--output-dir', out, '--queue', redis!.url, '--json']);
+  assert.ok(await until(() => /source\(s\) queued/.test(producer.output())), producer.output());
+  await rm(clip); // planned and queued here; not there when a worker looks
+  const w = await worker();
+  const run = await producer.done;
+  assert.equal(run.code, 1, run.stderr);
+  const [conversion] = jsonEvents(run.stdout, 'conversion');
+  assert.equal(conversion?.status, 'failed');
+  assert.match(String(conversion?.error), new RegExp(`${clip.replaceAll('/', '\\/')}: the source not found on this worker`));
+  assert.equal((w.log().match(/job \S+ failed/g) ?? []).length, 2, 'tried twice, then given up');
+  const recorded = await readConversionResults(join(out, 'warcit-conversion-results.yaml'));
+  assert.match(String(recorded.conversions[`${P}a.wav`]?.[0]?.failure), /^queue: .*not found on this worker/);
+  await w.stop('SIGKILL'); // the next test's jobs are for its own workers
+});
+
+test('a job whose workers are killed on it twice: failed as stalled, not retried forever; no partial left', { skip: missing }, async () => {
+  const site = join(dir, 'stall-site');
+  await mkdir(site);
+  await makeClip(join(site, 'long.wav'), { video: false, seconds: 30 });
+  const out = join(dir, 'stall-out');
+  const producer = startProducer([P, site, '--rules', join(dir, 'rules.yaml'), '--output-dir', out, '--queue', redis!.url, '--json']);
+  after(() => producer.stop());
+  for (let i = 0; i < 2; i++) {
+    const w = await worker();
+    assert.ok(await until(async () => (await partials(out)).some((f) => f.includes(`.partial-${w.pid}-`))), `worker ${i + 1} started the conversion`);
+    w.child.kill('SIGKILL');
+    await w.exited;
+  }
+  const last = await worker();
+  const run = await producer.done;
+  assert.equal(run.code, 1, run.stderr);
+  const [conversion] = jsonEvents(run.stdout, 'conversion');
+  assert.equal(conversion?.status, 'failed');
+  assert.match(String(conversion?.error), /stalled more than allowable limit/);
+  assert.doesNotMatch(last.log(), /Converting:/, 'the third worker did not run it again');
+  // The dead tries' partial outputs are gone, and nothing of them is recorded as an output.
+  assert.deepEqual(await partials(out), []);
+  const recorded = await readConversionResults(join(out, 'warcit-conversion-results.yaml'));
+  assert.equal(recorded.conversions[`${P}long.wav`]?.[0]?.success, false);
+  assert.equal(recorded.conversions[`${P}long.wav`]?.[0]?.output_sha256, undefined);
+  await last.stop('SIGKILL'); // the next test's jobs are for its own workers
+});
+
+test('a producer killed with jobs queued: its jobs are dropped by the workers once its key is gone, nothing converted', { skip: missing }, async () => {
+  const site = join(dir, 'orphan-site');
+  await mkdir(site);
+  await Promise.all(['a', 'b'].map((n) => makeClip(join(site, `${n}.wav`), { video: false, seconds: 0.2 })));
+  const out = join(dir, 'orphan-out');
+  const producer = startProducer([P, site, '--rules', join(dir, 'rules.yaml'), '--output-dir', out, '--queue', redis!.url]);
+  assert.ok(await until(() => /source\(s\) queued/.test(producer.output())), producer.output());
+  producer.stop(); // SIGKILL: no goodbye
+  await producer.done;
+  const run = /\(run (\w+)\)/.exec(producer.output())![1]!;
+  // Its key outlives it by up to a minute; the test does not wait for that.
+  const queue = new Queue(QUEUE_NAME, { connection: redisOptions(redis!.url) });
+  await (await queue.client).del(runKey(run));
+  await queue.close();
+  const w = await worker();
+  assert.ok(await until(() => (w.log().match(/producer \(run \w+\) is gone/g) ?? []).length === 2), w.log());
+  assert.doesNotMatch(w.log(), /Converting:/);
+  assert.deepEqual((await readdir(out, { recursive: true })).filter((f) => f.endsWith('.flac')), []);
+  await w.stop('SIGKILL');
+});
