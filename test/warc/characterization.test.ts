@@ -9,7 +9,9 @@ import { test } from 'node:test';
 import { main as warckit } from '../../src/cli/warckit.js';
 import { convertMedia } from '../../src/convert/convert.js';
 import { characterizationRecord } from '../../src/warc/characterization.js';
-import { WarcWriter } from '../../src/warc/writer.js';
+import { WarcOptionsError } from '../../src/warc/options.js';
+import { planWarcRecords } from '../../src/warc/plan.js';
+import { type WarcRecordInput, WarcWriter } from '../../src/warc/writer.js';
 import { makeClip } from '../convert/clips.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -73,4 +75,28 @@ test('warckit --characterize: one metadata record per source and output, WARC-Co
   const { code: refused, stderr: why } = await runCli(warckit, [P, site, '-n', join(dir, 'x'), '--characterize']);
   assert.equal(refused, 2);
   assert.match(why, /characterize/);
+});
+
+test('characterize with conversions given as objects: a convertMedia result is read from its outputDir; bare outcomes need conversionsDir', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await makeClip(join(site, 'a.mp4'), 'av', 'mp4');
+  const converted = await convertMedia({ urlPrefix: P, inputs: [site], outputDir: join(dir, 'out'), results: false });
+  const plan = await planWarcRecords({ urlPrefix: P, inputs: [site], conversions: converted, characterize: true, warcinfo: false });
+  const records: WarcRecordInput[] = [];
+  for await (const record of plan.records) records.push(record);
+  await plan.close();
+  const metadata = records.filter((r) => r.head.type === 'metadata');
+  assert.deepEqual(metadata.map((r) => r.head.targetUri).sort(), [`${P}a.mp4`, `${P}a.mp4.mp4`, `${P}a.mp4.png`]);
+  for (const m of metadata) {
+    const about = m.head.headers.find(([k]) => k === 'WARC-Concurrent-To')?.[1];
+    assert.equal(records.find((r) => r.head.recordId === about)?.head.targetUri, m.head.targetUri);
+  }
+  await assert.rejects(planWarcRecords({ urlPrefix: P, inputs: [site], conversions: converted.conversions, characterize: true }), (e: Error) => e instanceof WarcOptionsError && e.option === 'conversionsDir');
+  const named = await planWarcRecords({ urlPrefix: P, inputs: [site], conversions: converted.conversions, conversionsDir: join(dir, 'out'), characterize: true });
+  let count = 0;
+  for await (const record of named.records) if (record.head.type === 'metadata') count++;
+  await named.close();
+  assert.equal(count, 3);
+  await assert.rejects(planWarcRecords({ urlPrefix: P, inputs: [site], characterize: true }), WarcOptionsError);
 });
