@@ -7,8 +7,7 @@
  * in-process (per lookup) and as a `warckit-replay lookup` command (Node start-up included).
  */
 import { execFile } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
-import { mkdir, mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,7 @@ import { promisify } from 'node:util';
 import { writeTransclusionIndex } from '../src/replay/index-write.js';
 import { TransclusionLookup } from '../src/replay/transclusion-lookup.js';
 import { writeWarc } from '../src/warc/build.js';
+import { randomFile } from './random-file.js';
 
 const run = promisify(execFile);
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/warckit-replay.js');
@@ -24,16 +24,6 @@ const MEDIA = Number(process.env.WARCKIT_BENCH_LOOKUP_MEDIA ?? 20);
 const MEDIA_MB = Number(process.env.WARCKIT_BENCH_LOOKUP_MB ?? 2048);
 const LOOKUPS = 1000;
 const P = 'http://www.example.com/';
-
-async function randomFile(path: string, bytes: number): Promise<void> {
-  const fh = await open(path, 'w');
-  const chunk = Buffer.allocUnsafe(16 * 1024 * 1024);
-  for (let written = 0; written < bytes; written += chunk.length) {
-    randomFillSync(chunk);
-    await fh.write(chunk, 0, Math.min(chunk.length, bytes - written));
-  }
-  await fh.close();
-}
 
 /** The collection: MEDIA files of media, each embedded in RECORDS/MEDIA pages, one youtube-dl record per page. */
 async function makeCollection(dir: string): Promise<{ warc: string; write_s: number }> {

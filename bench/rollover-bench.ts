@@ -7,8 +7,7 @@
  * WARCKIT_BENCH_ROLLOVER_REPEAT (best of N, the two runs interleaved, default 2).
  */
 import { execFile } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
-import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,7 @@ import { promisify } from 'node:util';
 import { sortLines } from '../src/replay/cdxj.js';
 import { indexWarcBytes } from '../src/warc/index-file.js';
 import { readWarc } from '../test/helpers/warc-check.js';
+import { randomFile } from './random-file.js';
 import { round } from './timed.js';
 
 const run = promisify(execFile);
@@ -26,16 +26,6 @@ const MAX = Number(process.env.WARCKIT_BENCH_ROLLOVER_MAX ?? 1e9);
 const REPEAT = Number(process.env.WARCKIT_BENCH_ROLLOVER_REPEAT ?? 2);
 const SOURCES = 24;
 const PAGES = 2000;
-
-async function randomFile(path: string, bytes: number): Promise<void> {
-  const fh = await open(path, 'w');
-  const chunk = Buffer.allocUnsafe(16 * 1024 * 1024);
-  for (let written = 0; written < bytes; written += chunk.length) {
-    randomFillSync(chunk);
-    await fh.write(chunk, 0, Math.min(chunk.length, bytes - written));
-  }
-  await fh.close();
-}
 
 /** Sources (three quarters of the bytes) each with one conversion (the rest), and small pages; the results file naming the conversions. */
 async function inputSet(dir: string): Promise<{ site: string; results: string; bytes: number }> {

@@ -13,9 +13,8 @@
  * the replay, rollover and queue groups' knobs are in their own files.
  */
 import { execFile } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +22,7 @@ import { promisify } from 'node:util';
 import { readWarc } from '../test/helpers/warc-check.js';
 import { runReplayBench } from './replay-bench.js';
 import { writeSmallCorpus } from './small-corpus.js';
+import { randomFile } from './random-file.js';
 import { bestOf, type ProcessRun, timeProcess } from './timed.js';
 
 const run = promisify(execFile);
@@ -63,13 +63,7 @@ async function bigFile(dir: string): Promise<void> {
   const input = join(dir, 'big');
   await mkdir(input);
   const file = join(input, 'random.bin');
-  const fh = await open(file, 'w');
-  const chunk = Buffer.allocUnsafe(16 * 1024 * 1024);
-  for (let written = 0; written < MB * 1024 * 1024; written += chunk.length) {
-    randomFillSync(chunk);
-    await fh.write(chunk, 0, Math.min(chunk.length, MB * 1024 * 1024 - written));
-  }
-  await fh.close();
+  await randomFile(file, MB * 1024 * 1024);
   const size = (await stat(file)).size;
   const mbs = size / 1048576;
   const out = join(dir, 'out');
