@@ -165,11 +165,6 @@ async function splitZipPath(input: string): Promise<{ archive: string; member: s
   return null;
 }
 
-/** Check that every path input exists (as a file, directory, ZIP or path inside a ZIP) before anything is read: the error names each missing one. */
-export async function checkInputs(inputs: ReadonlyArray<string | EntryInput>, signal?: AbortSignal): Promise<void> {
-  await classifyInputs(inputs, signal);
-}
-
 type InputKind = { input: string; kind: 'dir' | 'file' | 'zip' | 'skip'; archive?: string; member?: string; what?: string } | { input: string; kind: 'entry'; entry: FileEntry };
 
 /** What each input is; all are checked before any is read, so a missing one is reported (by name) before anything is written. */
@@ -223,13 +218,17 @@ async function* walkClassified(kinds: readonly InputKind[], urlPrefix: string, s
 }
 
 /**
- * Walk every input, one item at a time (memory does not grow with the number of files). Every
- * input is checked before the first item is given; inputs that are not regular files (FIFOs,
- * sockets, devices, broken symlinks) are never opened: they come as `skipped` items. ZIP files
- * stay open until the walk ends (or is left), or with `keepOpen` until the caller closes them.
+ * Check every input now (a missing one throws, naming it), then walk them one item at a time as
+ * the generator returned is read (memory does not grow with the number of files). Inputs that
+ * are not regular files (FIFOs, sockets, devices, broken symlinks) are never opened: they come
+ * as `skipped` items. ZIP files stay open until the walk ends (or is left), or with `keepOpen`
+ * until the caller closes them.
  */
-export async function* walkInputItems(inputs: ReadonlyArray<string | EntryInput>, urlPrefix: string, options: WalkOptions = {}): AsyncGenerator<WalkItem> {
-  const kinds = await classifyInputs(inputs, options.signal);
+export async function walkInputItems(inputs: ReadonlyArray<string | EntryInput>, urlPrefix: string, options: WalkOptions = {}): Promise<AsyncGenerator<WalkItem>> {
+  return walkKinds(await classifyInputs(inputs, options.signal), urlPrefix, options);
+}
+
+async function* walkKinds(kinds: readonly InputKind[], urlPrefix: string, options: WalkOptions): AsyncGenerator<WalkItem> {
   const closers: Array<() => void> = [];
   try {
     for await (const batch of walkClassified(kinds, urlPrefix, options.signal, closers)) yield* batch;

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import type { ConversionResult } from '../convert/results.js';
 import type { FileEntry } from '../inputs/entry.js';
 import { matchesAny } from '../inputs/url.js';
-import { checkInputs, type SkippedInput, walkInputItems } from '../inputs/walk.js';
+import { type SkippedInput, type WalkItem, walkInputItems } from '../inputs/walk.js';
 import { mapOrdered, readAhead } from '../util/async-iter.js';
 import { silentLogger } from '../util/logger.js';
 import { parseFixedDate, timestamp14 } from '../util/timestamps.js';
@@ -119,9 +119,10 @@ export async function planWarcRecords(options: WarcRecordOptions, internals: Pla
   };
   // The files that configure the run are read before anything else is touched.
   const sources = await loadPlanSources(options, warn);
-  // A missing input fails the plan, before a sink has been handed any record.
-  await checkInputs(opts.inputs, options.signal);
-  const run = new PlanRun(opts, options, sources, report, warn, internals);
+  // Inputs are checked now (a missing one fails the plan, before a sink has any record) and walked as the records are read.
+  const closers: Array<() => void> = [];
+  const items = await walkInputItems(opts.inputs, opts.urlPrefix, { keepOpen: (close) => closers.push(close), ...(options.signal ? { signal: options.signal } : {}) });
+  const run = new PlanRun(opts, options, sources, report, warn, internals, items, closers);
   return { records: run.records(), warcVersion: opts.warcVersion, report, close: async () => run.close() };
 }
 
@@ -146,6 +147,9 @@ class PlanRun {
     private readonly report: WarcPlanReport,
     private readonly warn: (message: string) => void,
     private readonly internals: PlanInternals,
+    private readonly items: AsyncGenerator<WalkItem>,
+    /** ZIP files read by the walk: open until the sink has read every record's payload (see `close`). */
+    private readonly closers: Array<() => void>,
   ) {
     this.now = options.now ?? (() => new Date());
     this.makeId = options.makeRecordId ?? newRecordId;
@@ -174,9 +178,6 @@ class PlanRun {
   private checkAborted(): void {
     if (this.options.signal?.aborted) throw new WarcAbortedError('interrupted');
   }
-
-  /** ZIP files read by the walk: open until the sink has read every record's payload (see `close`). */
-  private readonly closers: Array<() => void> = [];
 
   close(): void {
     for (const close of this.closers.splice(0)) close();
@@ -230,8 +231,7 @@ class PlanRun {
     const logger = this.options.logger ?? silentLogger;
     const { warcPath, rollover } = this.internals;
     const isOwn = warcPath !== undefined ? ownFileCheck(warcPath, rollover) : undefined;
-    const keepOpen = (close: () => void): number => this.closers.push(close);
-    for await (const item of walkInputItems(this.opts.inputs, this.opts.urlPrefix, { keepOpen, ...(this.options.signal ? { signal: this.options.signal } : {}) })) {
+    for await (const item of this.items) {
       if (item.skipped) {
         if (!included(item.skipped.path, this.opts)) continue;
         this.report.skippedInputs.push(item.skipped);
