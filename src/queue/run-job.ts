@@ -7,7 +7,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { LimitFunction } from 'p-limit';
-import type { ConversionOutcome } from '../convert/convert.js';
 import type { PlannedConversion } from '../convert/plan.js';
 import { ruleDigest } from '../convert/plan.js';
 import type { RunningConversion } from '../convert/progress.js';
@@ -100,15 +99,13 @@ export async function runSourceJob(job: SourceJobData, ctx: JobContext): Promise
       onEvent: () => undefined,
       report: () => ctx.progress([...runner.running.values()]),
     });
-    const outcomes = new Map<PlannedConversion, ConversionOutcome>();
     try {
       await runner.convertSource(state, ctx.limit, { done: () => undefined, finished: () => undefined });
-      for (const p of plan) outcomes.set(p, state.outcomes.get(p)!);
     } finally {
       await runner.close();
     }
     if (ctx.signal.aborted) throw new JobSetupError('the worker was stopped');
-    return { v: JOB_VERSION, worker: `${hostname()} ${process.pid}`, ...(runner.toolVersion ? { toolVersion: runner.toolVersion } : {}), outcomes: plan.map((p) => wireOutcome(outcomes.get(p)!)) };
+    return { v: JOB_VERSION, worker: `${hostname()} ${process.pid}`, ...(runner.toolVersion ? { toolVersion: runner.toolVersion } : {}), outcomes: plan.map((p) => wireOutcome(state.outcomes.get(p)!)) };
   } finally {
     close();
   }
