@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/replay.js';
+import { main } from '../dist/cli/warckit-replay.js';
 
 process.exitCode = await main(process.argv.slice(2));

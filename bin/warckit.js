@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/warckit.js';
+import { main } from '../dist/cli/warckit.js';
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,9 +1,9 @@
 /** Where the built browser client is: `dist/client/warckit-transclusions.js` in the package. */
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-path.js';
 
 export const CLIENT_FILE_NAME = 'warckit-transclusions.js';
 
 /** Absolute path of the browser client script shipped with the package. */
 export function clientScriptPath(): string {
-  return fileURLToPath(new URL(`../../client/${CLIENT_FILE_NAME}`, import.meta.url));
+  return packagePath('dist', 'client', CLIENT_FILE_NAME);
 }

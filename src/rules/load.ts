@@ -1,12 +1,12 @@
 /** Reading a rules file: YAML 1.1 as PyYAML reads it (anchors, aliases, `<<` merges), then {@link toRuleSet}. */
 import { readRegularFile, RegularFileError } from '../util/regular-file.js';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-path.js';
 import { isCollection, isMap, isScalar, type Node, parseDocument, visit } from 'yaml';
 import { RulesError, type RuleSet, toRuleSet } from './schema.js';
 
 /** The rules shipped with warckit (`rules/default-conversion-rules.yaml`). */
-export const DEFAULT_RULES_PATH: string = fileURLToPath(new URL('../../../rules/default-conversion-rules.yaml', import.meta.url));
+export const DEFAULT_RULES_PATH: string = packagePath('rules', 'default-conversion-rules.yaml');
 
 /** The directory of warckit's shipped rule sets: `default-conversion-rules.yaml`, `derivatives.yaml`, `preservation.yaml`. */
 export const SHIPPED_RULES_DIR: string = dirname(DEFAULT_RULES_PATH);

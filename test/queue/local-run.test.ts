@@ -31,5 +31,6 @@ test('warckit-convert without --queue loads neither BullMQ nor ioredis (and with
     (error: { code: number; stderr: string }) => error,
   );
   assert.equal(queued.code, 2);
-  assert.match(queued.stderr, /loaded \.\.\/queue\/producer-entry\.js/);
+  // The bundled CLI imports BullMQ from its queue chunk; the compiled modules import the producer first.
+  assert.match(queued.stderr, /loaded (bullmq|ioredis|\.\.\/queue\/producer-entry\.js)/);
 });
