@@ -7,91 +7,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-
-/** @internal Asks a record thread to end once its batch is answered. */
-export const CLOSE_MESSAGE = 'close';
-/** How long a thread has to end by itself before it is terminated. */
-const CLOSE_GRACE_MS = 2000;
 import type { EncodeSettings } from './encode.js';
 import { PayloadReadError } from './payload.js';
 import type { RecordDigests } from './records.js';
+import { BatchEncoder, CLOSE_MESSAGE, replyResults, type SmallBatch, type SmallJob, type SmallReply } from './small-batch.js';
 
-/** One record for the thread: a file it reads (`file`) or bytes in the batch buffer (up to `dataEnd`). */
-export interface SmallJob {
-  /** The head up to its digests (`headPrefix`): a string travels faster than a head object. */
-  headText: string;
-  payloadDigest: boolean;
-  file?: { path: string; name: string; size: number };
-  dataEnd?: number;
-}
+export type { SmallJob } from './small-batch.js';
 
-/**
- * A batch as it travels: a few strings and typed arrays rather than an object per record, which
- * the structured clone would copy one by one.
- */
-export interface SmallBatch {
-  id: number;
-  /** The head texts, one after the other; `headEnds` says where each ends. */
-  heads: string;
-  headEnds: Uint32Array;
-  /** Per record: 1 payload digest, 2 a file to read. */
-  flags: Uint8Array;
-  /** Files' paths and names, NUL-separated (one per file record), and sizes (one per record). */
-  paths: string;
-  names: string;
-  sizes: Float64Array;
-  /** In-memory payloads one after the other; `dataEnds` per record (files take none). */
-  buffer: ArrayBuffer;
-  dataEnds: Float64Array;
-}
-
-/** The records of a batch, as the thread reads them. */
-export function batchJobs(batch: SmallBatch): SmallJob[] {
-  const paths = batch.paths.split('\0');
-  const names = batch.names.split('\0');
-  const jobs: SmallJob[] = [];
-  let head = 0;
-  let file = 0;
-  for (let i = 0; i < batch.flags.length; i++) {
-    const flags = batch.flags[i]!;
-    const job: SmallJob = { headText: batch.heads.slice(head, batch.headEnds[i]), payloadDigest: (flags & 1) !== 0 };
-    head = batch.headEnds[i]!;
-    if (flags & 2) {
-      job.file = { path: paths[file]!, name: names[file]!, size: batch.sizes[i]! };
-      file++;
-    } else job.dataEnd = batch.dataEnds[i]!;
-    jobs.push(job);
-  }
-  return jobs;
-}
-
-export type SmallResult = { digests: RecordDigests } | { error: { source?: string; detail?: string; message: string } };
-
-/** A batch's answer as it travels: strings and typed arrays, as the batch (a clone of an object per record costs more than the record). */
-export interface SmallReply {
-  id: number;
-  buffer: ArrayBuffer;
-  /** Where each record's bytes end in `buffer` (failed ones take none). */
-  ends: Float64Array;
-  /** Per record `payload digest TAB block digest` (either may be empty), one record a line; a failed record's line is empty. */
-  digests: string;
-  /** The records that failed, by their index in the batch. */
-  errors: Array<{ index: number; source?: string; detail?: string; message: string }>;
-}
-
-/** The answer for each record of a batch, from its reply. */
-export function replyResults(reply: SmallReply): SmallResult[] {
-  const lines = reply.digests.split('\n');
-  const results: SmallResult[] = lines.map((line) => {
-    const tab = line.indexOf('\t');
-    const digests: RecordDigests = {};
-    if (tab > 0) digests.payload = line.slice(0, tab);
-    if (line.length > tab + 1) digests.block = line.slice(tab + 1);
-    return { digests };
-  });
-  for (const { index, ...error } of reply.errors) results[index] = { error };
-  return results;
-}
+/** How long a thread has to end by itself before it is terminated. */
+const CLOSE_GRACE_MS = 2000;
 
 /** A record's place in the pool: waited for (send at once), and still gathered, not yet sent. */
 export interface SmallTicket {
@@ -109,6 +33,12 @@ interface Pending {
 
 const BATCH_BYTES = 256 * 1024;
 const BATCH_RECORDS = 256;
+/**
+ * The first records of a run, up to this many bytes, are prepared on the writer's thread: a run
+ * of a few small files (or one big file and its warcinfo) is done before a thread would have
+ * started (30 ms or more). Past this, every batch goes to the threads.
+ */
+const INLINE_BYTES = 256 * 1024;
 
 /** Threads to use: one per core, at least one, at most three. */
 export function smallRecordThreads(): number {
@@ -125,11 +55,19 @@ export class SmallRecordPool {
   private nextId = 0;
   private turn = 0;
   private failure: Error | undefined;
+  /** Bytes prepared on this thread so far (see INLINE_BYTES), and what prepares them. */
+  private inlineBytes = 0;
+  private encoder: BatchEncoder | undefined;
 
   constructor(
     private readonly settings: EncodeSettings,
     private readonly threads = smallRecordThreads(),
   ) {}
+
+  /** Record threads started so far (none while the run's first records are prepared on this thread). */
+  get threadsStarted(): number {
+    return this.workers.length;
+  }
 
   /**
    * The serialized record (a gzip member when gzipping) and its digests. `data` when the payload
@@ -185,12 +123,26 @@ export class SmallRecordPool {
       dataEnds[i] = at;
     }
     const id = this.nextId++;
+    const batch: SmallBatch = { id, heads: heads.join(''), headEnds, flags, paths: paths.join('\0'), names: names.join('\0'), sizes, buffer: buffer.buffer as ArrayBuffer, dataEnds };
+    const bytes = items.reduce((n, item) => n + (item.data?.length ?? item.job.file?.size ?? 0), 0);
+    if (this.workers.length === 0 && this.inlineBytes + bytes <= INLINE_BYTES) {
+      this.inlineBytes += bytes;
+      this.encoder ??= new BatchEncoder(this.settings);
+      let reply: SmallReply;
+      try {
+        reply = this.encoder.encode(batch);
+      } catch (error) {
+        for (const item of items) item.reject(error as Error);
+        return;
+      }
+      this.settle(items, reply);
+      return;
+    }
     const worker = this.worker();
     this.sent.set(id, { items, worker });
     // Kept alive only while it owes an answer: an idle thread never keeps the process running.
     if ((this.busy.get(worker) ?? 0) === 0) worker.ref();
     this.busy.set(worker, (this.busy.get(worker) ?? 0) + 1);
-    const batch: SmallBatch = { id, heads: heads.join(''), headEnds, flags, paths: paths.join('\0'), names: names.join('\0'), sizes, buffer: buffer.buffer as ArrayBuffer, dataEnds };
     worker.postMessage(batch, [batch.buffer, headEnds.buffer, flags.buffer, sizes.buffer, dataEnds.buffer]);
   }
 
@@ -215,10 +167,15 @@ export class SmallRecordPool {
     const owed = (this.busy.get(entry.worker) ?? 1) - 1;
     this.busy.set(entry.worker, owed);
     if (owed === 0) entry.worker.unref();
+    this.settle(entry.items, reply);
+  }
+
+  /** Each record of a batch gets its bytes and digests, or its error. */
+  private settle(items: Pending[], reply: SmallReply): void {
     const out = Buffer.from(reply.buffer);
     const results = replyResults(reply);
     let start = 0;
-    for (const [i, item] of entry.items.entries()) {
+    for (const [i, item] of items.entries()) {
       const result = results[i]!;
       const end = reply.ends[i]!;
       if ('error' in result) {

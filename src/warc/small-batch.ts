@@ -1,0 +1,208 @@
+/**
+ * @internal One batch of small records made into bytes (see small-records.ts): read, hash,
+ * head, and the gzip member, answered as one buffer. Run by the record threads, and by the
+ * writer's own thread for the first few records of a run (starting a thread costs more than
+ * they do). Files are read into one scratch buffer and records built in another, so a batch
+ * allocates little besides its answer (20,000 records allocating four buffers each kept the
+ * collector busier than the compression).
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { type EncodeSettings, looksIncompressible, recordDigests, storedMember } from './encode.js';
+import { PayloadReadError, readSmallFile } from './payload.js';
+import { completeHead, RECORD_TRAILER, type RecordDigests } from './records.js';
+
+/** @internal Asks a record thread to end once its batch is answered. */
+export const CLOSE_MESSAGE = 'close';
+
+/** One record for the thread: a file it reads (`file`) or bytes in the batch buffer (up to `dataEnd`). */
+export interface SmallJob {
+  /** The head up to its digests (`headPrefix`): a string travels faster than a head object. */
+  headText: string;
+  payloadDigest: boolean;
+  file?: { path: string; name: string; size: number };
+  dataEnd?: number;
+}
+
+/**
+ * A batch as it travels: a few strings and typed arrays rather than an object per record, which
+ * the structured clone would copy one by one.
+ */
+export interface SmallBatch {
+  id: number;
+  /** The head texts, one after the other; `headEnds` says where each ends. */
+  heads: string;
+  headEnds: Uint32Array;
+  /** Per record: 1 payload digest, 2 a file to read. */
+  flags: Uint8Array;
+  /** Files' paths and names, NUL-separated (one per file record), and sizes (one per record). */
+  paths: string;
+  names: string;
+  sizes: Float64Array;
+  /** In-memory payloads one after the other; `dataEnds` per record (files take none). */
+  buffer: ArrayBuffer;
+  dataEnds: Float64Array;
+}
+
+/** The records of a batch, as the thread reads them. */
+export function batchJobs(batch: SmallBatch): SmallJob[] {
+  const paths = batch.paths.split('\0');
+  const names = batch.names.split('\0');
+  const jobs: SmallJob[] = [];
+  let head = 0;
+  let file = 0;
+  for (let i = 0; i < batch.flags.length; i++) {
+    const flags = batch.flags[i]!;
+    const job: SmallJob = { headText: batch.heads.slice(head, batch.headEnds[i]), payloadDigest: (flags & 1) !== 0 };
+    head = batch.headEnds[i]!;
+    if (flags & 2) {
+      job.file = { path: paths[file]!, name: names[file]!, size: batch.sizes[i]! };
+      file++;
+    } else job.dataEnd = batch.dataEnds[i]!;
+    jobs.push(job);
+  }
+  return jobs;
+}
+
+export type SmallResult = { digests: RecordDigests } | { error: { source?: string; detail?: string; message: string } };
+
+/** A batch's answer as it travels: strings and typed arrays, as the batch (a clone of an object per record costs more than the record). */
+export interface SmallReply {
+  id: number;
+  buffer: ArrayBuffer;
+  /** Where each record's bytes end in `buffer` (failed ones take none). */
+  ends: Float64Array;
+  /** Per record `payload digest TAB block digest` (either may be empty), one record a line; a failed record's line is empty. */
+  digests: string;
+  /** The records that failed, by their index in the batch. */
+  errors: Array<{ index: number; source?: string; detail?: string; message: string }>;
+}
+
+/** The answer for each record of a batch, from its reply. */
+export function replyResults(reply: SmallReply): SmallResult[] {
+  const lines = reply.digests.split('\n');
+  const results: SmallResult[] = lines.map((line) => {
+    const tab = line.indexOf('\t');
+    const digests: RecordDigests = {};
+    if (tab > 0) digests.payload = line.slice(0, tab);
+    if (line.length > tab + 1) digests.block = line.slice(tab + 1);
+    return { digests };
+  });
+  for (const { index, ...error } of reply.errors) results[index] = { error };
+  return results;
+}
+
+function fit(buffer: Buffer, size: number): Buffer {
+  return buffer.length >= size ? buffer : Buffer.allocUnsafeSlow(Math.max(size, buffer.length * 2));
+}
+
+/** The answer's buffer, grown as records are added; handed over when done. */
+class Answer {
+  private buffer: Buffer;
+  length = 0;
+  readonly ends: number[] = [];
+  constructor(estimate: number) {
+    this.buffer = Buffer.allocUnsafeSlow(Math.max(estimate, 64 * 1024));
+  }
+  add(bytes: Buffer): void {
+    if (this.length + bytes.length > this.buffer.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(this.length + bytes.length, this.buffer.length * 2));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.length += bytes.copy(this.buffer, this.length);
+    this.ends.push(this.length);
+  }
+  arrayBuffer(): ArrayBuffer {
+    // Only what is used crosses over: a fresh buffer of exactly that length.
+    const out = Buffer.allocUnsafeSlow(this.length);
+    this.buffer.copy(out, 0, 0, this.length);
+    return out.buffer as ArrayBuffer;
+  }
+}
+
+/** Makes batches into records with the given settings, reusing its buffers from batch to batch. */
+export class BatchEncoder {
+  private scratch: Buffer = Buffer.alloc(0);
+  private record: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly settings: EncodeSettings) {}
+
+  /** The batch's records, one after the other, with each one's digests or error. */
+  encode(batch: SmallBatch): SmallReply {
+    const input = Buffer.from(batch.buffer);
+    const jobs = batchJobs(batch);
+    const estimate = jobs.reduce((n, job) => n + (job.file?.size ?? 0), input.length) + jobs.length * 512;
+    const answer = new Answer(estimate);
+    const digests: string[] = [];
+    const errors: SmallReply['errors'] = [];
+    let dataStart = 0;
+    for (const job of jobs) {
+      try {
+        let data: Buffer;
+        if (job.file) data = this.readFile(job.file);
+        else {
+          data = input.subarray(dataStart, job.dataEnd);
+          dataStart = job.dataEnd!;
+        }
+        const { bytes, digests: d } = this.encodeRecord(job, data);
+        answer.add(bytes);
+        digests.push(`${d.payload ?? ''}\t${d.block ?? ''}`);
+      } catch (error) {
+        if (job.dataEnd !== undefined) dataStart = job.dataEnd;
+        const e = error as Error;
+        errors.push({ index: digests.length, ...(e instanceof PayloadReadError ? { source: e.source, detail: e.detail } : {}), message: e.message });
+        digests.push('');
+        answer.add(Buffer.alloc(0));
+      }
+    }
+    return { id: batch.id, buffer: answer.arrayBuffer(), ends: Float64Array.from(answer.ends), digests: digests.join('\n'), errors };
+  }
+
+  /**
+   * The file's bytes, read into the scratch buffer when it is still the regular file of that size
+   * it was; anything unusual (gone, grown, a FIFO or device put in its place) is read again the
+   * careful way, which says what is wrong.
+   */
+  private readFile(file: NonNullable<SmallJob['file']>): Buffer {
+    this.scratch = fit(this.scratch, file.size + 1);
+    const scratch = this.scratch;
+    let fd: number | undefined;
+    let length = 0;
+    try {
+      fd = openSync(file.path, constants.O_RDONLY | constants.O_NONBLOCK);
+      for (;;) {
+        const n = readSync(fd, scratch, length, Math.min(scratch.length, file.size + 1) - length, length);
+        if (n === 0) break;
+        length += n;
+        if (length > file.size) break;
+      }
+    } catch {
+      length = -1;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    if (length === file.size) return scratch.subarray(0, length);
+    return readSmallFile({ kind: 'stream', size: file.size, name: file.name, path: file.path, open: () => Promise.reject(new Error('not used')) })!;
+  }
+
+  /** The record (head, block, trailer) built in the record buffer; the member when gzipping. */
+  private encodeRecord(job: SmallJob, data: Buffer): { bytes: Buffer; digests: RecordDigests } {
+    const { settings } = this;
+    const digests = recordDigests(settings.algorithm, job.payloadDigest, createHash(settings.algorithm).update(data).digest());
+    const head = completeHead(job.headText, data.length, digests);
+    this.record = fit(this.record, head.length + data.length + RECORD_TRAILER.length);
+    const record = this.record;
+    let at = head.copy(record, 0);
+    at += data.copy(record, at);
+    at += RECORD_TRAILER.copy(record, at);
+    const plain = record.subarray(0, at);
+    if (!settings.gzip) return { bytes: plain, digests };
+    const level = settings.gzipLevel;
+    if (level === 0 || (level === 'auto' && looksIncompressible(data))) return { bytes: storedMember(plain), digests };
+    // A window no larger than the record (same bytes out: no match reaches further back) is quicker to set up.
+    const packed = gzipSync(plain, { level: level === 'auto' ? 6 : level, windowBits: Math.max(9, Math.min(15, Math.ceil(Math.log2(plain.length + 262)))) });
+    return { bytes: level === 'auto' && packed.length >= plain.length * 0.97 ? storedMember(plain) : packed, digests };
+  }
+}

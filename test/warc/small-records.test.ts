@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { open, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { SmallRecordPool, type SmallTicket } from '../../src/warc/small-records.js';
+import { type WarcRecordInput, WarcWriter } from '../../src/warc/writer.js';
+import { readWarc } from '../helpers/warc-check.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const settings = { gzip: true, gzipLevel: 'auto', version: '1.0', algorithm: 'sha1' } as const;
+
+function head(i: number): string {
+  return `WARC/1.0\r\nWARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:${i}>\r\n`;
+}
+
+test('the first records of a run are prepared without a thread; past 256 KB the threads take over', async () => {
+  const pool = new SmallRecordPool(settings, 2);
+  try {
+    const ticket = (): SmallTicket => ({ wanted: true, gathered: false });
+    const small = await Promise.all([0, 1, 2].map((i) => pool.prepare({ headText: head(i), payloadDigest: true }, Buffer.from(`record ${i}`), ticket())));
+    assert.equal(pool.threadsStarted, 0, 'three small records: no thread started');
+    assert.equal(small.length, 3);
+    const big = await pool.prepare({ headText: head(3), payloadDigest: true }, randomBytes(300 * 1024), ticket());
+    assert.ok(big.bytes.length > 300 * 1024);
+    assert.equal(pool.threadsStarted, 1, 'a batch past the first 256 KB goes to a thread');
+    // Once threads run, even a tiny record goes to them.
+    await pool.prepare({ headText: head(4), payloadDigest: true }, Buffer.from('tiny'), ticket());
+    assert.equal(pool.threadsStarted, 2);
+  } finally {
+    await pool.close();
+  }
+});
+
+/** Records of every kind the pool prepares: buffers and files, text (compressed) and random (stored). */
+async function inputs(dir: string): Promise<WarcRecordInput[]> {
+  const list: WarcRecordInput[] = [];
+  for (let i = 0; i < 120; i++) {
+    const data = i % 3 === 0 ? randomBytes(4000 + i * 37) : Buffer.from(`<p>record ${i} of a page</p>\n`.repeat(150 + i));
+    const url = `http://x/${i}`;
+    const record: WarcRecordInput = { head: { type: 'resource', recordId: `<urn:uuid:${i}>`, date: new Date(0), targetUri: url, contentType: 'text/html', headers: [] }, payload: { kind: 'buffer', data }, payloadDigest: true };
+    if (i % 2 === 1) {
+      const path = join(dir, `f${i}`);
+      await writeFile(path, data);
+      record.payload = { kind: 'stream', size: data.length, name: path, path, open: () => Promise.reject(new Error('read by path')) };
+    }
+    list.push(record);
+  }
+  return list;
+}
+
+async function write(path: string, records: WarcRecordInput[], threads: boolean): Promise<void> {
+  const fh = await open(path, 'w');
+  try {
+    const writer = new WarcWriter(fh, 0, { gzip: true, threads });
+    for (const record of records) await writer.add(record);
+    await writer.flush();
+  } finally {
+    await fh.close();
+  }
+}
+
+test('records prepared on this thread, on the record threads and with threads off are the same bytes', async () => {
+  const dir = await tempDir();
+  const records = await inputs(dir);
+  await write(join(dir, 'threads.warc.gz'), records, true);
+  await write(join(dir, 'alone.warc.gz'), records, false);
+  const bytes = records.reduce((n, r) => n + (r.payload.kind === 'buffer' ? r.payload.data.length : r.payload.size), 0);
+  assert.ok(bytes > 512 * 1024, 'past the share prepared on this thread: both paths were taken');
+  const threaded = await readFile(join(dir, 'threads.warc.gz'));
+  assert.ok(threaded.equals(await readFile(join(dir, 'alone.warc.gz'))));
+  const { records: read, problems } = await readWarc(join(dir, 'threads.warc.gz'));
+  assert.deepEqual(problems, []);
+  assert.equal(read.length, 120);
+});
