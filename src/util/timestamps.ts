@@ -55,28 +55,26 @@ export function parsePageTimestamp(value: string, what = 'timestamp'): Date {
   return digitsToDate(onlyDigits(value, what), 'up', value, what);
 }
 
-/** WARC-Date text: seconds for WARC/1.0 (as warcio writes), microseconds for WARC/1.1. */
-let lastSecond = NaN;
-let lastSecondText = '';
-let lastTime = NaN;
-let lastIso = '';
+/**
+ * WARC-Date text: seconds for WARC/1.0 (as warcio writes), microseconds for WARC/1.1. Cached:
+ * a run formats two dates per record (the file's and its creation date), and thousands of
+ * records share each.
+ */
+const caches = { '1.0': new Map<number, string>(), '1.1': new Map<number, string>() };
+const CACHED = 64;
 
 export function warcDate(date: Date, version: '1.0' | '1.1' = '1.0'): string {
   const time = date.getTime();
-  if (version === '1.0') {
-    // Cached per second: thousands of records share one (their creation dates differ by milliseconds).
-    const second = Math.floor(time / 1000);
-    if (second !== lastSecond) {
-      lastSecond = second;
-      lastSecondText = `${date.toISOString().slice(0, 19)}Z`;
-    }
-    return lastSecondText;
+  const cache = caches[version];
+  const key = version === '1.0' ? Math.floor(time / 1000) : time;
+  let text = cache.get(key);
+  if (text === undefined) {
+    const iso = date.toISOString(); // 2020-01-02T03:04:05.678Z
+    text = version === '1.0' ? `${iso.slice(0, 19)}Z` : `${iso.slice(0, 19)}.${iso.slice(20, 23)}000Z`;
+    if (cache.size >= CACHED) cache.clear();
+    cache.set(key, text);
   }
-  if (time !== lastTime) {
-    lastTime = time;
-    lastIso = date.toISOString(); // 2020-01-02T03:04:05.678Z
-  }
-  return `${lastIso.slice(0, 19)}.${lastIso.slice(20, 23)}000Z`;
+  return text;
 }
 
 /** 14-digit timestamp of a date (UTC). */

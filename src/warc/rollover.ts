@@ -79,6 +79,7 @@ class Part {
     this.pending += bound;
     const { written } = await this.writer.add(input);
     this.last = written;
+    if (bound === 0) return;
     written.then(
       () => (this.pending -= bound),
       () => undefined,
@@ -188,7 +189,9 @@ export class WarcParts {
   }
 
   private async write(part: Part, input: WarcRecordInput): Promise<void> {
-    await part.add(input, recordBound(input, this.settings.opts.warcVersion));
+    // The bound serializes the head: only rolling over needs it.
+    const { maxSize, warcVersion } = this.settings.opts;
+    await part.add(input, maxSize === undefined ? 0 : recordBound(input, warcVersion));
   }
 
   /** Put one input file's records in the current part, or in a new one if they would take it past `maxSize`. */
