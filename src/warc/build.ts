@@ -116,7 +116,10 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
   });
   let written: Awaited<ReturnType<WarcParts['commit']>>;
   try {
-    for await (const record of plan.records) await parts.add(record);
+    for await (const record of plan.records) {
+      const room = parts.add(record);
+      if (room) await room;
+    }
     await parts.flush();
     if (options.signal?.aborted) throw new WarcAbortedError('interrupted');
     written = await parts.commit();

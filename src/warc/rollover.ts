@@ -75,15 +75,23 @@ class Part {
     return this.writer.offset + this.pending;
   }
 
-  async add(input: WarcRecordInput, bound: number): Promise<void> {
+  /** Queue a record; a promise only when the writer has no room for it yet. */
+  add(input: WarcRecordInput, bound: number): Promise<void> | undefined {
     this.pending += bound;
-    const { written } = await this.writer.add(input);
+    const queued = this.writer.addNow(input);
+    if (queued) return this.queued(queued.written, bound);
+    return this.writer.add(input).then(({ written }) => this.queued(written, bound));
+  }
+
+  private queued(written: Promise<WrittenRecord>, bound: number): undefined {
     this.last = written;
-    if (bound === 0) return;
-    written.then(
-      () => (this.pending -= bound),
-      () => undefined,
-    );
+    if (bound !== 0) {
+      written.then(
+        () => (this.pending -= bound),
+        () => undefined,
+      );
+    }
+    return undefined;
   }
 
   /** The record is written: count it and index it. */
@@ -176,9 +184,14 @@ export class WarcParts {
     return part;
   }
 
-  /** Add the plan's next record. */
-  async add(input: WarcRecordInput): Promise<void> {
-    if (this.settings.opts.maxSize === undefined) return this.write(this.current, input);
+  /** Add the plan's next record; a promise to wait for when it could not be queued at once. */
+  add(input: WarcRecordInput): Promise<void> | undefined {
+    // One WARC: straight to the writer, without a promise while it has room (the usual case).
+    if (this.settings.opts.maxSize === undefined) return this.current.add(input, 0);
+    return this.addRolling(input);
+  }
+
+  private async addRolling(input: WarcRecordInput): Promise<void> {
     if (input.head.type === 'warcinfo' && !this.groupStarts.has(input) && this.parts.length === 1 && this.current.records === 0 && !this.warcinfo) {
       // Written before each part's first input file (see place), naming that part.
       this.warcinfo = input;
@@ -189,9 +202,7 @@ export class WarcParts {
   }
 
   private async write(part: Part, input: WarcRecordInput): Promise<void> {
-    // The bound serializes the head: only rolling over needs it.
-    const { maxSize, warcVersion } = this.settings.opts;
-    await part.add(input, maxSize === undefined ? 0 : recordBound(input, warcVersion));
+    await part.add(input, recordBound(input, this.settings.opts.warcVersion));
   }
 
   /** Put one input file's records in the current part, or in a new one if they would take it past `maxSize`. */

@@ -152,13 +152,31 @@ export class WarcWriter {
    * is in the output. Records are written in the order added.
    */
   async add(input: WarcRecordInput): Promise<{ written: Promise<WrittenRecord> }> {
-    if (this.failure) throw this.failure;
     const weight = Math.min(payloadSize(input.payload), this.threshold);
-    while (this.inFlight > 0 && (this.inFlight >= WINDOW_RECORDS || this.inFlightBytes + weight > WINDOW_BYTES)) {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      if (this.hasRoom(weight)) return this.enqueue(input, weight);
       this.pool?.send();
       await new Promise<void>((resolve) => this.waiters.push(resolve));
-      if (this.failure) throw this.failure;
     }
+  }
+
+  /**
+   * @internal {@link add} without waiting: the record is queued if there is room now, else
+   * nothing is done and undefined returned (then `add` waits for room). One promise fewer per
+   * record for callers that queue thousands.
+   */
+  addNow(input: WarcRecordInput): { written: Promise<WrittenRecord> } | undefined {
+    if (this.failure) throw this.failure;
+    const weight = Math.min(payloadSize(input.payload), this.threshold);
+    return this.hasRoom(weight) ? this.enqueue(input, weight) : undefined;
+  }
+
+  private hasRoom(weight: number): boolean {
+    return this.inFlight === 0 || (this.inFlight < WINDOW_RECORDS && this.inFlightBytes + weight <= WINDOW_BYTES);
+  }
+
+  private enqueue(input: WarcRecordInput, weight: number): { written: Promise<WrittenRecord> } {
     this.inFlight++;
     this.inFlightBytes += weight;
     const ticket: SmallTicket = { wanted: false, gathered: false };
