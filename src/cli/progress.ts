@@ -9,9 +9,11 @@ export interface ProgressDisplay {
   /** `fraction` of the work done (0-1), and the text after the bar. */
   show(fraction: number, text: string): void;
   stop(): void;
+  /** Whether anything is shown (a terminal, not quiet): otherwise a run need not track its progress at all. */
+  readonly shown: boolean;
 }
 
-const none: ProgressDisplay = { show: () => undefined, stop: () => undefined };
+const none: ProgressDisplay = { show: () => undefined, stop: () => undefined, shown: false };
 
 export function humanBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -59,6 +61,7 @@ export function createProgress(io: CliIO, enabled: boolean, label: string): Prog
   );
   let started = false;
   return {
+    shown: true,
     show(fraction, text) {
       const value = Math.round(Math.min(1, Math.max(0, fraction)) * 1000);
       const payload = { text, percent: `${(value / 10).toFixed(value < 1000 ? 1 : 0)}%` };

@@ -287,7 +287,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   // A stopped run ends within a second even if something is stuck; the output is put back first.
   const removeHandlers = onInterrupt(controller, { forceExitMs: 700 });
   try {
-    const result = await writeWarc({ ...options, logger, signal: controller.signal, onEvent });
+    // Events only when something shows them: a quiet or piped run keeps no progress per record.
+    const listening = progress.shown || json !== undefined || verbose;
+    const result = await writeWarc({ ...options, logger, signal: controller.signal, ...(listening ? { onEvent } : {}) });
     progress.stop();
     const byType = Object.entries(result.counts)
       .map(([type, n]) => `${n} ${type}`)
