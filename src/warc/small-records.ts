@@ -39,6 +39,11 @@ const BATCH_RECORDS = 256;
  * started (30 ms or more). Past this, every batch goes to the threads.
  */
 const INLINE_BYTES = 256 * 1024;
+/**
+ * Once this much is known to come (prepared here or gathered), the threads are started, so they
+ * are up (50 ms or more) by the time the share prepared here is used up.
+ */
+const START_BYTES = 64 * 1024;
 
 /** Threads to use: one per core, at least one, at most three. */
 export function smallRecordThreads(): number {
@@ -57,6 +62,10 @@ export class SmallRecordPool {
   private failure: Error | undefined;
   /** Bytes prepared on this thread so far (see INLINE_BYTES), and what prepares them. */
   private inlineBytes = 0;
+  /** Batches go to the threads from now on. */
+  private threaded = false;
+  /** Threads that were given a batch (one that never was can be stopped at once). */
+  private readonly used = new Set<Worker>();
   private encoder: BatchEncoder | undefined;
 
   constructor(
@@ -80,6 +89,7 @@ export class SmallRecordPool {
       this.gathered.push({ ticket, job, ...(data ? { data } : {}), resolve, reject });
       ticket.gathered = true;
       this.gatheredBytes += data?.length ?? job.file?.size ?? 0;
+      if (this.workers.length === 0 && this.inlineBytes + this.gatheredBytes >= START_BYTES) while (this.workers.length < this.threads) this.startWorker();
       if (ticket.wanted || this.gatheredBytes >= BATCH_BYTES || this.gathered.length >= BATCH_RECORDS) this.send();
     });
   }
@@ -125,7 +135,7 @@ export class SmallRecordPool {
     const id = this.nextId++;
     const batch: SmallBatch = { id, heads: heads.join(''), headEnds, flags, paths: paths.join('\0'), names: names.join('\0'), sizes, buffer: buffer.buffer as ArrayBuffer, dataEnds };
     const bytes = items.reduce((n, item) => n + (item.data?.length ?? item.job.file?.size ?? 0), 0);
-    if (this.workers.length === 0 && this.inlineBytes + bytes <= INLINE_BYTES) {
+    if (!this.threaded && this.inlineBytes + bytes <= INLINE_BYTES) {
       this.inlineBytes += bytes;
       this.encoder ??= new BatchEncoder(this.settings);
       let reply: SmallReply;
@@ -138,7 +148,9 @@ export class SmallRecordPool {
       this.settle(items, reply);
       return;
     }
+    this.threaded = true;
     const worker = this.worker();
+    this.used.add(worker);
     this.sent.set(id, { items, worker });
     // Kept alive only while it owes an answer: an idle thread never keeps the process running.
     if ((this.busy.get(worker) ?? 0) === 0) worker.ref();
@@ -147,17 +159,19 @@ export class SmallRecordPool {
   }
 
   private worker(): Worker {
-    if (this.workers.length < this.threads) {
-      // No execArgv: flags such as --input-type (node -e) do not apply to the thread's module.
-      // A small young generation: the thread's garbage is a few objects per record (its bytes are outside the heap), and each thread's heap counts in the process's RSS.
-      const worker = new Worker(new URL('./small-records-worker.js', import.meta.url), { execArgv: [], workerData: this.settings, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-      worker.on('message', (reply: SmallReply) => this.receive(reply));
-      worker.on('error', (error) => this.fail(error));
-      worker.unref();
-      this.workers.push(worker);
-      return worker;
-    }
+    if (this.workers.length < this.threads) return this.startWorker();
     return this.workers[this.turn++ % this.workers.length]!;
+  }
+
+  private startWorker(): Worker {
+    // No execArgv: flags such as --input-type (node -e) do not apply to the thread's module.
+    // A small young generation: the thread's garbage is a few objects per record (its bytes are outside the heap), and each thread's heap counts in the process's RSS.
+    const worker = new Worker(new URL('./small-records-worker.js', import.meta.url), { execArgv: [], workerData: this.settings, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    worker.on('message', (reply: SmallReply) => this.receive(reply));
+    worker.on('error', (error) => this.fail(error));
+    worker.unref();
+    this.workers.push(worker);
+    return worker;
   }
 
   private receive(reply: SmallReply): void {
@@ -197,7 +211,8 @@ export class SmallRecordPool {
   /**
    * Stop the threads (records not yet answered are left unanswered: the writer is done with them).
    * Each is asked to end after its batch: terminating a thread inside zlib can abort the whole
-   * process (node_zlib "close before init"). One that does not end soon is terminated.
+   * process (node_zlib "close before init"). One that does not end soon is terminated, as is one
+   * that never had a batch.
    */
   async close(): Promise<void> {
     const workers = this.workers.splice(0);
@@ -205,7 +220,9 @@ export class SmallRecordPool {
       workers.map(async (w) => {
         const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
         w.ref(); // the run waits for it to end
-        w.postMessage(CLOSE_MESSAGE);
+        // A thread never given a batch is not in zlib: stopped at once, not left to finish starting.
+        if (!this.used.has(w)) void w.terminate();
+        else w.postMessage(CLOSE_MESSAGE);
         const timer = setTimeout(() => void w.terminate(), CLOSE_GRACE_MS);
         await exited;
         clearTimeout(timer);

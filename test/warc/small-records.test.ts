@@ -14,7 +14,7 @@ function head(i: number): string {
   return `WARC/1.0\r\nWARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:${i}>\r\n`;
 }
 
-test('the first records of a run are prepared without a thread; past 256 KB the threads take over', async () => {
+test('the first records of a run are prepared without a thread; the threads start once 64 KB are known to come', async () => {
   const pool = new SmallRecordPool(settings, 2);
   try {
     const ticket = (): SmallTicket => ({ wanted: true, gathered: false });
@@ -23,13 +23,21 @@ test('the first records of a run are prepared without a thread; past 256 KB the 
     assert.equal(small.length, 3);
     const big = await pool.prepare({ headText: head(3), payloadDigest: true }, randomBytes(300 * 1024), ticket());
     assert.ok(big.bytes.length > 300 * 1024);
-    assert.equal(pool.threadsStarted, 1, 'a batch past the first 256 KB goes to a thread');
-    // Once threads run, even a tiny record goes to them.
-    await pool.prepare({ headText: head(4), payloadDigest: true }, Buffer.from('tiny'), ticket());
-    assert.equal(pool.threadsStarted, 2);
+    assert.equal(pool.threadsStarted, 2, 'past 64 KB every thread is started');
   } finally {
     await pool.close();
   }
+});
+
+test('threads started but never given a batch: close ends them (terminated, not asked)', async () => {
+  const pool = new SmallRecordPool(settings, 2);
+  const ticket: SmallTicket = { wanted: false, gathered: false };
+  // 100 KB gathered, not yet wanted: the threads start, and nothing is sent to them.
+  const pending = pool.prepare({ headText: head(0), payloadDigest: true }, randomBytes(100 * 1024), ticket);
+  pending.catch(() => undefined);
+  assert.equal(pool.threadsStarted, 2);
+  await pool.close();
+  assert.equal(pool.threadsStarted, 0);
 });
 
 /** Records of every kind the pool prepares: buffers and files, text (compressed) and random (stored). */
