@@ -43,4 +43,5 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
 });
+// WARCKIT_BUNDLE_META=<file>: write esbuild's metafile there, to see what each chunk holds.
 if (process.env.WARCKIT_BUNDLE_META) (await import('node:fs')).writeFileSync(process.env.WARCKIT_BUNDLE_META, JSON.stringify(result.metafile));

@@ -3,7 +3,8 @@
  * thread reads the file (or takes the bytes), hashes them, serializes the head and, for
  * `.warc.gz`, compresses the record into its own gzip member: the digests are those of the very
  * bytes written. Records travel in batches (one message and one transferred buffer each way),
- * as a message per record would cost more than the work.
+ * as a message per record would cost more than the work. The first 256 KB of a run are prepared
+ * on the writer's thread with the same code (small-batch.ts), while the threads start.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
