@@ -4,11 +4,17 @@
  * when the URL prefix and the inputs are swapped, warnings for a URL prefix warcit would join
  * badly.
  */
-import type { Argv } from 'yargs';
+import type { Argv, Options } from 'yargs';
 import { closestKey } from '../util/did-you-mean.js';
 import { type CliIO, ExitCode } from './io.js';
 
 export type ParsedArgs = Record<string, unknown> & { _: Array<string | number> };
+
+/** `--ffmpeg` and `--ffprobe`, as warckit-convert and warckit-worker take them (`.options(FFMPEG_TOOL_OPTIONS)`). */
+export const FFMPEG_TOOL_OPTIONS = {
+  ffmpeg: { type: 'string', describe: 'ffmpeg to run (default: FFMPEG_PATH, then PATH, then the one from @ffmpeg-installer/ffmpeg)' },
+  ffprobe: { type: 'string', describe: 'ffprobe to run (default: FFPROBE_PATH, then PATH, then the one from @ffprobe-installer/ffprobe)' },
+} satisfies Record<string, Options>;
 
 export interface CommandLineSpec {
   /** The program's name, in messages. */

@@ -11,7 +11,7 @@ import { type ConvertOptions, DEFAULT_RESULTS_FILE } from '../convert/options.js
 import type { ConvertEvent, ConvertProgress } from '../convert/progress.js';
 import { shellQuote } from '../rules/template.js';
 import { VERSION } from '../version.js';
-import { type ParsedArgs, parseCommandLine, swappedPrefix, urlPrefixWarnings } from './args.js';
+import { FFMPEG_TOOL_OPTIONS, type ParsedArgs, parseCommandLine, swappedPrefix, urlPrefixWarnings } from './args.js';
 import { type CliIO, createLogger, ExitCode, jsonLines, processIO } from './io.js';
 import { createProgress, humanDuration } from './progress.js';
 import { onInterrupt } from './signals.js';
@@ -35,8 +35,7 @@ function buildParser() {
     .option('jobs', { alias: 'j', type: 'string', describe: 'Conversions to run at once (default: the number of CPU cores)' })
     .option('force', { type: 'boolean', describe: 'Redo conversions that are already done (same source, same rule, output unchanged)' })
     .option('manifest', { type: 'boolean', describe: "Check the last run's fixity manifests (<output-dir>/manifest.md5, manifest.sha256: md5sum/sha256sum format), then write them for this run's sources and outputs" })
-    .option('ffmpeg', { type: 'string', describe: 'ffmpeg to run (default: FFMPEG_PATH, then PATH, then the one from @ffmpeg-installer/ffmpeg)' })
-    .option('ffprobe', { type: 'string', describe: 'ffprobe to run (default: FFPROBE_PATH, then PATH, then the one from @ffprobe-installer/ffprobe)' })
+    .options(FFMPEG_TOOL_OPTIONS)
     .option('queue', { type: 'string', describe: 'Convert on warckit-worker machines instead of here: a Redis URL (redis://host:6379/0); one job per source, inputs and --output-dir on storage the workers share at the same paths; results collected here' })
     .option('json', { type: 'boolean', describe: 'Print JSON lines on stdout (each conversion as it starts and ends, progress, warnings, then a summary) instead of messages' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print errors only, no progress display' })

@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import yargs from 'yargs';
 import { VERSION } from '../version.js';
-import { parseCommandLine } from './args.js';
+import { FFMPEG_TOOL_OPTIONS, parseCommandLine } from './args.js';
 import { type CliIO, createLogger, ExitCode, jsonLines, processIO } from './io.js';
 
 function buildParser() {
@@ -20,8 +20,7 @@ function buildParser() {
     .option('queue', { type: 'string', describe: 'The Redis URL given to warckit-convert --queue (redis://[user:password@]host[:port][/db], rediss:// for TLS)' })
     .option('jobs', { alias: 'j', type: 'string', describe: 'Conversions to run at once (default: the number of CPU cores)' })
     .option('lock-seconds', { type: 'string', describe: 'How long a job stays locked after its worker stops answering (killed, machine lost) before another worker takes it again (default: 30)' })
-    .option('ffmpeg', { type: 'string', describe: 'ffmpeg to run (default: FFMPEG_PATH, then PATH, then the one from @ffmpeg-installer/ffmpeg)' })
-    .option('ffprobe', { type: 'string', describe: 'ffprobe to run (default: FFPROBE_PATH, then PATH, then the one from @ffprobe-installer/ffprobe)' })
+    .options(FFMPEG_TOOL_OPTIONS)
     .option('json', { type: 'boolean', describe: 'Print JSON lines on stdout (each job as it ends, warnings) instead of messages' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print errors only' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'Print each command (argv) as it runs' })
