@@ -45,7 +45,41 @@ export interface SmallBatch {
   dataEnds: Float64Array;
 }
 
-/** The records of a batch, as the thread reads them. */
+/** A batch as it travels, from its records (`data`: a payload in memory; files are read by the thread). */
+export function packBatch(id: number, items: ReadonlyArray<{ job: SmallJob; data?: Buffer }>): SmallBatch {
+  const size = items.reduce((n, item) => n + (item.data?.length ?? 0), 0);
+  const buffer = Buffer.allocUnsafeSlow(size); // its own ArrayBuffer, so it can be transferred
+  const heads: string[] = [];
+  const headEnds = new Uint32Array(items.length);
+  const flags = new Uint8Array(items.length);
+  const paths: string[] = [];
+  const names: string[] = [];
+  const sizes = new Float64Array(items.length);
+  const dataEnds = new Float64Array(items.length);
+  let at = 0;
+  let headAt = 0;
+  for (const [i, { job, data }] of items.entries()) {
+    heads.push(job.headText);
+    headAt += job.headText.length;
+    headEnds[i] = headAt;
+    flags[i] = (job.payloadDigest ? 1 : 0) | (job.file ? 2 : 0);
+    if (job.file) {
+      paths.push(job.file.path);
+      names.push(job.file.name);
+      sizes[i] = job.file.size;
+    }
+    if (data) at += data.copy(buffer, at);
+    dataEnds[i] = at;
+  }
+  return { id, heads: heads.join(''), headEnds, flags, paths: paths.join('\0'), names: names.join('\0'), sizes, buffer: buffer.buffer as ArrayBuffer, dataEnds };
+}
+
+/** What a batch's message transfers rather than copies: its buffer and typed arrays. */
+export function batchTransfers(batch: SmallBatch): ArrayBuffer[] {
+  return [batch.buffer, batch.headEnds.buffer, batch.flags.buffer, batch.sizes.buffer, batch.dataEnds.buffer] as ArrayBuffer[];
+}
+
+/** The records of a batch, as the thread reads them ({@link packBatch} undone). */
 export function batchJobs(batch: SmallBatch): SmallJob[] {
   const paths = batch.paths.split('\0');
   const names = batch.names.split('\0');

@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { EncodeSettings } from './encode.js';
 import { PayloadReadError } from './payload.js';
 import type { RecordDigests } from './records.js';
-import { BatchEncoder, CLOSE_MESSAGE, replyResults, type SmallBatch, type SmallJob, type SmallReply } from './small-batch.js';
+import { BatchEncoder, batchTransfers, CLOSE_MESSAGE, packBatch, replyResults, type SmallJob, type SmallReply } from './small-batch.js';
 
 export type { SmallJob } from './small-batch.js';
 
@@ -105,37 +105,11 @@ export class SmallRecordPool {
   send(): void {
     if (this.gathered.length === 0) return;
     const items = this.gathered;
+    const bytes = this.gatheredBytes;
     this.gathered = [];
     this.gatheredBytes = 0;
-    const size = items.reduce((n, item) => n + (item.data?.length ?? 0), 0);
-    const buffer = Buffer.allocUnsafeSlow(size); // its own ArrayBuffer, so it can be transferred
-    const heads: string[] = [];
-    const headEnds = new Uint32Array(items.length);
-    const flags = new Uint8Array(items.length);
-    const paths: string[] = [];
-    const names: string[] = [];
-    const sizes = new Float64Array(items.length);
-    const dataEnds = new Float64Array(items.length);
-    let at = 0;
-    let headAt = 0;
-    for (const [i, item] of items.entries()) {
-      item.ticket.gathered = false;
-      const { job } = item;
-      heads.push(job.headText);
-      headAt += job.headText.length;
-      headEnds[i] = headAt;
-      flags[i] = (job.payloadDigest ? 1 : 0) | (job.file ? 2 : 0);
-      if (job.file) {
-        paths.push(job.file.path);
-        names.push(job.file.name);
-        sizes[i] = job.file.size;
-      }
-      if (item.data) at += item.data.copy(buffer, at);
-      dataEnds[i] = at;
-    }
-    const id = this.nextId++;
-    const batch: SmallBatch = { id, heads: heads.join(''), headEnds, flags, paths: paths.join('\0'), names: names.join('\0'), sizes, buffer: buffer.buffer as ArrayBuffer, dataEnds };
-    const bytes = items.reduce((n, item) => n + (item.data?.length ?? item.job.file?.size ?? 0), 0);
+    for (const item of items) item.ticket.gathered = false;
+    const batch = packBatch(this.nextId++, items);
     if (!this.threaded && this.inlineBytes + bytes <= INLINE_BYTES) {
       this.inlineBytes += bytes;
       this.encoder ??= new BatchEncoder(this.settings);
@@ -152,11 +126,11 @@ export class SmallRecordPool {
     this.threaded = true;
     const worker = this.worker();
     this.used.add(worker);
-    this.sent.set(id, { items, worker });
+    this.sent.set(batch.id, { items, worker });
     // Kept alive only while it owes an answer: an idle thread never keeps the process running.
     if ((this.busy.get(worker) ?? 0) === 0) worker.ref();
     this.busy.set(worker, (this.busy.get(worker) ?? 0) + 1);
-    worker.postMessage(batch, [batch.buffer, headEnds.buffer, flags.buffer, sizes.buffer, dataEnds.buffer]);
+    worker.postMessage(batch, batchTransfers(batch));
   }
 
   private worker(): Worker {
