@@ -7,12 +7,27 @@
 // platform-specific files at run time stay in node_modules.
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'dist', 'cli');
 const from = (path) => join(root, 'dist', 'src', path);
+
+// yargs, cliui and wrap-ansi each bring a copy of string-width (help-text widths). yargs' copy (8.x)
+// holds the regular expression /^\p{RGI_Emoji}$/v: V8 checks a regular expression literal when it
+// parses the script, and expanding that property into its emoji strings costs about 190 million
+// instructions (tens of milliseconds) of every start, help or not. All three get cliui's copy
+// (7.x, the same function; its emoji pattern is plain and compiled only when a width is asked).
+const cliuiRequire = createRequire(createRequire(join(root, 'package.json')).resolve('cliui'));
+const stringWidth = cliuiRequire.resolve('string-width');
+const oneStringWidth = {
+  name: 'one-string-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, () => ({ path: stringWidth }));
+  },
+};
 
 await rm(out, { recursive: true, force: true });
 const result = await build({
@@ -42,6 +57,7 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
+  plugins: [oneStringWidth],
 });
 // WARCKIT_BUNDLE_META=<file>: write esbuild's metafile there, to see what each chunk holds.
 if (process.env.WARCKIT_BUNDLE_META) (await import('node:fs')).writeFileSync(process.env.WARCKIT_BUNDLE_META, JSON.stringify(result.metafile));
