@@ -30,6 +30,8 @@ export function plainRecordParts(headText: string, data: Buffer, digests: Record
 
 const ENTROPY_SAMPLE = 1024;
 const counts = new Uint16Array(256);
+/** c·log2(c) for every count a sample can hold (a table: Math.log2 per byte value cost more than the count). */
+const C_LOG_C = Float64Array.from({ length: ENTROPY_SAMPLE + 1 }, (_, c) => (c === 0 ? 0 : c * Math.log2(c)));
 
 /**
  * Whether deflate could not gain 3 % on these bytes, judged on the byte entropy of 1 KB from
@@ -43,11 +45,9 @@ export function looksIncompressible(data: Uint8Array): boolean {
   const start = (data.length - n) >> 1;
   counts.fill(0);
   for (let i = start; i < start + n; i++) counts[data[i]!]!++;
-  let bits = 0;
-  for (let b = 0; b < 256; b++) {
-    const count = counts[b]!;
-    if (count !== 0) bits -= count * Math.log2(count / n);
-  }
+  // Σ −c·log2(c/n) = n·log2(n) − Σ c·log2(c)
+  let bits = C_LOG_C[n]!;
+  for (let b = 0; b < 256; b++) bits -= C_LOG_C[counts[b]!]!;
   // A sample of n uniformly random bytes shows about 255 / (2 n ln 2) bits less than 8.
   return bits / n + 255 / (2 * n * Math.LN2) >= 8 * 0.97;
 }
