@@ -6,7 +6,7 @@
 import { type Dirent, type Stats, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { fileKind, linkNote, linkTarget, openRegularFile, RegularFileError } from '../util/regular-file.js';
+import { fileKind, linkNote, linkTarget, linkTargetSync, openRegularFile, RegularFileError } from '../util/regular-file.js';
 import { type EntryInput, entryFromInput, type FileEntry, InputError, isEntryInput } from './entry.js';
 import { type DecodedName, nameFromBytes } from './file-name.js';
 import { urlFor } from './url.js';
@@ -84,8 +84,11 @@ async function statInput(path: string): Promise<Stats> {
 /** One item of a walk, in order: a file to read, or an input that is not a regular file. */
 export type WalkItem = { entry: FileEntry; skipped?: undefined } | { skipped: SkippedInput; entry?: undefined };
 
-/** A regular file (symlinks followed), or why not: a kind to report, or null to pass over silently. */
-async function inspect(path: string | Buffer, item: Dirent<Buffer> | Dirent, shown: string): Promise<Stats | string | null> {
+/**
+ * A regular file (symlinks followed), or why not: a kind to report, or null to pass over silently.
+ * Synchronous, like the stat it makes: a promise per file cost the walk more than the stat.
+ */
+function inspect(path: string | Buffer, item: Dirent<Buffer> | Dirent, shown: string): Stats | string | null {
   if (!item.isFile() && !item.isSymbolicLink()) return fileKind(item);
   let info: Stats;
   try {
@@ -94,13 +97,13 @@ async function inspect(path: string | Buffer, item: Dirent<Buffer> | Dirent, sho
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (item.isSymbolicLink() && (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP')) {
-      const target = await linkTarget(path);
+      const target = linkTargetSync(path);
       return `broken symbolic link${target === undefined ? '' : ` (to ${target})`}`;
     }
     throw new InputError(`${shown}: cannot read (${code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message)})`);
   }
   if (info.isDirectory()) return null; // like os.walk, symlinked directories are not followed
-  if (!info.isFile()) return `${fileKind(info)}${item.isSymbolicLink() ? linkNote(await linkTarget(path)) : ''}`;
+  if (!info.isFile()) return `${fileKind(info)}${item.isSymbolicLink() ? linkNote(linkTargetSync(path)) : ''}`;
   return info;
 }
 
@@ -134,7 +137,7 @@ async function* walkDir(input: string, urlPrefix: string, signal: AbortSignal | 
         subdirs.push({ path, shown, rel: relPath });
         continue;
       }
-      const found = await inspect(path, item, shown);
+      const found = inspect(path, item, shown);
       if (found === null) continue;
       batch.push(typeof found === 'string' ? { skipped: { path: shown, kind: found } } : { entry: fileEntry(urlFor(urlPrefix, relPath), shown, relPath, rootDir, found, path) });
       if (batch.length >= BATCH) {

@@ -100,7 +100,8 @@ export async function linkTarget(path: string | Buffer): Promise<string | undefi
   }
 }
 
-function linkTargetSync(path: string | Buffer): string | undefined {
+/** {@link linkTarget} on this thread (a walk meets broken links between thousands of stats). */
+export function linkTargetSync(path: string | Buffer): string | undefined {
   try {
     return readlinkSync(path, 'utf8');
   } catch {
