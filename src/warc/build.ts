@@ -64,8 +64,9 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
   const counts: Record<string, number> = {};
   let tracker: ProgressTracker | undefined;
   const log = opts.log ? await RecordLog.open(opts.log) : undefined;
-  // The resource records that begin an input file's records: a rolled-over WARC keeps each file's records together.
-  const fileStarts = new WeakSet<WarcRecordInput>();
+  // The resource record that begins an input file's records, told just before the plan yields it:
+  // a rolled-over WARC keeps each file's records together.
+  let fileStart: WarcRecordInput | undefined;
   let plan: Awaited<ReturnType<typeof planWarcRecords>>;
   try {
     plan = await planWarcRecords(
@@ -75,7 +76,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
         rollover: opts.maxSize !== undefined,
         ...(log ? { log: (row) => log.add(row) } : {}),
         onFile: (input, entry) => {
-          fileStarts.add(input);
+          fileStart = input;
           tracker?.file(input, entry);
         },
       },
@@ -109,7 +110,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
   };
   // Locked (and an appended WARC's end checked) before the inputs are read, so a second run fails at once.
   const settings = { opts, options, writer, onRecord, warn, makeId: options.makeRecordId ?? newRecordId, now: options.now ?? (() => new Date()) };
-  const parts = await WarcParts.open(settings, fileStarts).catch(async (error: unknown) => {
+  const parts = await WarcParts.open(settings).catch(async (error: unknown) => {
     await log?.abort();
     await plan.close();
     throw error;
@@ -117,7 +118,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
   let written: Awaited<ReturnType<WarcParts['commit']>>;
   try {
     for await (const record of plan.records) {
-      const room = parts.add(record);
+      const room = parts.add(record, record === fileStart);
       if (room) await room;
     }
     await parts.flush();

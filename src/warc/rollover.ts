@@ -58,7 +58,7 @@ class Part {
   private pending = 0;
   private last: Promise<WrittenRecord> | undefined;
   readonly lines: string[] = [];
-  /** Payload digests as written, for revisits (their record is in the same part). */
+  /** Payload digests as written, for the index lines of revisits (their record is in the same part). */
   private readonly digests = new WeakMap<WarcRecordInput, string | undefined>();
 
   constructor(
@@ -97,9 +97,10 @@ class Part {
   /** The record is written: count it and index it. */
   written(record: WrittenRecord, input: WarcRecordInput, opts: Pick<NormalizedWarcOptions, 'gzip'>, lineOf: typeof cdxjLineOf | undefined): void {
     this.records++;
+    // Payload digests are kept only for the index lines of revisits.
+    if (!lineOf) return;
     const digest = input.revisitOf ? this.digests.get(input.revisitOf) : record.digests.payload;
     if (input.payloadDigest) this.digests.set(input, digest);
-    if (!lineOf) return;
     const line = lineOf(record, digest, basename(this.path), opts.gzip);
     if (line !== undefined) this.lines.push(line);
   }
@@ -128,17 +129,11 @@ export class WarcParts {
   /** `cdxj`: the index line maker (loaded only then: warcio.js costs start-up time). */
   private lineOf: typeof cdxjLineOf | undefined;
 
-  private constructor(
-    private readonly settings: PartsSettings,
-    private readonly groupStarts: WeakSet<WarcRecordInput>,
-  ) {}
+  private constructor(private readonly settings: PartsSettings) {}
 
-  /**
-   * Lock and open the first WARC this run writes (before any input is read, so a second run
-   * fails at once). `groupStarts`: the resource records that begin an input file's records.
-   */
-  static async open(settings: PartsSettings, groupStarts: WeakSet<WarcRecordInput>): Promise<WarcParts> {
-    const parts = new WarcParts(settings, groupStarts);
+  /** Lock and open the first WARC this run writes (before any input is read, so a second run fails at once). */
+  static async open(settings: PartsSettings): Promise<WarcParts> {
+    const parts = new WarcParts(settings);
     const { path, mode, maxSize } = settings.opts;
     if (settings.opts.cdxj) parts.lineOf = (await import('./record-index.js')).cdxjLineOf;
     if (maxSize === undefined) await parts.openPart(path, mode);
@@ -184,20 +179,23 @@ export class WarcParts {
     return part;
   }
 
-  /** Add the plan's next record; a promise to wait for when it could not be queued at once. */
-  add(input: WarcRecordInput): Promise<void> | undefined {
+  /**
+   * Add the plan's next record (`fileStart`: the first of an input file's records); a promise to
+   * wait for when it could not be queued at once.
+   */
+  add(input: WarcRecordInput, fileStart: boolean): Promise<void> | undefined {
     // One WARC: straight to the writer, without a promise while it has room (the usual case).
     if (this.settings.opts.maxSize === undefined) return this.current.add(input, 0);
-    return this.addRolling(input);
+    return this.addRolling(input, fileStart);
   }
 
-  private async addRolling(input: WarcRecordInput): Promise<void> {
-    if (input.head.type === 'warcinfo' && !this.groupStarts.has(input) && this.parts.length === 1 && this.current.records === 0 && !this.warcinfo) {
+  private async addRolling(input: WarcRecordInput, fileStart: boolean): Promise<void> {
+    if (input.head.type === 'warcinfo' && !fileStart && this.parts.length === 1 && this.current.records === 0 && !this.warcinfo) {
       // Written before each part's first input file (see place), naming that part.
       this.warcinfo = input;
       return;
     }
-    if (this.groupStarts.has(input) && this.group.length) await this.place(this.group.splice(0));
+    if (fileStart && this.group.length) await this.place(this.group.splice(0));
     this.group.push(input);
   }
 
