@@ -2,18 +2,24 @@
 
 /**
  * `fn` over `source` with up to `concurrency` calls running ahead, results in source order.
- * A failure surfaces when its turn comes; leaving early stops pulling from the source.
+ * `fn` may answer at once (a value) or later (a promise). A failure, thrown or rejected, surfaces
+ * when its turn comes; leaving early stops pulling from the source.
  */
-export async function* mapOrdered<T, U>(source: AsyncIterable<T>, fn: (item: T) => Promise<U>, concurrency: number): AsyncGenerator<U> {
+export async function* mapOrdered<T, U>(source: AsyncIterable<T>, fn: (item: T) => U | Promise<U>, concurrency: number): AsyncGenerator<U> {
   const iterator = source[Symbol.asyncIterator]();
-  const pending: Array<Promise<U>> = [];
+  const pending: Array<U | Promise<U>> = [];
   let done = false;
   const pull = async (): Promise<void> => {
     const next = await iterator.next();
     if (next.done) done = true;
     else {
-      const result = fn(next.value);
-      result.catch(() => undefined); // surfaced in order
+      let result: U | Promise<U>;
+      try {
+        result = fn(next.value);
+      } catch (error) {
+        result = Promise.reject(error);
+      }
+      if (result instanceof Promise) result.catch(() => undefined); // surfaced in order
       pending.push(result);
     }
   };

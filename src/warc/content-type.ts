@@ -49,20 +49,15 @@ export interface ContentTypeSubject {
 }
 
 export async function decideContentType(subject: ContentTypeSubject, options: ContentTypeOptions): Promise<ContentTypeResult> {
-  if (subject.mapped) {
-    const [mime = '', ...rest] = subject.mapped.split(';');
-    const charsetPart = rest.length ? `;${rest[0]}` : '';
-    return { contentType: mime.trim() + charsetPart, mime: mime.trim(), charset: charsetPart.replace(/^;\s*charset=/i, '') };
-  }
-  let mime: string | undefined = options.mimeOverrides.find(([rx]) => rx.test(subject.url))?.[1];
+  const known = contentTypeUnread(subject, options);
+  if (known) return known;
+  let mime: string | undefined = overriddenMime(subject, options);
   let sample: Buffer | undefined;
   if (mime === undefined) {
     if (options.useMagic === 'magic') {
       sample = await readHead(subject.open, Math.max(SNIFF_BYTES, options.charset.kind === 'auto' ? CHARSET_SAMPLE_BYTES : 0));
-      mime = await mimeFromContent(sample.subarray(0, SNIFF_BYTES));
-    } else mime = mimeFromName(subject.url);
-    if (options.noXhtml && mime === 'application/xhtml+xml') mime = 'text/html';
-    mime ??= DEFAULT_MIME;
+      mime = foldMime(await mimeFromContent(sample.subarray(0, SNIFF_BYTES)), options);
+    } else mime = foldMime(mimeFromName(subject.url), options);
   }
   let charset = '';
   if (mime.startsWith('text/')) {
@@ -72,5 +67,39 @@ export async function decideContentType(subject: ContentTypeSubject, options: Co
       charset = await detectCharset(sample);
     }
   }
+  return typeResult(mime, charset);
+}
+
+/**
+ * {@link decideContentType} when it needs none of the file's bytes (a mapfile type, or the type
+ * from the name without a charset to detect), else undefined: the common case without a promise.
+ */
+export function contentTypeUnread(subject: ContentTypeSubject, options: ContentTypeOptions): ContentTypeResult | undefined {
+  if (subject.mapped) {
+    const [mime = '', ...rest] = subject.mapped.split(';');
+    const charsetPart = rest.length ? `;${rest[0]}` : '';
+    return { contentType: mime.trim() + charsetPart, mime: mime.trim(), charset: charsetPart.replace(/^;\s*charset=/i, '') };
+  }
+  let mime = overriddenMime(subject, options);
+  if (mime === undefined) {
+    if (options.useMagic === 'magic') return undefined;
+    mime = foldMime(mimeFromName(subject.url), options);
+  }
+  if (!mime.startsWith('text/')) return typeResult(mime, '');
+  if (options.charset.kind === 'auto') return undefined;
+  return typeResult(mime, options.charset.kind === 'fixed' ? options.charset.charset : '');
+}
+
+function overriddenMime(subject: ContentTypeSubject, options: ContentTypeOptions): string | undefined {
+  return options.mimeOverrides.find(([rx]) => rx.test(subject.url))?.[1];
+}
+
+/** xhtml as html with `--no-xhtml`; text/html when nothing is known. */
+function foldMime(mime: string | undefined, options: ContentTypeOptions): string {
+  if (options.noXhtml && mime === 'application/xhtml+xml') return 'text/html';
+  return mime ?? DEFAULT_MIME;
+}
+
+function typeResult(mime: string, charset: string): ContentTypeResult {
   return { contentType: charset ? `${mime}; charset=${charset}` : mime, mime, charset };
 }

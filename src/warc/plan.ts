@@ -15,7 +15,7 @@ import { mapOrdered, readAhead } from '../util/async-iter.js';
 import { silentLogger } from '../util/logger.js';
 import { parseFixedDate, timestamp14 } from '../util/timestamps.js';
 import { VERSION } from '../version.js';
-import { type ContentTypeResult, decideContentType } from './content-type.js';
+import { type ContentTypeOptions, type ContentTypeResult, contentTypeUnread, decideContentType } from './content-type.js';
 import { findUnmatchedSources, type UnmatchedConversionSource } from './conversion-match.js';
 import { checkConversionOutput } from './conversion-outputs.js';
 import type { SkippedConversion, WarcEvent } from './events.js';
@@ -78,6 +78,16 @@ export interface PlanInternals {
   onFile?: (input: WarcRecordInput, entry: FileEntry) => void;
 }
 
+/** A file of the walk that goes into the WARC, with its mapfile row and URL. */
+interface FoundFile {
+  entry: FileEntry;
+  row: MapfileRow | undefined;
+  url: string;
+}
+
+/** A found file with its date, Content-Type and conversions decided. */
+type PreparedFile = Omit<ArchivedFile, 'recordId'>;
+
 /** Records ahead of the one being written whose files are checked (content type, conversions). */
 const PREPARE_AHEAD = 8;
 /** Files the walk may find ahead of the writing (their count is the progress total meanwhile). */
@@ -137,6 +147,7 @@ class PlanRun {
   private readonly media = new Map<string, { conversions: ConversionResult[]; contentType?: string }>();
   /** Input URLs that may explain an unmatched results entry (same file name). */
   private readonly candidateUrls = new Set<string>();
+  private contentTypeOptions: ContentTypeOptions | undefined;
   private readonly resultNames: Set<string>;
   private readonly context: FileRecordContext;
 
@@ -227,7 +238,7 @@ class PlanRun {
   }
 
   /** The walk's files that go into the WARC, with their mapfile row and URL; what is left out is reported. */
-  private async *kept(): AsyncGenerator<{ entry: FileEntry; row: MapfileRow | undefined; url: string }> {
+  private async *kept(): AsyncGenerator<FoundFile> {
     const logger = this.options.logger ?? silentLogger;
     const { warcPath, rollover } = this.internals;
     const isOwn = warcPath !== undefined ? ownFileCheck(warcPath, rollover) : undefined;
@@ -262,19 +273,32 @@ class PlanRun {
     if (this.resultNames.has(url.slice(url.lastIndexOf('/') + 1))) this.candidateUrls.add(url);
   }
 
-  /** Decide a file's date and Content-Type and check its conversions (ahead of its turn). */
-  private async prepare({ entry, row, url }: { entry: FileEntry; row: MapfileRow | undefined; url: string }): Promise<Omit<ArchivedFile, 'recordId'>> {
+  /**
+   * Decide a file's date and Content-Type and check its conversions (ahead of its turn). Without
+   * a promise when nothing needs reading (no conversions, the type from the name or mapfile).
+   */
+  private prepare({ entry, row, url }: FoundFile): PreparedFile | Promise<PreparedFile> {
     const date = row?.timestamp ? parseFixedDate(row.timestamp, `${row.where ?? this.sources.mapfile?.name}: timestamp`) : (this.opts.date ?? entry.mtime);
     const mapped = row?.['Content-Type'] ?? entry.contentType;
     // As warcit: the type is guessed (and mime overrides applied) from the file's own URL, not the mapped one.
-    const contentType = await decideContentType({ url: entry.url, open: entry.open, ...(mapped ? { mapped } : {}) }, this.ctOptions());
-    const { checked, written } = await this.checkConversions(url);
+    const subject = { url: entry.url, open: entry.open, ...(mapped ? { mapped } : {}) };
+    const known = contentTypeUnread(subject, this.ctOptions);
+    if (known && !this.sources.conversions) return this.prepared(entry, url, date, known, { checked: [], written: [] });
+    return (async () => {
+      const contentType = known ?? (await decideContentType(subject, this.ctOptions));
+      return this.prepared(entry, url, date, contentType, await this.checkConversions(url));
+    })();
+  }
+
+  private prepared(entry: FileEntry, url: string, date: Date, contentType: ContentTypeResult, { checked, written }: { checked: ConversionResult[]; written: PlannedConversion[] }): PreparedFile {
     if (this.sources.manifest?.transclusions.has(url)) this.media.set(url, { conversions: checked, contentType: contentType.contentType });
     return { entry, url, date, contentType, conversions: written };
   }
 
-  private ctOptions() {
-    return { useMagic: this.opts.mimeFrom === 'content' ? 'magic' : 'filename', noXhtml: this.opts.xhtmlAsHtml, mimeOverrides: this.opts.mimeOverrides, charset: this.opts.charset } as const;
+  /** Content-Type settings of the run (made once: they are asked for every file). */
+  private get ctOptions(): ContentTypeOptions {
+    this.contentTypeOptions ??= { useMagic: this.opts.mimeFrom === 'content' ? 'magic' : 'filename', noXhtml: this.opts.xhtmlAsHtml, mimeOverrides: this.opts.mimeOverrides, charset: this.opts.charset };
+    return this.contentTypeOptions;
   }
 
   /** The source's successful conversions whose files check out; those also written (include/exclude). */
@@ -311,7 +335,7 @@ class PlanRun {
     // The rule says what it made (interview.wav.webm is audio/webm); a mapfile row still wins; else the file's own URL, as warcit.
     const declared = row?.['Content-Type'] ?? (typeof result.metadata?.mime === 'string' && result.metadata.mime ? result.metadata.mime : undefined);
     const open = async (): Promise<Readable> => createReadStream(result.output, { highWaterMark: 1024 * 1024 });
-    const contentType: ContentTypeResult = await decideContentType({ url: result.url, open, ...(declared ? { mapped: declared } : {}) }, this.ctOptions());
+    const contentType: ContentTypeResult = await decideContentType({ url: result.url, open, ...(declared ? { mapped: declared } : {}) }, this.ctOptions);
     return { result, stats, url, date, contentType };
   }
 

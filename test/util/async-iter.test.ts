@@ -36,6 +36,17 @@ test('mapOrdered: a failure surfaces in its turn, after the results before it', 
   assert.deepEqual(out, [0, 1, 2]);
 });
 
+test('mapOrdered: answers given at once and later keep their order; a throw surfaces in its turn', async () => {
+  const out: number[] = [];
+  await assert.rejects(async () => {
+    for await (const x of mapOrdered(numbers(12), (i) => {
+      if (i === 9) throw new Error('nine');
+      return i % 2 ? i : sleep(12 - i).then(() => i);
+    }, 4)) out.push(x);
+  }, /nine/);
+  assert.deepEqual(out, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+});
+
 test('readAhead: pulls ahead up to `max`, says when the source is done, stops pulling when left', async () => {
   const pulled: number[] = [];
   let done = false;
