@@ -48,6 +48,7 @@ export interface ContentTypeSubject {
   mapped?: string;
 }
 
+/** The Content-Type of a file or conversion, as warcit decides it (see above); reads the file's start only to sniff or detect a charset. */
 export async function decideContentType(subject: ContentTypeSubject, options: ContentTypeOptions): Promise<ContentTypeResult> {
   const known = contentTypeUnread(subject, options);
   if (known) return known;
