@@ -76,8 +76,10 @@ export function storedMember(data: Buffer): Buffer {
  */
 export function gzipRecord(plain: Buffer, payloadStart: number, level: GzipLevelSetting): Buffer {
   if (level === 0) return storedMember(plain);
-  if (level !== 'auto') return gzipSync(plain, { level });
+  // A window no larger than the record (same bytes out: no match reaches further back) is quicker to set up.
+  const windowBits = Math.max(9, Math.min(15, Math.ceil(Math.log2(plain.length + 262))));
+  if (level !== 'auto') return gzipSync(plain, { level, windowBits });
   if (looksIncompressible(plain.subarray(payloadStart, plain.length - RECORD_TRAILER.length))) return storedMember(plain);
-  const packed = gzipSync(plain, { level: 6 });
+  const packed = gzipSync(plain, { level: 6, windowBits });
   return packed.length < plain.length * 0.97 ? packed : storedMember(plain);
 }

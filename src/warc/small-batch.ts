@@ -8,8 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, constants, openSync, readSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
-import { type EncodeSettings, looksIncompressible, recordDigests, storedMember } from './encode.js';
+import { type EncodeSettings, gzipRecord, recordDigests } from './encode.js';
 import { PayloadReadError, readSmallFile } from './payload.js';
 import { completeHead, RECORD_TRAILER, type RecordDigests } from './records.js';
 
@@ -232,11 +231,6 @@ export class BatchEncoder {
     at += data.copy(record, at);
     at += RECORD_TRAILER.copy(record, at);
     const plain = record.subarray(0, at);
-    if (!settings.gzip) return { bytes: plain, digests };
-    const level = settings.gzipLevel;
-    if (level === 0 || (level === 'auto' && looksIncompressible(data))) return { bytes: storedMember(plain), digests };
-    // A window no larger than the record (same bytes out: no match reaches further back) is quicker to set up.
-    const packed = gzipSync(plain, { level: level === 'auto' ? 6 : level, windowBits: Math.max(9, Math.min(15, Math.ceil(Math.log2(plain.length + 262)))) });
-    return { bytes: level === 'auto' && packed.length >= plain.length * 0.97 ? storedMember(plain) : packed, digests };
+    return { bytes: settings.gzip ? gzipRecord(plain, head.length, settings.gzipLevel) : plain, digests };
   }
 }
