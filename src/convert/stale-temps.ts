@@ -6,7 +6,7 @@
  */
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pidAlive } from '../util/file-lock.js';
+import { runGone } from '../util/file-lock.js';
 
 const IN_OUTPUT_DIR = [/^\..+\.partial-(\d+)-[0-9a-f]+(?:\.[^/]*)?$/];
 const IN_TEMP_DIR = /^warckit-convert-(\d+)-/;
@@ -19,7 +19,7 @@ export interface StaleTemps {
 function deadOwner(name: string, patterns: readonly RegExp[]): number | undefined {
   for (const pattern of patterns) {
     const pid = Number(pattern.exec(name)?.[1]);
-    if (pid > 0 && pid !== process.pid && !pidAlive(pid)) return pid;
+    if (runGone(pid)) return pid;
   }
   return undefined;
 }

@@ -10,6 +10,7 @@ import { access, type FileHandle, link, lstat, mkdir, open, readlink, rename, rm
 import { basename, dirname, join, resolve } from 'node:path';
 import { removeAppendMarker, repairInterruptedAppend, rollbackAppend, rollbackAppendSync, writeAppendMarker } from './append-marker.js';
 import { acquireLock, type FileLock, OutputLockedError, OutputLockError } from './file-lock.js';
+import { removeDeadPartials, removedPartialsNotice } from './dead-partials.js';
 
 /** How an output that exists is treated: refused (`create`), replaced (`overwrite`), or added to (`append`). */
 export type WriteMode = 'create' | 'overwrite' | 'append';
@@ -149,6 +150,8 @@ export async function openAtomic(finalPath: string, mode: WriteMode, options: Op
   await existingOutput(finalPath);
   const lock = await lockOutput(finalPath, options);
   try {
+    const removed = await removeDeadPartials(finalPath);
+    if (removed.paths.length) options.onNotice?.(removedPartialsNotice(finalPath, removed));
     const repair = await repairInterruptedAppend(finalPath);
     if (repair) {
       options.onNotice?.(

@@ -103,6 +103,11 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
+/** Whether a run that named a file after its pid is gone: no process of this host has that pid (and it is not this run). */
+export function runGone(pid: number): boolean {
+  return Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && !pidAlive(pid);
+}
+
 /** Whether the owner's process still runs. Only meaningful for owners on this host. */
 export function ownerAlive(owner: LockOwner): boolean {
   if (owner.boot && bootId() && owner.boot !== bootId()) return false;

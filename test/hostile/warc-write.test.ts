@@ -179,6 +179,30 @@ test('SIGKILL mid-append: the next run repairs the WARC (truncates to the record
   assert.deepEqual((await readdir(dir)).sort(), ['big', 'site', 'w.warc.gz']);
 });
 
+test('SIGKILL mid-write of a new WARC: the next run on that WARC removes the hidden partial the killed run left, and says so', async () => {
+  const dir = await tempDir();
+  await pages(join(dir, 'site'), 3);
+  await sparse(join(dir, 'big', 'large.bin'), 2 * 1024 ** 3);
+  const partials = async (): Promise<string[]> => (await readdir(dir)).filter((n) => n.startsWith('.w.warc.gz.partial-'));
+  const child = cli([P, 'big', '-n', 'w', '--gzip-level', '9'], dir);
+  await waitFor(async () => (await partials()).length === 1 && (await stat(join(dir, (await partials())[0]!))).size > 0, 'the partial WARC to be written');
+  child.kill('SIGKILL');
+  await child.done;
+  const [left] = await partials();
+  assert.match(left!, new RegExp(`^\\.w\\.warc\\.gz\\.partial-${child.pid!}-[0-9a-f]+$`), 'a SIGKILL leaves the partial behind');
+  // A partial of a run that still lives (this test's pid) is not touched; nor is another WARC's.
+  const live = `.w.warc.gz.partial-${process.pid}-0a1b2c3d`;
+  const other = `.v.warc.gz.partial-${child.pid!}-0a1b2c3d`;
+  await writeFile(join(dir, live), 'live');
+  await writeFile(join(dir, other), 'other');
+  const next = await runCli(main, [P, join(dir, 'site'), '-n', join(dir, 'w')]);
+  assert.equal(next.code, 0, next.stderr);
+  assert.match(next.stderr, /took over the lock left by pid \d+/);
+  assert.match(next.stderr, new RegExp(`w\\.warc\\.gz: removed 1 partial file \\(\\d+ bytes\\) left by a run that was killed \\(pid ${child.pid!}\\): \\S*${left!.replace(/\./g, '\\.')}`));
+  assert.deepEqual((await readdir(dir)).sort(), [live, other, 'big', 'site', 'w.warc.gz'].sort());
+  assert.equal(await count(join(dir, 'w.warc.gz')), 4);
+});
+
 // --- 3. a file rewritten during the run --------------------------------------------------
 
 for (const gzip of [true, false]) {
