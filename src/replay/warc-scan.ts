@@ -47,7 +47,9 @@ async function consume(record: WARCRecord, wanted: boolean): Promise<{ complete:
     const block = await record.readFully(false);
     return { complete: Number.isNaN(declared) || block.length >= declared, body: Buffer.from(block).toString('utf8') };
   }
-  const skipped = (await record.skipFully()) ?? 0;
+  // Not warcio.js's skipFully: it loops for ever when the file ends inside the block.
+  let skipped = 0;
+  for await (const chunk of record.reader) skipped += chunk.length;
   return { complete: Number.isNaN(declared) || skipped >= declared };
 }
 

@@ -8,7 +8,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { WARCParser, type WARCRecord } from 'warcio';
+import { AsyncIterReader, WARCParser, type WARCRecord } from 'warcio';
+import { type InflatedRun, inflateMembers, type MemberStart } from './gzip-members.js';
 import { inflatePrefix } from '../replay/file-kind.js';
 
 /** Something in a WARC that could not be read. */
@@ -74,17 +75,28 @@ async function onlyLineEndsFrom(path: string, from: number, size: number): Promi
   }
 }
 
+/** Why a record's head is not one: a head without Content-Length (mandatory) was cut off or damaged, and its block cannot be delimited. */
+function headProblem(record: WARCRecord): string | undefined {
+  return (record.warcHeader('Content-Length') ?? null) === null ? 'is cut off or damaged: its head has no Content-Length' : undefined;
+}
+
+const describe = (record: WARCRecord): string => `${record.warcType ?? 'a'} record${record.warcTargetURI ? ` ${record.warcTargetURI}` : ''}`;
+
 /**
  * Every record of one WARC (`gzip`: a `.warc.gz` of one member per record, or any gzip WARC),
  * in file order, each read by `read`. Problems are pushed to `problems` as they are met: a
  * record the file ends inside, damaged data, and data after the last record that can be read.
  */
-export async function* walkWarcRecords<T>(path: string, gzip: boolean, problems: ScanProblem[], read: BlockReader<T>): AsyncGenerator<ScannedWarcRecord<T>> {
+export function walkWarcRecords<T>(path: string, gzip: boolean, problems: ScanProblem[], read: BlockReader<T>): AsyncGenerator<ScannedWarcRecord<T>> {
+  return gzip ? walkGzipRecords(path, problems, read) : walkPlainRecords(path, problems, read);
+}
+
+async function* walkPlainRecords<T>(path: string, problems: ScanProblem[], read: BlockReader<T>): AsyncGenerator<ScannedWarcRecord<T>> {
   const size = (await stat(path)).size;
   let base = 0;
   for (;;) {
     const parser = new WARCParser(createReadStream(path, { start: base, highWaterMark: 1024 * 1024 }), { parseHttp: false });
-    // Where the last complete record ended: warcio.js ends quietly at a damaged gzip member, so reaching the end of the file is checked here.
+    // Where the last complete record ended: warcio.js ends quietly at data it cannot parse, so reaching the end of the file is checked here.
     let end = base;
     let failedAt: number | undefined;
     try {
@@ -92,8 +104,14 @@ export async function* walkWarcRecords<T>(path: string, gzip: boolean, problems:
         const { complete, value } = await read(record);
         const offset = base + parser.offset;
         if (!complete) {
-          problems.push({ file: path, offset, problem: `${record.warcType ?? 'a'} record ${record.warcTargetURI ?? ''} is cut off (the file ends inside it)` });
+          problems.push({ file: path, offset, problem: `${describe(record)} is cut off (the file ends inside it)` });
           return;
+        }
+        const bad = headProblem(record);
+        if (bad) {
+          problems.push({ file: path, offset, problem: `${describe(record)} ${bad}` });
+          failedAt = offset;
+          break;
         }
         end = offset + parser.recordLength;
         yield { record, offset, length: parser.recordLength, value };
@@ -107,8 +125,67 @@ export async function* walkWarcRecords<T>(path: string, gzip: boolean, problems:
       failedAt = end;
       problems.push({ file: path, offset: end, problem: 'cannot read a record here (damaged data; reading on from the next record that can be read)' });
     }
-    const next = await nextRecordStart(path, failedAt + 1, gzip);
+    const next = await nextRecordStart(path, failedAt + 1, false);
     if (next === undefined) return;
     base = next;
+  }
+}
+
+/** The file offset of the member holding inflated byte `at` (members in order). */
+function memberOffset(members: MemberStart[], at: number): number {
+  let i = members.length - 1;
+  while (i > 0 && members[i]!.inflated > at) i--;
+  return members[i]?.offset ?? 0;
+}
+
+/**
+ * A gzip WARC, member by member (gzip-members.ts): a damaged member is reported where it is and
+ * reading goes on at the next member that starts a record, so no record past it is lost. A
+ * record's offset is that of the member it starts in; its length runs to where the next record's
+ * member starts (one member per record: exactly its member).
+ */
+async function* walkGzipRecords<T>(path: string, problems: ScanProblem[], read: BlockReader<T>): AsyncGenerator<ScannedWarcRecord<T>> {
+  let start = 0;
+  for (;;) {
+    const run: InflatedRun = { members: [], end: start };
+    const bytes = inflateMembers(path, start, run);
+    const parser = new WARCParser(new AsyncIterReader(bytes, null), { parseHttp: false });
+    // A record is passed on once the next one starts (or the run ends): then its length is known.
+    let held: ScannedWarcRecord<T> | undefined;
+    const release = (until: number): ScannedWarcRecord<T> => ({ ...held!, length: Math.max(until - held!.offset, 0) });
+    /** A record the run ended inside, and the member it starts in; where parsing stopped before the run's end. */
+    let cut: { problem: string; offset: number } | undefined;
+    let stoppedAt: number | undefined;
+    try {
+      for await (const record of parser) {
+        const { complete, value } = await read(record);
+        const offset = memberOffset(run.members, parser.offset);
+        if (held) yield release(offset > held.offset ? offset : run.end);
+        held = undefined;
+        const bad = complete ? headProblem(record) : 'is cut off (the file ends inside it)';
+        if (bad) {
+          cut = { problem: `${describe(record)} ${bad}`, offset };
+          stoppedAt = offset;
+          break;
+        }
+        held = { record, offset, length: 0, value };
+      }
+    } catch (error) {
+      stoppedAt = memberOffset(run.members, parser.offset);
+      cut = { problem: `cannot read a record here (${(error as Error).message})`, offset: stoppedAt };
+    } finally {
+      await bytes.return(undefined); // the file is closed even when parsing stopped inside a member
+    }
+    if (held) yield release(run.damage?.next ?? run.end);
+    const { damage } = run;
+    if (damage) {
+      // A record cut by the file's end, or begun in an earlier member, is named; what a corrupt member held is not to be believed.
+      const named = cut && (damage.cutOff || cut.offset !== damage.offset);
+      problems.push({ file: path, offset: named && damage.cutOff ? cut!.offset : damage.offset, problem: named ? (damage.cutOff ? cut!.problem : `${damage.problem}; ${cut!.problem}`) : damage.problem });
+    } else if (cut) problems.push({ file: path, offset: cut.offset, problem: cut.problem });
+    else return;
+    const next = damage?.next ?? (await nextRecordStart(path, (damage?.offset ?? stoppedAt!) + 1, true));
+    if (next === undefined) return;
+    start = next;
   }
 }

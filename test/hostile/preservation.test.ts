@@ -9,11 +9,14 @@ import { execFileSync } from 'node:child_process';
 import { appendFile, mkdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { main as convert } from '../../src/cli/convert.js';
+import { main as replay } from '../../src/cli/replay.js';
 import { main as verify } from '../../src/cli/verify.js';
 import { main as warckit } from '../../src/cli/warckit.js';
 import { convertMedia } from '../../src/convert/convert.js';
 import { readConversionResults } from '../../src/convert/results.js';
+import { walkWarcRecords } from '../../src/warc/record-scan.js';
 import { writeFileAtomic } from '../../src/util/atomic.js';
 import { makeClip, mediaTools } from '../convert/clips.js';
 import { runCli } from '../helpers/cli.js';
@@ -128,6 +131,60 @@ test('a fixity manifest listing a FIFO, /dev/zero and ../../etc/passwd: reported
   assert.match(stderr, /fixity: .*\/pipe: missing/);
   assert.match(stderr, /fixity: \/dev\/zero: missing/);
   assert.match(stderr, /fixity: \/etc\/passwd: md5 is/);
+});
+
+/** A WARC of `n` small pages that compress (so each record is a deflated gzip member), and where each record is. */
+async function textWarc(dir: string, n: number, gzip = true): Promise<{ warc: string; records: Array<{ offset: number; length: number; uri: string | null | undefined }> }> {
+  const site = join(dir, 'site');
+  await mkdir(site, { recursive: true });
+  for (let i = 0; i < n; i++) await writeFile(join(site, `p${String(i).padStart(3, '0')}.html`), `<p>${`page ${i} of the site, with words that repeat. `.repeat(40)}</p>\n`);
+  const warc = join(dir, gzip ? 'x.warc.gz' : 'x.warc');
+  assert.equal((await runCli(warckit, [P, site, '-n', join(dir, 'x'), ...(gzip ? [] : ['--no-gzip'])])).code, 0);
+  const records: Array<{ offset: number; length: number; uri: string | null | undefined }> = [];
+  for await (const r of walkWarcRecords(warc, gzip, [], async (record) => ({ complete: true, value: await record.readFully(false) }))) records.push({ offset: r.offset, length: r.length, uri: r.record.warcTargetURI });
+  assert.equal(records.length, n + 1);
+  return { warc, records };
+}
+
+test('a WARC cut off inside a record, in its head or its block (plain, or gzip as one member): index and verify report it, never hang', { timeout: 60_000 }, async () => {
+  const dir = await tempDir();
+  const { warc: plain, records } = await textWarc(join(dir, 'plain'), 40, false);
+  const whole = await readFile(plain);
+  const start = records[20]!.offset;
+  const headEnd = whole.indexOf('\r\n\r\n', start) + 4;
+  for (const [where, cutAt] of [['head', start + 10], ['head', headEnd - 30], ['block', headEnd + 100]] as const) {
+    const cut = join(dir, `cut-${cutAt}.warc`);
+    await writeFile(cut, whole.subarray(0, cutAt));
+    const single = join(dir, `cut-${cutAt}.warc.gz`);
+    await writeFile(single, gzipSync(whole.subarray(0, cutAt)).subarray(0, -8)); // one member, its trailer cut too
+    for (const warc of [cut, single]) {
+      const what = `${warc} (cut in the ${where})`;
+      const index = await runCli(replay, ['index', warc, '-o', join(dir, 'out.cdxj')]);
+      assert.equal(index.code, 3, `${what}: ${index.stderr}`);
+      assert.match(index.stderr, /cut off/, what);
+      const checked = await runCli(verify, [warc]);
+      assert.equal(checked.code, 3, `${what}: ${checked.stdout}`);
+      // One member holds every record: a record's offset is the member's.
+      const offset = warc === single ? 0 : start;
+      assert.match(checked.stdout, new RegExp(`^damaged .* at offset ${offset}: .*${where === 'block' ? 'resource record .*p019\\.html ' : ''}is cut off`, 'm'), what);
+      assert.match(checked.stdout, /^20 record\(s\) read/m, what);
+    }
+  }
+});
+
+test('a gzip WARC with one member damaged in its middle: every other record is still read and checked, the damaged one reported at its offset', async () => {
+  const dir = await tempDir();
+  const { warc, records } = await textWarc(dir, 200);
+  const hit = records[60]!;
+  const bytes = await readFile(warc);
+  bytes.fill(0x55, hit.offset + Math.floor(hit.length / 2), hit.offset + Math.floor(hit.length / 2) + 4);
+  await writeFile(warc, bytes);
+  const checked = await runCli(verify, [warc]);
+  assert.equal(checked.code, 3);
+  assert.match(checked.stdout, new RegExp(`^damaged +\\S*x\\.warc\\.gz at offset ${hit.offset}: `, 'm'));
+  const read = Number(/^(\d+) record\(s\) read/m.exec(checked.stdout)?.[1]);
+  assert.ok(read >= records.length - 1, `records read: ${read} of ${records.length}\n${checked.stdout}`);
+  assert.equal(checked.stdout.match(/^damaged /gm)?.length ?? 0, checked.stdout.includes(`${hit.uri}: WARC-Block-Digest`) ? 2 : 1, checked.stdout);
 });
 
 test('warckit-verify on a cut-off WARC, a WARC with garbage appended, and an HTML page: damage reported with offsets (exit 3), not a WARC an error (exit 2)', async () => {
