@@ -3,7 +3,8 @@
  * WACZ, an HTML page or a text file is an error instead of an archive with no records.
  */
 import { openRegularFile, RegularFileError } from '../util/regular-file.js';
-import { constants, createGunzip } from 'node:zlib';
+import { constants, createInflateRaw } from 'node:zlib';
+import { gzipHeaderLength } from '../warc/gzip-members.js';
 
 export type ReplayFileKind = 'warc' | 'warc.gz' | 'cdxj';
 
@@ -13,18 +14,22 @@ export class ReplayInputError extends Error {
 }
 
 /**
- * The start of a gzip stream, inflated as far as it goes: what the first members hold up to the
- * end of `head` or the first damaged byte (a few KB are enough to see the WARC line).
+ * The start of a gzip file's first member, inflated as far as it goes: up to the end of `head`,
+ * the member's end, or the first damaged byte (a few KB are enough to see the WARC line). The
+ * member's trailer is not needed, so damage further on (the last member's CRC-32 in a small
+ * file) does not hide the WARC line.
  */
 export function inflatePrefix(head: Buffer): Promise<Buffer> {
+  const header = gzipHeaderLength(head);
+  if (typeof header === 'string') return Promise.resolve(Buffer.alloc(0));
   return new Promise((resolve) => {
     const parts: Buffer[] = [];
-    const gunzip = createGunzip({ finishFlush: constants.Z_SYNC_FLUSH });
+    const inflate = createInflateRaw({ finishFlush: constants.Z_SYNC_FLUSH });
     const done = (): void => resolve(Buffer.concat(parts));
-    gunzip.on('data', (chunk: Buffer) => parts.push(chunk));
-    gunzip.on('error', done);
-    gunzip.on('end', done);
-    gunzip.end(head);
+    inflate.on('data', (chunk: Buffer) => parts.push(chunk));
+    inflate.on('error', done);
+    inflate.on('end', done);
+    inflate.end(head.subarray(header));
   });
 }
 

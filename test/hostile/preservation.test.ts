@@ -187,6 +187,19 @@ test('a gzip WARC with one member damaged in its middle: every other record is s
   assert.equal(checked.stdout.match(/^damaged /gm)?.length ?? 0, checked.stdout.includes(`${hit.uri}: WARC-Block-Digest`) ? 2 : 1, checked.stdout);
 });
 
+test('a small gzip WARC whose last member has a damaged trailer is a damaged WARC (exit 3), not "not a WARC" (exit 2)', async () => {
+  const dir = await tempDir();
+  const { warc, records } = await textWarc(dir, 2);
+  const bytes = await readFile(warc);
+  bytes.fill(0, bytes.length - 8, bytes.length - 4); // the last member's CRC-32
+  await writeFile(warc, bytes);
+  const checked = await runCli(verify, [warc]);
+  assert.equal(checked.code, 3, checked.stderr);
+  assert.match(checked.stdout, new RegExp(`at offset ${records[2]!.offset}: damaged gzip member \\(its CRC-32 or length does not match its data\\)`));
+  const index = await runCli(replay, ['index', warc, '-o', join(dir, 'x.cdxj')]);
+  assert.equal(index.code, 3, index.stderr);
+});
+
 test('warckit-verify on a cut-off WARC, a WARC with garbage appended, and an HTML page: damage reported with offsets (exit 3), not a WARC an error (exit 2)', async () => {
   const dir = await tempDir();
   const site = join(dir, 'site');
