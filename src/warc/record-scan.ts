@@ -61,15 +61,15 @@ async function nextRecordStart(path: string, from: number, gzip: boolean): Promi
   }
 }
 
-/** True if nothing but CR/LF lies between `from` and the end of the file (a plain WARC's last record ends with CRLFCRLF). */
-async function onlyLineEndsFrom(path: string, from: number, size: number): Promise<boolean> {
-  if (from >= size) return true;
-  if (size - from > 8) return false;
+/** True if nothing but a few CR/LF lie between `from` and `to` (a plain WARC's record ends with CRLFCRLF). */
+async function onlyLineEnds(path: string, from: number, to: number): Promise<boolean> {
+  if (from >= to) return true;
+  if (to - from > 8) return false;
   const handle = await open(path, 'r');
   try {
-    const tail = Buffer.alloc(size - from);
-    await handle.read(tail, 0, tail.length, from);
-    return tail.every((b) => b === 0x0d || b === 0x0a);
+    const between = Buffer.alloc(to - from);
+    await handle.read(between, 0, between.length, from);
+    return between.every((b) => b === 0x0d || b === 0x0a);
   } finally {
     await handle.close();
   }
@@ -98,11 +98,19 @@ async function* walkPlainRecords<T>(path: string, problems: ScanProblem[], read:
     const parser = new WARCParser(createReadStream(path, { start: base, highWaterMark: 1024 * 1024 }), { parseHttp: false });
     // Where the last complete record ended: warcio.js ends quietly at data it cannot parse, so reaching the end of the file is checked here.
     let end = base;
+    let last: { offset: number; what: string } | undefined;
     let failedAt: number | undefined;
     try {
       for await (const record of parser) {
         const { complete, value } = await read(record);
         const offset = base + parser.offset;
+        // Other bytes than the record's closing line ends before this record: the last one's Content-Length was wrong, and its
+        // block may have run over records. Read again from just after its start (this one is read then).
+        if (last && !(await onlyLineEnds(path, end, offset))) {
+          problems.push({ file: path, offset: last.offset, problem: `${last.what} is not followed by the end of a record where its Content-Length says (damaged); reading on from the next record start after it` });
+          failedAt = last.offset;
+          break;
+        }
         if (!complete) {
           problems.push({ file: path, offset, problem: `${describe(record)} is cut off (the file ends inside it)` });
           return;
@@ -114,6 +122,7 @@ async function* walkPlainRecords<T>(path: string, problems: ScanProblem[], read:
           break;
         }
         end = offset + parser.recordLength;
+        last = { offset, what: describe(record) };
         yield { record, offset, length: parser.recordLength, value };
       }
     } catch (error) {
@@ -121,7 +130,7 @@ async function* walkPlainRecords<T>(path: string, problems: ScanProblem[], read:
       problems.push({ file: path, offset: failedAt, problem: `cannot read a record here (${(error as Error).message})` });
     }
     if (failedAt === undefined) {
-      if (await onlyLineEndsFrom(path, end, size)) return;
+      if (await onlyLineEnds(path, end, size)) return;
       failedAt = end;
       problems.push({ file: path, offset: end, problem: 'cannot read a record here (damaged data; reading on from the next record that can be read)' });
     }

@@ -187,6 +187,19 @@ test('a gzip WARC with one member damaged in its middle: every other record is s
   assert.equal(checked.stdout.match(/^damaged /gm)?.length ?? 0, checked.stdout.includes(`${hit.uri}: WARC-Block-Digest`) ? 2 : 1, checked.stdout);
 });
 
+test('a plain WARC whose record says a longer Content-Length than it has: the records it would swallow are still read, the damage reported', async () => {
+  const dir = await tempDir();
+  const { warc, records } = await textWarc(dir, 40, false);
+  const bytes = await readFile(warc);
+  const at = bytes.indexOf('Content-Length: ', records[10]!.offset) + 'Content-Length: '.length;
+  bytes[at] = 0x39; // 1808 -> 9808: the block now runs over the next four records
+  await writeFile(warc, bytes);
+  const checked = await runCli(verify, [warc]);
+  assert.equal(checked.code, 3);
+  assert.match(checked.stdout, new RegExp(`at offset ${records[10]!.offset}: resource record \\S*p009\\.html is not followed by the end of a record where its Content-Length says`));
+  assert.match(checked.stdout, new RegExp(`^${records.length} record\\(s\\) read`, 'm'), 'the damaged record, and every one after it');
+});
+
 test('a small gzip WARC whose last member has a damaged trailer is a damaged WARC (exit 3), not "not a WARC" (exit 2)', async () => {
   const dir = await tempDir();
   const { warc, records } = await textWarc(dir, 2);
