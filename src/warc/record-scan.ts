@@ -165,12 +165,21 @@ async function* walkGzipRecords<T>(path: string, problems: ScanProblem[], read: 
     /** A record the run ended inside, and the member it starts in; where parsing stopped before the run's end. */
     let cut: { problem: string; offset: number } | undefined;
     let stoppedAt: number | undefined;
+    /** Where the last record's block ended in the inflated bytes. */
+    let blockEnd = 0;
     try {
       for await (const record of parser) {
         const { complete, value } = await read(record);
         const offset = memberOffset(run.members, parser.offset);
+        const last = held;
         if (held) yield release(offset > held.offset ? offset : run.end);
         held = undefined;
+        // More than the closing line ends before this record (as in a plain WARC): the last one's Content-Length was wrong.
+        if (last && parser.offset - blockEnd > 8) {
+          problems.push({ file: path, offset: last.offset, problem: `${describe(last.record)} is not followed by the end of a record where its Content-Length says (damaged); reading on from the next record start after it` });
+          stoppedAt = last.offset;
+          break;
+        }
         const bad = complete ? headProblem(record) : 'is cut off (the file ends inside it)';
         if (bad) {
           cut = { problem: `${describe(record)} ${bad}`, offset };
@@ -178,6 +187,7 @@ async function* walkGzipRecords<T>(path: string, problems: ScanProblem[], read: 
           break;
         }
         held = { record, offset, length: 0, value };
+        blockEnd = parser.offset + parser.recordLength;
       }
     } catch (error) {
       stoppedAt = memberOffset(run.members, parser.offset);
@@ -192,7 +202,7 @@ async function* walkGzipRecords<T>(path: string, problems: ScanProblem[], read: 
       const named = cut && (damage.cutOff || cut.offset !== damage.offset);
       problems.push({ file: path, offset: named && damage.cutOff ? cut!.offset : damage.offset, problem: named ? (damage.cutOff ? cut!.problem : `${damage.problem}; ${cut!.problem}`) : damage.problem });
     } else if (cut) problems.push({ file: path, offset: cut.offset, problem: cut.problem });
-    else return;
+    else if (stoppedAt === undefined) return;
     const next = damage?.next ?? (await nextRecordStart(path, (damage?.offset ?? stoppedAt!) + 1, true));
     if (next === undefined) return;
     start = next;

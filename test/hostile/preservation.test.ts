@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFile, mkdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { main as convert } from '../../src/cli/convert.js';
 import { main as replay } from '../../src/cli/replay.js';
 import { main as verify } from '../../src/cli/verify.js';
@@ -197,6 +197,21 @@ test('a plain WARC whose record says a longer Content-Length than it has: the re
   const checked = await runCli(verify, [warc]);
   assert.equal(checked.code, 3);
   assert.match(checked.stdout, new RegExp(`at offset ${records[10]!.offset}: resource record \\S*p009\\.html is not followed by the end of a record where its Content-Length says`));
+  assert.match(checked.stdout, new RegExp(`^${records.length} record\\(s\\) read`, 'm'), 'the damaged record, and every one after it');
+});
+
+test('a gzip WARC with a sound member whose record says a longer Content-Length than it has: the records after it are still read', async () => {
+  const dir = await tempDir();
+  const { warc, records } = await textWarc(dir, 40);
+  const bytes = await readFile(warc);
+  const hit = records[10]!;
+  const record = gunzipSync(bytes.subarray(hit.offset, hit.offset + hit.length));
+  const at = record.indexOf('Content-Length: ') + 'Content-Length: '.length;
+  record[at] = 0x39; // 1808 -> 9808, written by a faulty tool into a sound member
+  await writeFile(warc, Buffer.concat([bytes.subarray(0, hit.offset), gzipSync(record), bytes.subarray(hit.offset + hit.length)]));
+  const checked = await runCli(verify, [warc]);
+  assert.equal(checked.code, 3);
+  assert.match(checked.stdout, new RegExp(`at offset ${hit.offset}: resource record \\S*p009\\.html is not followed by the end of a record where its Content-Length says`));
   assert.match(checked.stdout, new RegExp(`^${records.length} record\\(s\\) read`, 'm'), 'the damaged record, and every one after it');
 });
 
