@@ -34,7 +34,7 @@ export interface InflatedRun {
 }
 
 const READ_BYTES = 1024 * 1024;
-const FTEXT_FHCRC = 0x02;
+const FHCRC = 0x02;
 const FEXTRA = 0x04;
 const FNAME = 0x08;
 const FCOMMENT = 0x10;
@@ -45,14 +45,17 @@ export function gzipHeaderLength(head: Buffer): number | string {
   if (head[2] !== 8) return `a gzip member of an unknown compression method (${head[2]!})`;
   const flags = head[3]!;
   let at = 10;
-  if (flags & FEXTRA) at += 2 + head.readUInt16LE(at);
+  if (flags & FEXTRA) {
+    if (head.length < at + 2) return 'a gzip member whose header does not end';
+    at += 2 + head.readUInt16LE(at);
+  }
   for (const flag of [FNAME, FCOMMENT]) {
     if (!(flags & flag)) continue;
     const zero = head.indexOf(0, at);
     if (zero < 0) return 'a gzip member whose header does not end';
     at = zero + 1;
   }
-  if (flags & FTEXT_FHCRC) at += 2;
+  if (flags & FHCRC) at += 2;
   return at <= head.length ? at : 'a gzip member whose header does not end';
 }
 

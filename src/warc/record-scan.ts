@@ -197,11 +197,12 @@ async function* walkGzipRecords<T>(path: string, problems: ScanProblem[], read: 
     }
     if (held) yield release(run.damage?.next ?? run.end);
     const { damage } = run;
-    if (damage) {
-      // A record cut by the file's end, or begun in an earlier member, is named; what a corrupt member held is not to be believed.
-      const named = cut && (damage.cutOff || cut.offset !== damage.offset);
-      problems.push({ file: path, offset: named && damage.cutOff ? cut!.offset : damage.offset, problem: named ? (damage.cutOff ? cut!.problem : `${damage.problem}; ${cut!.problem}`) : damage.problem });
-    } else if (cut) problems.push({ file: path, offset: cut.offset, problem: cut.problem });
+    // A record the file's end cuts is named where it starts; one begun before a damaged member is named beside the damage;
+    // what a damaged member itself held is not to be believed.
+    if (damage && cut && damage.cutOff) problems.push({ file: path, offset: cut.offset, problem: cut.problem });
+    else if (damage && cut && cut.offset !== damage.offset) problems.push({ file: path, offset: damage.offset, problem: `${damage.problem}; ${cut.problem}` });
+    else if (damage) problems.push({ file: path, offset: damage.offset, problem: damage.problem });
+    else if (cut) problems.push({ file: path, offset: cut.offset, problem: cut.problem });
     else if (stoppedAt === undefined) return;
     const next = damage?.next ?? (await nextRecordStart(path, (damage?.offset ?? stoppedAt!) + 1, true));
     if (next === undefined) return;

@@ -79,4 +79,5 @@ test('a file cut inside a member: what it held up to the cut comes out, and the 
   assert.deepEqual((await readRun(path)).run.damage, { offset: 0, problem: "cut off: the file ends inside this gzip member's trailer", cutOff: true });
   assert.equal(gzipHeaderLength(Buffer.from([0x1f, 0x8b, 8, 0x08, 0, 0, 0, 0, 0, 3, 0x41])), 'a gzip member whose header does not end');
   assert.equal(gzipHeaderLength(Buffer.from([0x1f, 0x8b, 9, 0, 0, 0, 0, 0, 0, 3])), 'a gzip member of an unknown compression method (9)');
+  assert.equal(gzipHeaderLength(Buffer.from([0x1f, 0x8b, 8, 0x04, 0, 0, 0, 0, 0, 3, 9])), 'a gzip member whose header does not end');
 });
