@@ -215,6 +215,18 @@ test('a gzip WARC with a sound member whose record says a longer Content-Length 
   assert.match(checked.stdout, new RegExp(`^${records.length} record\\(s\\) read`, 'm'), 'the damaged record, and every one after it');
 });
 
+test('a gzip WARC in fixed-size members (records spanning members, as block gzip writes): every record read, no problem', async () => {
+  const dir = await tempDir();
+  const { warc, records } = await textWarc(dir, 60, false);
+  const plain = await readFile(warc);
+  const blocks: Buffer[] = [];
+  for (let at = 0; at < plain.length; at += 4096) blocks.push(gzipSync(plain.subarray(at, at + 4096)));
+  await writeFile(join(dir, 'blocks.warc.gz'), Buffer.concat(blocks));
+  const checked = await runCli(verify, [join(dir, 'blocks.warc.gz')]);
+  assert.equal(checked.code, 0, checked.stdout);
+  assert.match(checked.stdout, new RegExp(`^${records.length} record\\(s\\) read .* 0 problem\\(s\\)`, 'm'));
+});
+
 test('a small gzip WARC whose last member has a damaged trailer is a damaged WARC (exit 3), not "not a WARC" (exit 2)', async () => {
   const dir = await tempDir();
   const { warc, records } = await textWarc(dir, 2);
