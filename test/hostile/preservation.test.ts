@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -133,11 +134,18 @@ test('a fixity manifest listing a FIFO, /dev/zero and ../../etc/passwd: reported
   assert.match(stderr, /fixity: \/etc\/passwd: md5 is/);
 });
 
-/** A WARC of `n` small pages that compress (so each record is a deflated gzip member), and where each record is. */
-async function textWarc(dir: string, n: number, gzip = true): Promise<{ warc: string; records: Array<{ offset: number; length: number; uri: string | null | undefined }> }> {
+/**
+ * A WARC of `n` small pages that compress (so each record is a deflated gzip member), and where
+ * each record is; with `images`, every third file is 10 KB of random bytes (a stored member).
+ */
+async function textWarc(dir: string, n: number, gzip = true, images = false): Promise<{ warc: string; records: Array<{ offset: number; length: number; uri: string | null | undefined }> }> {
   const site = join(dir, 'site');
   await mkdir(site, { recursive: true });
-  for (let i = 0; i < n; i++) await writeFile(join(site, `p${String(i).padStart(3, '0')}.html`), `<p>${`page ${i} of the site, with words that repeat. `.repeat(40)}</p>\n`);
+  for (let i = 0; i < n; i++) {
+    const name = `p${String(i).padStart(3, '0')}`;
+    if (images && i % 3 === 2) await writeFile(join(site, `${name}.jpg`), randomBytes(10_000));
+    else await writeFile(join(site, `${name}.html`), `<p>${`page ${i} of the site, with words that repeat. `.repeat(40)}</p>\n`);
+  }
   const warc = join(dir, gzip ? 'x.warc.gz' : 'x.warc');
   assert.equal((await runCli(warckit, [P, site, '-n', join(dir, 'x'), ...(gzip ? [] : ['--no-gzip'])])).code, 0);
   const records: Array<{ offset: number; length: number; uri: string | null | undefined }> = [];
@@ -172,20 +180,25 @@ test('a WARC cut off inside a record, in its head or its block (plain, or gzip a
   }
 });
 
-test('a gzip WARC with one member damaged in its middle: every other record is still read and checked, the damaged one reported at its offset', async () => {
-  const dir = await tempDir();
-  const { warc, records } = await textWarc(dir, 200);
-  const hit = records[60]!;
-  const bytes = await readFile(warc);
-  bytes.fill(0x55, hit.offset + Math.floor(hit.length / 2), hit.offset + Math.floor(hit.length / 2) + 4);
-  await writeFile(warc, bytes);
-  const checked = await runCli(verify, [warc]);
-  assert.equal(checked.code, 3);
-  assert.match(checked.stdout, new RegExp(`^damaged +\\S*x\\.warc\\.gz at offset ${hit.offset}: `, 'm'));
-  const read = Number(/^(\d+) record\(s\) read/m.exec(checked.stdout)?.[1]);
-  assert.ok(read >= records.length - 1, `records read: ${read} of ${records.length}\n${checked.stdout}`);
-  assert.equal(checked.stdout.match(/^damaged /gm)?.length ?? 0, checked.stdout.includes(`${hit.uri}: WARC-Block-Digest`) ? 2 : 1, checked.stdout);
-});
+for (const where of ['data', 'trailer'] as const) {
+  test(`a gzip WARC with one member damaged in its middle (its ${where}): every other record is still read and checked, the damaged one reported at its offset`, async () => {
+    const dir = await tempDir();
+    // Past warcio.js's first 1 MB read, with stored members among the deflated ones: there its gzip layer lost a third of the records.
+    const { warc, records } = await textWarc(dir, 600, true, true);
+    const hit = records[61]!;
+    const bytes = await readFile(warc);
+    const at = where === 'data' ? hit.offset + Math.floor(hit.length / 2) : hit.offset + hit.length - 4; // its ISIZE
+    bytes.fill(0x55, at, at + 4);
+    await writeFile(warc, bytes);
+    const checked = await runCli(verify, [warc]);
+    assert.equal(checked.code, 3);
+    assert.match(checked.stdout, new RegExp(`^damaged +\\S*x\\.warc\\.gz at offset ${hit.offset}: `, 'm'));
+    const read = Number(/^(\d+) record\(s\) read/m.exec(checked.stdout)?.[1]);
+    assert.ok(read >= records.length - 1, `records read: ${read} of ${records.length}\n${checked.stdout}`);
+    assert.ok((checked.stdout.match(/^damaged /gm)?.length ?? 0) <= 3, checked.stdout);
+    assert.doesNotMatch(checked.stdout, new RegExp(`^damaged .* at offset (?!${hit.offset}:)`, 'm'), 'no damage reported anywhere else');
+  });
+}
 
 test('a plain WARC whose record says a longer Content-Length than it has: the records it would swallow are still read, the damage reported', async () => {
   const dir = await tempDir();
