@@ -60,7 +60,7 @@ export function gzipHeaderLength(head: Buffer): number | string {
 }
 
 async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(length);
+  const buffer = Buffer.allocUnsafe(length); // only the bytes read are handed out
   const { bytesRead } = await fh.read(buffer, 0, length, position);
   return buffer.subarray(0, bytesRead);
 }

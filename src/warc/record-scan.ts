@@ -6,8 +6,8 @@
  * reading goes on at the next record that can be read. Shared by the replay index and
  * `warckit-verify`.
  */
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { createReadStream, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { AsyncIterReader, WARCParser, type WARCRecord } from 'warcio';
 import { type InflatedRun, inflateMembers, type MemberStart } from './gzip-members.js';
 import { inflatePrefix } from '../replay/file-kind.js';
@@ -61,18 +61,17 @@ async function nextRecordStart(path: string, from: number, gzip: boolean): Promi
   }
 }
 
-/** True if nothing but a few CR/LF lie between `from` and `to` (a plain WARC's record ends with CRLFCRLF). */
-async function onlyLineEnds(path: string, from: number, to: number): Promise<boolean> {
+/**
+ * True if nothing but a few CR/LF lie between `from` and `to` of the open file `fd` (a plain
+ * WARC's record ends with CRLFCRLF). Asked after every record: a few bytes read at once, not a
+ * trip through the thread pool.
+ */
+function onlyLineEnds(fd: number, from: number, to: number): boolean {
   if (from >= to) return true;
   if (to - from > 8) return false;
-  const handle = await open(path, 'r');
-  try {
-    const between = Buffer.alloc(to - from);
-    await handle.read(between, 0, between.length, from);
-    return between.every((b) => b === 0x0d || b === 0x0a);
-  } finally {
-    await handle.close();
-  }
+  const between = Buffer.alloc(to - from);
+  const read = readSync(fd, between, 0, between.length, from);
+  return between.subarray(0, read).every((b) => b === 0x0d || b === 0x0a);
 }
 
 /** Why a record's head is not one: a head without Content-Length (mandatory) was cut off or damaged, and its block cannot be delimited. */
@@ -81,6 +80,9 @@ function headProblem(record: WARCRecord): string | undefined {
 }
 
 const describe = (record: WARCRecord): string => `${record.warcType ?? 'a'} record${record.warcTargetURI ? ` ${record.warcTargetURI}` : ''}`;
+
+/** A record whose block runs past its end (more than line ends follow where its Content-Length says it ends). */
+const overrun = (record: WARCRecord): string => `${describe(record)} is not followed by the end of a record where its Content-Length says (damaged); reading on from the next record start after it`;
 
 /**
  * Every record of one WARC (`gzip`: a `.warc.gz` of one member per record, or any gzip WARC),
@@ -92,13 +94,21 @@ export function walkWarcRecords<T>(path: string, gzip: boolean, problems: ScanPr
 }
 
 async function* walkPlainRecords<T>(path: string, problems: ScanProblem[], read: BlockReader<T>): AsyncGenerator<ScannedWarcRecord<T>> {
-  const size = (await stat(path)).size;
+  const file = await open(path, 'r');
+  try {
+    yield* walkPlainFrom(path, file.fd, (await file.stat()).size, problems, read);
+  } finally {
+    await file.close();
+  }
+}
+
+async function* walkPlainFrom<T>(path: string, fd: number, size: number, problems: ScanProblem[], read: BlockReader<T>): AsyncGenerator<ScannedWarcRecord<T>> {
   let base = 0;
   for (;;) {
     const parser = new WARCParser(createReadStream(path, { start: base, highWaterMark: 1024 * 1024 }), { parseHttp: false });
     // Where the last complete record ended: warcio.js ends quietly at data it cannot parse, so reaching the end of the file is checked here.
     let end = base;
-    let last: { offset: number; what: string } | undefined;
+    let last: { offset: number; record: WARCRecord } | undefined;
     let failedAt: number | undefined;
     try {
       for await (const record of parser) {
@@ -106,8 +116,8 @@ async function* walkPlainRecords<T>(path: string, problems: ScanProblem[], read:
         const offset = base + parser.offset;
         // Other bytes than the record's closing line ends before this record: the last one's Content-Length was wrong, and its
         // block may have run over records. Read again from just after its start (this one is read then).
-        if (last && !(await onlyLineEnds(path, end, offset))) {
-          problems.push({ file: path, offset: last.offset, problem: `${last.what} is not followed by the end of a record where its Content-Length says (damaged); reading on from the next record start after it` });
+        if (last && !onlyLineEnds(fd, end, offset)) {
+          problems.push({ file: path, offset: last.offset, problem: overrun(last.record) });
           failedAt = last.offset;
           break;
         }
@@ -122,7 +132,7 @@ async function* walkPlainRecords<T>(path: string, problems: ScanProblem[], read:
           break;
         }
         end = offset + parser.recordLength;
-        last = { offset, what: describe(record) };
+        last = { offset, record };
         yield { record, offset, length: parser.recordLength, value };
       }
     } catch (error) {
@@ -130,7 +140,7 @@ async function* walkPlainRecords<T>(path: string, problems: ScanProblem[], read:
       problems.push({ file: path, offset: failedAt, problem: `cannot read a record here (${(error as Error).message})` });
     }
     if (failedAt === undefined) {
-      if (await onlyLineEnds(path, end, size)) return;
+      if (onlyLineEnds(fd, end, size)) return;
       failedAt = end;
       problems.push({ file: path, offset: end, problem: 'cannot read a record here (damaged data; reading on from the next record that can be read)' });
     }
@@ -140,11 +150,16 @@ async function* walkPlainRecords<T>(path: string, problems: ScanProblem[], read:
   }
 }
 
-/** The file offset of the member holding inflated byte `at` (members in order). */
+/**
+ * The file offset of the member holding inflated byte `at` (members in order). The members before
+ * it are dropped: `at` only grows, so they are not asked for again, and a run of a million
+ * records does not keep a million member starts.
+ */
 function memberOffset(members: MemberStart[], at: number): number {
   let i = members.length - 1;
   while (i > 0 && members[i]!.inflated > at) i--;
-  return members[i]?.offset ?? 0;
+  members.splice(0, i);
+  return members[0]?.offset ?? 0;
 }
 
 /**
@@ -176,7 +191,7 @@ async function* walkGzipRecords<T>(path: string, problems: ScanProblem[], read: 
         held = undefined;
         // More than the closing line ends before this record (as in a plain WARC): the last one's Content-Length was wrong.
         if (last && parser.offset - blockEnd > 8) {
-          problems.push({ file: path, offset: last.offset, problem: `${describe(last.record)} is not followed by the end of a record where its Content-Length says (damaged); reading on from the next record start after it` });
+          problems.push({ file: path, offset: last.offset, problem: overrun(last.record) });
           stoppedAt = last.offset;
           break;
         }
