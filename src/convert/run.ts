@@ -14,6 +14,7 @@ import { type Placeholder, renderArgv, TemplateValueError } from '../rules/templ
 import { sha256File } from './digest.js';
 import { runChild } from '../util/child-process.js';
 import { FfmpegProgressReader, type FfmpegProgressState, withProgressFlags } from '../media/ffmpeg-progress.js';
+import { OutputWriteFailureWatch } from '../media/ffmpeg-log.js';
 import { ConversionError } from './errors.js';
 import type { PlannedConversion } from './plan.js';
 import type { Verdict } from '../verify/media-checks.js';
@@ -116,6 +117,7 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
   }
   const started = performance.now();
   const tail = new Tail();
+  const writeFailure = new OutputWriteFailureWatch();
   const head: Buffer[] = [];
   let headSize = 0;
   let renamed = false;
@@ -139,6 +141,7 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
           headSize += c.length;
         }
         tail.push(c);
+        writeFailure.push(c);
         ctx.log?.write(c);
       },
     });
@@ -168,6 +171,9 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
     if (unwritable) problem = unwritable;
     else if (failed) {
       problem = r.notFound ? `cannot run ${argv[0]} (not found)` : r.error ? `cannot run ${argv[0]} (${r.error.message})` : r.signal ? `killed by ${r.signal}` : `exit code ${String(r.exitCode)}`;
+    } else if (writeFailure.failure() !== undefined) {
+      // Exit 0 or not, what it wrote is cut off: named with the output, not its temporary name.
+      problem = `${basename(argv[0]!)} could not write its output: ${writeFailure.failure()!.split(partial).join(output)}`;
     } else {
       const info = await stat(partial).catch(() => undefined);
       if (!info?.isFile()) problem = `the command exited 0 but did not write ${rule.ext} output to {output}`;

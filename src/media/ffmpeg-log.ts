@@ -23,3 +23,32 @@ export function inputStreamsFromLog(log: string): LoggedStreams | undefined {
     hasAudio: streams.some((m) => m[1] === 'Audio'),
   };
 }
+
+/**
+ * Lines in which ffmpeg says that writing its output failed (4.x to 7.x wordings, with or
+ * without a `[muxer @ …]` prefix). ffmpeg 5.1 still exits 0 after the trailer or the final
+ * flush fails (a disk that fills up near the end), leaving a cut-off file behind.
+ */
+const WRITE_FAILURE = /^(?:\[[^\]\n]*\] )?(?:Error writing trailer\b|Error closing file\b|av_interleaved_write_frame\(\): |Error muxing a packet\b)/;
+/** A line longer than this is not one of those (a log line of ffmpeg's is far shorter). */
+const MAX_LINE = 4096;
+
+/** Watches an ffmpeg stderr as it comes, in any chunking, for the first line saying its output could not be written. */
+export class OutputWriteFailureWatch {
+  private rest = '';
+  private found: string | undefined;
+  private readonly decoder = new TextDecoder('utf-8');
+
+  push(chunk: Uint8Array): void {
+    if (this.found !== undefined) return;
+    const lines = (this.rest + this.decoder.decode(chunk, { stream: true })).split(/[\r\n]/);
+    this.rest = lines.pop()!.slice(-MAX_LINE);
+    this.found = lines.find((line) => WRITE_FAILURE.test(line));
+  }
+
+  /** The line, once the command has ended (its last line may have no newline). */
+  failure(): string | undefined {
+    if (this.found === undefined && WRITE_FAILURE.test(this.rest)) this.found = this.rest;
+    return this.found;
+  }
+}

@@ -4,7 +4,7 @@
  * As a script (inside the namespace): mounts, prepares, runs the command, prints a JSON report.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +27,8 @@ export interface ScratchReport {
   stderr: string;
   /** Names on the tmpfs after the command, at its top level. */
   after: string[];
+  /** Every file below the tmpfs after the command (relative paths), with its size. */
+  files: Record<string, number>;
 }
 
 /** Whether user+mount namespaces can be made here (else the tests that need them skip). */
@@ -58,7 +60,12 @@ function inside(spec: ScratchSpec): ScratchReport {
   }
   if (spec.readOnly) execFileSync('mount', ['-o', 'remount,ro', spec.mountPoint]);
   const run = spawnSync(spec.argv[0]!, spec.argv.slice(1), { cwd: spec.cwd, encoding: 'utf8', env: { ...process.env, ...spec.env } });
-  return { code: run.status, stderr: run.stderr, after: readdirSync(spec.mountPoint).sort() };
+  const files: Record<string, number> = {};
+  for (const rel of readdirSync(spec.mountPoint, { recursive: true, encoding: 'utf8' }).sort()) {
+    const info = statSync(join(spec.mountPoint, rel));
+    if (info.isFile()) files[rel] = info.size;
+  }
+  return { code: run.status, stderr: run.stderr, after: readdirSync(spec.mountPoint).sort(), files };
 }
 
 // Only as the script run inside the namespace (the test runner also loads this file on its own).

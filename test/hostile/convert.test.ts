@@ -322,3 +322,26 @@ test('a full TMPDIR while a ZIP member is copied out says so (no space, in TMPDI
   const results = await readConversionResults(join(dir, 'out', RESULTS));
   assert.equal(Object.values(results.conversions).flat().filter((c) => c.success).length, 1, `the small member still converted: ${r.stderr}`);
 });
+
+test('a disk that fills while ffmpeg writes: ffmpeg 5.1 exits 0 after "Error writing trailer", the conversion fails and nothing takes the output\'s name', { skip: scratchMountsAvailable() ? false : 'no user/mount namespaces (unshare -rm)' }, async () => {
+  const dir = await tempDir();
+  // 3 s of 16-bit PCM (265 KB) kept as PCM in Matroska: the output cannot fit in 64 KB.
+  await makeClip(join(dir, 'site', 'talk.wav'), 'audio', 'wav', 3);
+  await writeFile(join(dir, 'rules.yaml'), "file_types:\n  - ext: '.wav'\n    conversion_rules:\n      - name: pcm_mkv\n        ext: mkv\n        command: 'ffmpeg -y -nostdin -i {input} -c:a pcm_s16le {output}'\n");
+  const out = join(dir, 'out');
+  const results = join(dir, 'results.yaml');
+  const r = runOnScratchMount({
+    mountPoint: out,
+    sizeKb: 256,
+    leaveFreeKb: 64,
+    argv: [process.execPath, BIN, P, 'site', '--rules', 'rules.yaml', '--output-dir', out, '--results', results, '-j', '1'],
+    cwd: dir,
+  });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /talk\.wav: pcm_mkv failed \(ffmpeg could not write its output: .*No space left on device/);
+  assert.deepEqual(Object.keys(r.files).filter((f) => /mkv|partial/.test(f)), [], `no output, no partial left on the full disk: ${JSON.stringify(r.files)}`);
+  const recorded = Object.values((await readConversionResults(results)).conversions).flat();
+  assert.equal(recorded.length, 1);
+  assert.equal(recorded[0]!.success, false);
+  assert.equal(recorded[0]!.output_sha256, undefined, 'no digest of a truncated file is recorded');
+});
