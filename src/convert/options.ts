@@ -8,6 +8,7 @@ import type { Logger } from '../util/logger.js';
 import { silentLogger } from '../util/logger.js';
 import { ConvertOptionsError } from './errors.js';
 import { type EntryInput, isEntryInput } from '../inputs/entry.js';
+import { QUEUE_WAIT_SECONDS } from '../queue/lost-connection.js';
 import type { ConvertEvent } from './progress.js';
 
 /** warcit-converter's results file name, in the output directory. */
@@ -61,6 +62,11 @@ export interface ConvertOptions {
    * source, paths on storage they share), collect their results here. BullMQ is loaded only then.
    */
   queue?: string;
+  /**
+   * With `queue`: how long Redis may stop answering mid-run (restarting, network down) before
+   * the sources not back yet are given up on, as failed. Default 60.
+   */
+  queueWaitSeconds?: number;
 }
 
 /** @internal */
@@ -81,6 +87,7 @@ export interface NormalizedConvertOptions {
   logger: Logger;
   onEvent: (event: ConvertEvent) => void;
   queue?: string;
+  queueWaitSeconds: number;
 }
 
 function shown(value: unknown): string {
@@ -100,6 +107,12 @@ function optString(options: Record<string, unknown>, key: string): string | unde
 
 function queueUrl(value: unknown): string {
   if (typeof value !== 'string' || !/^rediss?:\/\/[^/]/.test(value)) throw new ConvertOptionsError(`Expected \`queue\` to be a redis:// or rediss:// URL, got ${shown(value)}`);
+  return value;
+}
+
+function queueWait(value: unknown): number {
+  if (value === undefined) return QUEUE_WAIT_SECONDS;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new ConvertOptionsError(`Expected \`queueWaitSeconds\` to be a number of seconds above 0, got ${shown(value)}`);
   return value;
 }
 
@@ -139,5 +152,6 @@ export function normalizeConvertOptions(options: ConvertOptions): NormalizedConv
     logger: (o.logger as Logger | undefined) ?? silentLogger,
     onEvent: (o.onEvent as ((e: ConvertEvent) => void) | undefined) ?? (() => undefined),
     ...(o.queue !== undefined ? { queue: queueUrl(o.queue) } : {}),
+    queueWaitSeconds: queueWait(o.queueWaitSeconds),
   };
 }

@@ -16,6 +16,7 @@ import type { Logger } from '../util/logger.js';
 import { QUEUE_NAME, redisOptions, shownUrl } from './connection.js';
 import { failedOutcome, JOB_VERSION, jobItem, jobSource, outcomeFromWire, type SourceJobData, type SourceJobResult } from './job.js';
 import { removeJobPartials } from './partials.js';
+import { ConnectionWatch, settledWithin } from './lost-connection.js';
 import { readyWithin } from './ready.js';
 import { runKey, RUN_TTL_MS } from './run-key.js';
 
@@ -26,6 +27,8 @@ const KEEP_COMPLETED = { age: 24 * 3600 };
 const KEEP_FAILED = { age: 7 * 24 * 3600 };
 /** Without any event for this long, outstanding jobs are looked up directly. */
 const SWEEP_MS = 10_000;
+/** Taking jobs back after an abort, and closing the connections, may take this long at most. */
+const CLOSE_MS = 3_000;
 const ADD_BATCH = 500;
 
 export interface QueueRun {
@@ -36,6 +39,8 @@ export interface QueueRun {
   force: boolean;
   signal: AbortSignal;
   logger: Logger;
+  /** How long Redis may stop answering mid-run before the sources not back are given up on. */
+  waitSeconds: number;
   previous(sourceUrl: string): readonly ConversionResult[] | undefined;
   /** Each conversion's outcome, then the source once all its outcomes are in (not after an abort). */
   done(outcome: ConversionOutcome): void;
@@ -62,6 +67,8 @@ export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: str
   let events: QueueEvents | undefined;
   let heart: NodeJS.Timeout | undefined;
   let stopHeart: (() => Promise<unknown>) | undefined;
+  let watch: ConnectionWatch | undefined;
+  const shown = shownUrl(run.url);
   try {
     // One connection first: QueueEvents cannot be closed before it has connected.
     await readyWithin([queue.waitUntilReady()], run.url, run.signal);
@@ -71,9 +78,15 @@ export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: str
     const runId = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
     // Alive while this producer is: workers drop the jobs of a run whose key is gone.
     const client = await queue.client;
+    const link = new ConnectionWatch(client, {
+      lost: () => run.logger.warn(`lost the connection to Redis at ${shown}; waiting up to ${run.waitSeconds} s for it to answer again`),
+      back: () => run.logger.info(`Redis at ${shown} answers again`),
+    });
+    watch = link;
     const beat = (): Promise<unknown> => client.set(runKey(runId), `${hostname()} ${process.pid}`, { PX: RUN_TTL_MS });
     await beat();
-    heart = setInterval(() => void beat().catch(() => undefined), RUN_TTL_MS / 4);
+    // Not while Redis is gone: the beats would only pile up in ioredis' offline queue.
+    heart = setInterval(() => void (link.lost ? undefined : beat().catch(() => undefined)), RUN_TTL_MS / 4);
     stopHeart = () => client.del(runKey(runId));
     const outstanding = new Map<string, SourceState>();
     const running = new Map<string, RunningConversion[]>();
@@ -154,10 +167,20 @@ export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: str
     });
     if (!jobs.length) return {};
     for (let i = 0; i < jobs.length && !run.signal.aborted; i += ADD_BATCH) await queue.addBulk(jobs.slice(i, i + ADD_BATCH));
-    run.logger.info(`${jobs.length} source(s) queued on ${shownUrl(run.url)} (run ${runId})`);
+    run.logger.info(`${jobs.length} source(s) queued on ${shown} (run ${runId})`);
 
+    const giveUp = (): void => {
+      const reason = `Redis at ${shown} did not answer for ${run.waitSeconds} s`;
+      run.logger.error(`gave up on ${outstanding.size} source(s): ${reason}`);
+      for (const id of [...outstanding.keys()]) settle(id, (p) => failedOutcome(p, reason));
+    };
     // Events can be missed (the stream is trimmed, a reconnect): look jobs up when none came for a while.
     const sweep = setInterval(() => {
+      if (link.lost) {
+        // Nothing is looked up while Redis is gone (the lookups would wait, or fail as if the jobs were).
+        if (link.goneFor() >= run.waitSeconds * 1000) giveUp();
+        return;
+      }
       if (Date.now() - lastEvent < SWEEP_MS) return;
       lastEvent = Date.now();
       void (async () => {
@@ -172,7 +195,7 @@ export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: str
           else if (state === 'failed') failed(id, job.failedReason);
         }
       })().catch(() => undefined);
-    }, SWEEP_MS / 2);
+    }, 1000);
     const aborted = new Promise<void>((done) => {
       if (run.signal.aborted) done();
       run.signal.addEventListener('abort', () => done(), { once: true });
@@ -184,8 +207,9 @@ export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: str
     }
     if (run.signal.aborted) {
       // Jobs not started are taken back; running ones finish on their workers, unrecorded.
-      for (const [id, state] of outstanding) {
-        await queue.remove(id).catch(() => 0);
+      const left = await takeBack(queue, [...outstanding.keys()], link.lost);
+      if (left) run.logger.warn(`could not take back ${left} job(s) of this run from Redis at ${shown}: workers drop them once this run's key expires (within ${RUN_TTL_MS / 1000} s)`);
+      for (const state of outstanding.values()) {
         for (const p of state.items) if (!state.outcomes.has(p)) state.outcomes.set(p, { source: p.source.url, sourcePath: p.source.path, rule: p.rule.name, url: p.url, output: p.output, status: 'not-run', argv: [] });
       }
     }
@@ -193,7 +217,22 @@ export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: str
     return toolVersion ? { toolVersion } : {};
   } finally {
     clearInterval(heart);
-    await stopHeart?.().catch(() => undefined);
-    await Promise.all([events?.close(), queue.close()]).catch(() => undefined);
+    watch?.stop();
+    const closed = Promise.all([watch?.lost ? undefined : stopHeart?.(), events?.close(), queue.close()]);
+    if (!(await settledWithin(closed, CLOSE_MS))) await Promise.all([events?.disconnect(), queue.disconnect()]).catch(() => undefined);
   }
+}
+
+/** Remove the jobs not started from the queue, within {@link CLOSE_MS}; how many were not gone through (all while Redis is gone). */
+async function takeBack(queue: Queue, ids: readonly string[], redisGone: boolean): Promise<number> {
+  if (redisGone) return ids.length;
+  let done = 0;
+  const work = (async () => {
+    for (const id of ids) {
+      await queue.remove(id).catch(() => 0);
+      done++;
+    }
+  })();
+  await settledWithin(work, CLOSE_MS);
+  return ids.length - done;
 }

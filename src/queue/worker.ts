@@ -9,8 +9,9 @@ import pLimit from 'p-limit';
 import type { RunningConversion } from '../convert/progress.js';
 import type { Logger } from '../util/logger.js';
 import { silentLogger } from '../util/logger.js';
-import { QUEUE_NAME, redisOptions } from './connection.js';
+import { QUEUE_NAME, redisOptions, shownUrl } from './connection.js';
 import { isSourceJobData, type SourceJobResult } from './job.js';
+import { ConnectionWatch } from './lost-connection.js';
 import { readyWithin } from './ready.js';
 import { runKey } from './run-key.js';
 import { runSourceJob } from './run-job.js';
@@ -101,10 +102,19 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
     await worker.close(true).catch(() => undefined);
     throw error;
   }
+  // A worker outlives Redis restarts (ioredis reconnects), but says when it is cut off.
+  const link = new ConnectionWatch(await worker.client, {
+    lost: () => logger.warn(`lost the connection to Redis at ${shownUrl(options.queue)}; reconnecting (running conversions go on)`),
+    back: () => logger.info(`Redis at ${shownUrl(options.queue)} answers again`),
+  });
   void worker.run().catch((error: Error) => logger.error(`queue: ${error.message}`));
   return {
-    close: () => worker.close(),
+    close: () => {
+      link.stop();
+      return worker.close();
+    },
     kill: async () => {
+      link.stop();
       killer.abort();
       await worker.close(true);
     },

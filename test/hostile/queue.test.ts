@@ -123,3 +123,48 @@ test('a producer killed with jobs queued: its jobs are dropped by the workers on
   assert.deepEqual((await readdir(out, { recursive: true })).filter((f) => f.endsWith('.flac')), []);
   await w.stop('SIGKILL');
 });
+
+/** A run on a Redis of its own that the test then stops for good, with one worker busy on its first source. */
+async function runThenLoseRedis(name: string, producerArgs: string[]): Promise<{ producer: ReturnType<typeof startProducer>; lostAt: number; out: string; w: WorkerProcess }> {
+  const own = await startRedis();
+  const site = join(dir, `${name}-site`);
+  await mkdir(site);
+  await Promise.all(['a', 'b', 'c'].map((n) => makeClip(join(site, `${n}.wav`), { video: false, seconds: 3 })));
+  const out = join(dir, `${name}-out`);
+  const w = await startWorkerProcess(own.url, ['-j', '1']);
+  started.push(w);
+  const producer = startProducer([P, site, '--rules', join(dir, 'rules.yaml'), '--output-dir', out, '--queue', own.url, ...producerArgs]);
+  after(() => producer.stop());
+  assert.ok(await until(() => /Converting:/.test(w.log())), w.log());
+  await own.stop();
+  return { producer, lostAt: Date.now(), out, w };
+}
+
+test('Redis gone for good mid-run: the producer says so at once, gives up after --queue-wait-seconds, records the sources not back as failed, exit 1', { skip: missing, timeout: 60_000 }, async () => {
+  const { producer, lostAt, out, w } = await runThenLoseRedis('lost', ['--queue-wait-seconds', '3']);
+  assert.ok(await until(() => /lost the connection to Redis/.test(producer.output()), 5_000), `said at once: ${producer.output()}`);
+  const ended = await Promise.race([producer.done, new Promise<undefined>((r) => setTimeout(r, 30_000))]);
+  producer.stop();
+  assert.ok(ended, `still waiting 30 s after Redis went away: ${producer.output()}`);
+  assert.ok(Date.now() - lostAt < 20_000, `gave up ${Date.now() - lostAt} ms after Redis went away`);
+  assert.equal(ended.code, 1, ended.stderr);
+  assert.match(ended.stderr, /lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+\/0/);
+  assert.match(ended.stderr, /gave up on 3 source\(s\): Redis at redis:\/\/127\.0\.0\.1:\d+\/0 did not answer for 3 s/);
+  const recorded = Object.values((await readConversionResults(join(out, 'warcit-conversion-results.yaml'))).conversions).flat();
+  assert.deepEqual(recorded.map((r) => [r.success, r.failure]), Array(3).fill([false, `queue: Redis at ${/redis:\/\/[^ ]+/.exec(ended.stderr)![0]} did not answer for 3 s`]));
+  await w.stop('SIGKILL');
+});
+
+test('SIGTERM while Redis is gone: the producer ends within seconds (exit 130), not waiting on Redis to take its jobs back', { skip: missing, timeout: 60_000 }, async () => {
+  const { producer, w } = await runThenLoseRedis('term', []);
+  assert.ok(await until(() => /lost the connection to Redis/.test(producer.output()), 5_000), producer.output());
+  const sent = Date.now();
+  producer.signal('SIGTERM');
+  const ended = await Promise.race([producer.done, new Promise<undefined>((r) => setTimeout(r, 15_000))]);
+  producer.stop();
+  assert.ok(ended, `still running 15 s after SIGTERM: ${producer.output()}`);
+  assert.ok(Date.now() - sent < 6_000, `ended ${Date.now() - sent} ms after SIGTERM`);
+  assert.equal(ended.code, 130, ended.stderr);
+  assert.match(ended.stderr, /could not take back 3 job\(s\) of this run/);
+  await w.stop('SIGKILL');
+});

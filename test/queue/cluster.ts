@@ -48,7 +48,7 @@ export interface ProducerRun {
 }
 
 /** Start `warckit-convert …args`; `output()` is its stdout and stderr so far. */
-export function startProducer(args: readonly string[]): { output(): string; done: Promise<ProducerRun>; stop(): void } {
+export function startProducer(args: readonly string[]): { output(): string; done: Promise<ProducerRun>; stop(): void; signal(name: NodeJS.Signals): void } {
   const child = spawn(process.execPath, [`${BIN}/warckit-convert.js`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -57,7 +57,8 @@ export function startProducer(args: readonly string[]): { output(): string; done
   const done = new Promise<ProducerRun>((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
   // At once: a test that failed must not leave it waiting on the queue.
   const stop = (): void => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
-  return { output: () => stdout + stderr, done, stop };
+  const signal = (name: NodeJS.Signals): void => void (child.exitCode === null && child.signalCode === null && child.kill(name));
+  return { output: () => stdout + stderr, done, stop, signal };
 }
 
 /** Run `warckit-convert …args` to its end. */
