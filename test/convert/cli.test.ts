@@ -143,6 +143,11 @@ test('rules errors name the file and the path inside it; nothing runs', async ()
     assert.equal(badJobs.code, 2);
     assert.match(badJobs.stderr, new RegExp(`^warckit-convert: --jobs: expected a positive whole number, got "${jobs.replace('.', '\\.')}"$`, 'm'));
   }
+  for (const wait of ['0', 'soon', '-5']) {
+    const badWait = await runCli(main, [P, site, '--queue', 'redis://127.0.0.1:1/0', '--queue-wait-seconds', wait]);
+    assert.equal(badWait.code, 2);
+    assert.match(badWait.stderr, new RegExp(`^warckit-convert: --queue-wait-seconds: expected a number of seconds above 0, got "${wait}"$`, 'm'));
+  }
   const help = await runCli(main, ['--help']);
   for (const flag of ['--rules', '--output-dir', '--results', '--dry-run', '--jobs', '--force', '--quiet', '--verbose', '--ffmpeg', '--ffprobe']) assert.ok(help.stdout.includes(flag), flag);
 });

@@ -14,6 +14,8 @@ test('options are checked up front with messages that say what was expected and 
     [{ inputs: ['a'], dryRun: 'yes' }, 'Expected `dryRun` to be a boolean, got "yes"'],
     [{ inputs: ['a'], rules: 3 }, 'Expected `rules` to be a file path or a RuleSet from loadRules(), got 3'],
     [{ inputs: ['a'], signal: {} }, 'Expected `signal` to be an AbortSignal, got an object'],
+    [{ inputs: ['a'], queueWaitSeconds: 0 }, 'Expected `queueWaitSeconds` to be a number of seconds above 0, got 0'],
+    [{ inputs: ['a'], queueWaitSeconds: '60' }, 'Expected `queueWaitSeconds` to be a number of seconds above 0, got "60"'],
   ];
   for (const [options, message] of cases) {
     assert.throws(() => normalizeConvertOptions(options as ConvertOptions), new ConvertOptionsError(message));
