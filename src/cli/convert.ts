@@ -37,6 +37,7 @@ function buildParser() {
     .option('manifest', { type: 'boolean', describe: "Check the last run's fixity manifests (<output-dir>/manifest.md5, manifest.sha256: md5sum/sha256sum format), then write them for this run's sources and outputs" })
     .options(FFMPEG_TOOL_OPTIONS)
     .option('queue', { type: 'string', describe: 'Convert on warckit-worker machines instead of here: a Redis URL (redis://host:6379/0); one job per source, inputs and --output-dir on storage the workers share at the same paths; results collected here' })
+    .option('stall-seconds', { type: 'string', describe: 'Stop a command that prints nothing and writes nothing for this long (an encoder hung on a damaged file) and fail that conversion (default: 600; with --queue, each worker\'s own applies)' })
     .option('queue-wait-seconds', { type: 'string', describe: "With --queue: how long Redis may stop answering mid-run (restarting, network down) before the sources not back are given up on as failed (default: 60)" })
     .option('json', { type: 'boolean', describe: 'Print JSON lines on stdout (each conversion as it starts and ends, progress, warnings, then a summary) instead of messages' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print errors only, no progress display' })
@@ -60,7 +61,7 @@ function buildParser() {
 }
 
 /** Library option → the flag that sets it, for messages. */
-const FLAG_OF: Record<string, string> = { queue: '--queue', queueWaitSeconds: '--queue-wait-seconds', jobs: '--jobs', rules: '--rules', outputDir: '--output-dir', results: '--results', ffmpegPath: '--ffmpeg', ffprobePath: '--ffprobe', inputs: '<inputs>', urlPrefix: '<url_prefix>' };
+const FLAG_OF: Record<string, string> = { queue: '--queue', queueWaitSeconds: '--queue-wait-seconds', stallSeconds: '--stall-seconds', jobs: '--jobs', rules: '--rules', outputDir: '--output-dir', results: '--results', ffmpegPath: '--ffmpeg', ffprobePath: '--ffprobe', inputs: '<inputs>', urlPrefix: '<url_prefix>' };
 
 function decodeURIComponentSafe(text: string): string {
   try {
@@ -90,9 +91,9 @@ function jobsProblem(value: unknown): string | undefined {
   return /^[1-9]\d*$/.test(String(value)) ? undefined : `--jobs: expected a positive whole number, got ${JSON.stringify(String(value))}`;
 }
 
-function waitProblem(value: unknown): string | undefined {
+function secondsProblem(flag: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  return /^\d+(\.\d+)?$/.test(String(value)) && Number(value) > 0 ? undefined : `--queue-wait-seconds: expected a number of seconds above 0, got ${JSON.stringify(String(value))}`;
+  return /^\d+(\.\d+)?$/.test(String(value)) && Number(value) > 0 ? undefined : `${flag}: expected a number of seconds above 0, got ${JSON.stringify(String(value))}`;
 }
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
@@ -109,7 +110,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   };
   const urlPrefix = String(args.url_prefix);
   const inputs = (args.inputs as unknown[]).map(String);
-  const usage = swappedPrefix([urlPrefix, ...inputs], 'warckit-convert') ?? jobsProblem(args.jobs) ?? waitProblem(args['queue-wait-seconds']);
+  const usage = swappedPrefix([urlPrefix, ...inputs], 'warckit-convert') ?? jobsProblem(args.jobs) ?? secondsProblem('--queue-wait-seconds', args['queue-wait-seconds']) ?? secondsProblem('--stall-seconds', args['stall-seconds']);
   if (usage) return fail(`${usage}\nRun warckit-convert --help for usage.`);
   for (const warning of urlPrefixWarnings(urlPrefix)) logger.warn(warning);
   const controller = new AbortController();
@@ -144,6 +145,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   if (args.ffprobe !== undefined) options.ffprobePath = String(args.ffprobe);
   if (args.queue !== undefined) options.queue = String(args.queue);
   if (args['queue-wait-seconds'] !== undefined) options.queueWaitSeconds = Number(args['queue-wait-seconds']);
+  if (args['stall-seconds'] !== undefined) options.stallSeconds = Number(args['stall-seconds']);
 
   const removeHandlers = onInterrupt(controller);
   try {

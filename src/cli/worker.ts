@@ -19,6 +19,7 @@ function buildParser() {
     .parserConfiguration({ 'boolean-negation': false })
     .option('queue', { type: 'string', describe: 'The Redis URL given to warckit-convert --queue (redis://[user:password@]host[:port][/db], rediss:// for TLS)' })
     .option('jobs', { alias: 'j', type: 'string', describe: 'Conversions to run at once (default: the number of CPU cores)' })
+    .option('stall-seconds', { type: 'string', describe: 'Stop a command that prints nothing and writes nothing for this long (an encoder hung on a damaged file) and fail that conversion (default: 600)' })
     .option('lock-seconds', { type: 'string', describe: 'How long a job stays locked after its worker stops answering (killed, machine lost) before another worker takes it again (default: 30)' })
     .options(FFMPEG_TOOL_OPTIONS)
     .option('json', { type: 'boolean', describe: 'Print JSON lines on stdout (each job as it ends, warnings) instead of messages' })
@@ -59,7 +60,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const problem =
     (args.queue === undefined ? '--queue: expected the Redis URL given to warckit-convert --queue (redis://host:6379/0)' : undefined) ??
     positive(args.jobs, '--jobs', true) ??
-    positive(args['lock-seconds'], '--lock-seconds', false);
+    positive(args['lock-seconds'], '--lock-seconds', false) ??
+    positive(args['stall-seconds'], '--stall-seconds', false);
   if (problem) return fail(`${problem}\nRun warckit-worker --help for usage.`);
   const queue = String(args.queue);
   const { redisOptions, shownUrl } = await import('../queue/connection.js');
@@ -76,6 +78,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       queue,
       jobs,
       ...(args['lock-seconds'] !== undefined ? { lockSeconds: Number(args['lock-seconds']) } : {}),
+      ...(args['stall-seconds'] !== undefined ? { stallSeconds: Number(args['stall-seconds']) } : {}),
       ...(args.ffmpeg !== undefined ? { ffmpegPath: String(args.ffmpeg) } : {}),
       ...(args.ffprobe !== undefined ? { ffprobePath: String(args.ffprobe) } : {}),
       logger,

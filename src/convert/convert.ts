@@ -145,7 +145,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
       }
     };
 
-    const runner = new SourceRunner({ ruleSet, tools, force: o.force, signal, logger, previous: (url) => results.conversions[url], ...(log ? { log } : {}), onEvent: o.onEvent, report: () => report() });
+    const runner = new SourceRunner({ ruleSet, tools, force: o.force, signal, logger, stallMs: o.stallSeconds * 1000, previous: (url) => results.conversions[url], ...(log ? { log } : {}), onEvent: o.onEvent, report: () => report() });
     runnerOf = runner;
     let filesDone = 0;
     let conversionsDone = 0;

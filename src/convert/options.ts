@@ -67,7 +67,16 @@ export interface ConvertOptions {
    * the sources not back yet are given up on, as failed. Default 60.
    */
   queueWaitSeconds?: number;
+  /**
+   * A command that prints nothing and whose output does not grow for this long is stopped and
+   * its conversion failed (an encoder hung on a damaged file). Default 600. With `queue`, each
+   * worker's own setting applies.
+   */
+  stallSeconds?: number;
 }
+
+/** Seconds a conversion command may show no sign of life before it is stopped. */
+export const DEFAULT_STALL_SECONDS = 600;
 
 /** @internal */
 export interface NormalizedConvertOptions {
@@ -88,6 +97,7 @@ export interface NormalizedConvertOptions {
   onEvent: (event: ConvertEvent) => void;
   queue?: string;
   queueWaitSeconds: number;
+  stallSeconds: number;
 }
 
 function shown(value: unknown): string {
@@ -110,9 +120,9 @@ function queueUrl(value: unknown): string {
   return value;
 }
 
-function queueWait(value: unknown): number {
-  if (value === undefined) return QUEUE_WAIT_SECONDS;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new ConvertOptionsError(`Expected \`queueWaitSeconds\` to be a number of seconds above 0, got ${shown(value)}`);
+function seconds(key: 'queueWaitSeconds' | 'stallSeconds', value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new ConvertOptionsError(`Expected \`${key}\` to be a number of seconds above 0, got ${shown(value)}`);
   return value;
 }
 
@@ -152,6 +162,7 @@ export function normalizeConvertOptions(options: ConvertOptions): NormalizedConv
     logger: (o.logger as Logger | undefined) ?? silentLogger,
     onEvent: (o.onEvent as ((e: ConvertEvent) => void) | undefined) ?? (() => undefined),
     ...(o.queue !== undefined ? { queue: queueUrl(o.queue) } : {}),
-    queueWaitSeconds: queueWait(o.queueWaitSeconds),
+    queueWaitSeconds: seconds('queueWaitSeconds', o.queueWaitSeconds, QUEUE_WAIT_SECONDS),
+    stallSeconds: seconds('stallSeconds', o.stallSeconds, DEFAULT_STALL_SECONDS),
   };
 }

@@ -5,6 +5,7 @@
  * under the final name.
  */
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -12,7 +13,7 @@ import { setTimeout } from 'node:timers/promises';
 import type { ConversionResult } from './results.js';
 import { type Placeholder, renderArgv, TemplateValueError } from '../rules/template.js';
 import { sha256File } from './digest.js';
-import { runChild } from '../util/child-process.js';
+import { type ChildExit, runChild } from '../util/child-process.js';
 import { FfmpegProgressReader, type FfmpegProgressState, withProgressFlags } from '../media/ffmpeg-progress.js';
 import { OutputWriteFailureWatch } from '../media/ffmpeg-log.js';
 import { ConversionError } from './errors.js';
@@ -46,6 +47,8 @@ export interface RunContext {
   verify?: (written: string, output: string) => Promise<OutputVerdict | undefined>;
   /** An ffmpeg command is also run with `-progress pipe:1` and this is told how far it is. */
   onProgress?: (state: FfmpegProgressState) => void;
+  /** Stop a command that prints nothing and whose output does not grow for this long (a hung encoder). */
+  stallMs?: number;
 }
 
 /** What a rule's `verify` found. */
@@ -130,6 +133,7 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
     const r = unwritable ? { exitCode: null, signal: null, notFound: false, canceled: false, timedOut: false } : await runChild(progressArgv ?? argv, {
       signal: ctx.signal,
       forceKillAfterMs: 500, // its partial output is discarded anyway: Ctrl-C must end the run within a second
+      ...(ctx.stallMs ? { stall: { ms: ctx.stallMs, sign: () => statSync(partial, { throwIfNoEntry: false })?.size } } : {}),
       onStdout: (c) => {
         if (!progress) ctx.log?.write(c);
         else if (progress.pushStdout(c)) ctx.onProgress!(progress.state);
@@ -170,7 +174,7 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
     let problem: string | undefined;
     if (unwritable) problem = unwritable;
     else if (failed) {
-      problem = r.notFound ? `cannot run ${argv[0]} (not found)` : r.error ? `cannot run ${argv[0]} (${r.error.message})` : r.signal ? `killed by ${r.signal}` : `exit code ${String(r.exitCode)}`;
+      problem = commandFailure(r, argv[0]!, ctx.stallMs);
     } else if (writeFailure.failure() !== undefined) {
       // Exit 0 or not, what it wrote is cut off: named with the output, not its temporary name.
       problem = `${basename(argv[0]!)} could not write its output: ${writeFailure.failure()!.split(partial).join(output)}`;
@@ -219,6 +223,15 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
   } finally {
     if (!renamed) await rm(partial, { force: true });
   }
+}
+
+/** Why a command that ran (or could not) failed. */
+function commandFailure(r: ChildExit, program: string, stallMs: number | undefined): string {
+  if (r.notFound) return `cannot run ${program} (not found)`;
+  if (r.error) return `cannot run ${program} (${r.error.message})`;
+  if (r.stalled) return `stalled: nothing printed and no output written for ${(stallMs ?? 0) / 1000} s; stopped`;
+  if (r.signal) return `killed by ${r.signal}`;
+  return `exit code ${String(r.exitCode)}`;
 }
 
 /** A placeholder the command needs has no value for this source: a failure, nothing run. */

@@ -121,6 +121,8 @@ export interface SourceRunContext {
   onEvent(event: ConvertEvent): void;
   /** Tell the run's progress (after `running` changed). */
   report(): void;
+  /** Stop a command that shows no sign of life for this long (see `stallSeconds`). */
+  stallMs?: number;
 }
 
 function meets(rule: ConversionRule, media: LoggedStreams | undefined): boolean {
@@ -289,6 +291,7 @@ export class SourceRunner {
         sourceSize: prepared.size,
         madeDirs: this.madeDirs,
         signal,
+        ...(this.ctx.stallMs ? { stallMs: this.ctx.stallMs } : {}),
         log: this.ctx.log,
         onStart: (argv) => logger.debug(`Running: ${shellQuote(argv)}`),
         values: { ...probeValues(facts?.media), ...(ruleSet.dir ? { rules_dir: ruleSet.dir } : {}) },

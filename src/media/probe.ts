@@ -104,6 +104,8 @@ export function parseProbeJson(json: string, file: string): MediaInfo {
 }
 
 const MAX_JSON = 16 * 1024 * 1024;
+/** ffprobe reads a file's head (and seeks for its length): minutes without an answer means it is hung on it. */
+const PROBE_TIMEOUT_MS = 120_000;
 
 export interface ProbeOptions {
   /** Path of ffprobe (see `locateTool`). */
@@ -122,6 +124,7 @@ export async function probeMedia(file: string, options: ProbeOptions): Promise<M
   if (options.signal?.aborted) stop();
   const result = await runChild([options.ffprobePath, '-v', 'error', '-show_program_version', '-show_format', '-show_streams', '-of', 'json', '-i', file], {
     signal: controller.signal,
+    timeoutMs: PROBE_TIMEOUT_MS,
     onStdout: (c) => {
       size += c.length;
       if (size > MAX_JSON) controller.abort(); // ffprobe's JSON for one file is a few KB
@@ -130,6 +133,7 @@ export async function probeMedia(file: string, options: ProbeOptions): Promise<M
     onStderr: (c) => stderr.push(c),
   });
   options.signal?.removeEventListener('abort', stop);
+  if (result.timedOut) throw new ProbeError(`${file}: ffprobe gave no answer within ${PROBE_TIMEOUT_MS / 1000} s (stopped)`, file);
   if (result.canceled) throw new ProbeError(size > MAX_JSON ? `${file}: ffprobe output too large` : `${file}: probe cancelled`, file);
   if (result.exitCode !== 0) {
     const tail = Buffer.concat(stderr).toString('utf8').trim().split('\n').slice(-5).join('\n');

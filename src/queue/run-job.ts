@@ -28,6 +28,8 @@ export interface JobContext {
   limit: LimitFunction;
   logger: Logger;
   signal: AbortSignal;
+  /** Stop a command that shows no sign of life for this long. */
+  stallMs?: number;
   ffmpegPath?: string;
   ffprobePath?: string;
   env?: Readonly<Record<string, string | undefined>>;
@@ -95,6 +97,7 @@ export async function runSourceJob(job: SourceJobData, ctx: JobContext): Promise
       force: job.force,
       signal: ctx.signal,
       logger: ctx.logger,
+      ...(ctx.stallMs ? { stallMs: ctx.stallMs } : {}),
       previous: () => job.previous,
       onEvent: () => undefined,
       report: () => ctx.progress([...runner.running.values()]),

@@ -9,6 +9,7 @@ import pLimit from 'p-limit';
 import type { RunningConversion } from '../convert/progress.js';
 import type { Logger } from '../util/logger.js';
 import { silentLogger } from '../util/logger.js';
+import { DEFAULT_STALL_SECONDS } from '../convert/options.js';
 import { QUEUE_NAME, redisOptions, shownUrl } from './connection.js';
 import { isSourceJobData, type SourceJobResult } from './job.js';
 import { ConnectionWatch } from './lost-connection.js';
@@ -29,6 +30,8 @@ export interface WorkerOptions {
   jobs: number;
   /** Seconds a dead worker's job stays locked before it is retried elsewhere. Default 30. */
   lockSeconds?: number;
+  /** Seconds a command may print nothing and write nothing before it is stopped and its conversion failed. Default 600. */
+  stallSeconds?: number;
   ffmpegPath?: string;
   ffprobePath?: string;
   env?: Readonly<Record<string, string | undefined>>;
@@ -68,6 +71,7 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
         limit,
         logger,
         signal: killer.signal,
+        stallMs: (options.stallSeconds ?? DEFAULT_STALL_SECONDS) * 1000,
         ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
         ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
         ...(options.env ? { env: options.env } : {}),

@@ -15,6 +15,11 @@ export interface ChildOptions {
   forceKillAfterMs?: number;
   /** SIGTERM after this long. */
   timeoutMs?: number;
+  /**
+   * SIGTERM once the command shows no sign of life for `ms`: nothing on stdout or stderr, and
+   * `sign()` (when given: an output file's size, say) the same at each look, once a second.
+   */
+  stall?: { ms: number; sign?: () => unknown };
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
   /** Environment (default: ours). */
@@ -29,6 +34,8 @@ export interface ChildExit {
   /** Stopped by the abort signal. */
   canceled: boolean;
   timedOut: boolean;
+  /** Stopped for showing no sign of life (`stall`). */
+  stalled?: boolean;
   /** Why it could not be started, when it could not. */
   error?: Error;
 }
@@ -84,6 +91,7 @@ export function runChild(argv: readonly string[], options: ChildOptions = {}): P
   return new Promise((done) => {
     let canceled = false;
     let timedOut = false;
+    let stalled = false;
     let error: Error | undefined;
     let killer: NodeJS.Timeout | undefined;
     const child = spawn(command!, rest, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env, windowsHide: true });
@@ -104,18 +112,45 @@ export function runChild(argv: readonly string[], options: ChildOptions = {}): P
           stop();
         }, options.timeoutMs)
       : undefined;
-    if (options.onStdout) child.stdout.on('data', options.onStdout);
-    else child.stdout.resume();
-    if (options.onStderr) child.stderr.on('data', options.onStderr);
-    else child.stderr.resume();
+    let lastSign = Date.now();
+    const watch = options.stall ? stallWatch(options.stall, () => lastSign, () => {
+      stalled = true;
+      stop();
+    }) : undefined;
+    const alive = (): void => void (lastSign = Date.now());
+    child.stdout.on('data', options.onStdout ?? (() => undefined)).on('data', alive);
+    child.stderr.on('data', options.onStderr ?? (() => undefined)).on('data', alive);
     child.on('error', (e) => (error = e));
     child.on('close', (exitCode, signal) => {
       live.delete(child);
       options.signal?.removeEventListener('abort', onAbort);
       if (timer) clearTimeout(timer);
+      if (watch) clearInterval(watch);
       if (killer) clearTimeout(killer);
       const notFound = (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-      done({ exitCode, signal, notFound, canceled, timedOut, ...(error ? { error } : {}) });
+      done({ exitCode, signal, notFound, canceled, timedOut, ...(stalled ? { stalled } : {}), ...(error ? { error } : {}) });
     });
   });
+}
+
+/** Looks once a second (or sooner for short limits) whether the command has shown a sign of life within `ms`; calls `stalled` once if not. */
+function stallWatch(stall: NonNullable<ChildOptions['stall']>, lastOutput: () => number, stalled: () => void): NodeJS.Timeout {
+  let sign = stall.sign?.();
+  let lastChange = Date.now();
+  const timer = setInterval(() => {
+    const now = Date.now();
+    if (stall.sign) {
+      const current = stall.sign();
+      if (current !== sign) {
+        sign = current;
+        lastChange = now;
+      }
+    }
+    if (now - Math.max(lastOutput(), lastChange) >= stall.ms) {
+      clearInterval(timer);
+      stalled();
+    }
+  }, Math.min(1000, Math.max(50, stall.ms / 4)));
+  timer.unref();
+  return timer;
 }

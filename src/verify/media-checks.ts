@@ -3,6 +3,7 @@
  * its final name: `decode` (decodes without an error, duration as the source's) and `lossless`
  * (framemd5 of source and output equal; both manifests kept beside the output).
  */
+import { statSync } from 'node:fs';
 import { readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { MediaInfo } from '../media/probe.js';
@@ -23,6 +24,8 @@ export interface DecodeReport {
 }
 
 const MAX_ERRORS = 5;
+/** A check's ffmpeg that prints nothing (its progress) and writes nothing for this long is hung: stopped, and the check fails. */
+const STALL_MS = 600_000;
 
 /** Decode every video and audio stream of `path` to nothing, counting errors, frames and time. */
 export async function decodeMedia(ffmpeg: string, path: string, signal?: AbortSignal): Promise<DecodeReport> {
@@ -30,6 +33,7 @@ export async function decodeMedia(ffmpeg: string, path: string, signal?: AbortSi
   const errors: string[] = [];
   const r = await runChild([ffmpeg, '-nostdin', '-hide_banner', '-v', 'error', '-i', path, '-map', '0:V?', '-map', '0:a?', '-f', 'null', '-progress', 'pipe:1', '-nostats', '-'], {
     ...(signal ? { signal } : {}),
+    stall: { ms: STALL_MS },
     onStdout: (c) => {
       progress = (progress + c.toString('latin1')).slice(-4096); // only the last report matters
     },
@@ -37,7 +41,8 @@ export async function decodeMedia(ffmpeg: string, path: string, signal?: AbortSi
       for (const line of c.toString('utf8').split('\n')) if (line.trim() && errors.length < MAX_ERRORS) errors.push(line.trim());
     },
   });
-  if (r.exitCode !== 0 && errors.length === 0) errors.push(r.notFound ? `${ffmpeg} not found` : r.signal ? `killed by ${r.signal}` : `ffmpeg exited ${String(r.exitCode)}`);
+  if (r.stalled) errors.push(`ffmpeg stalled (no progress for ${STALL_MS / 1000} s): stopped`);
+  else if (r.exitCode !== 0 && errors.length === 0) errors.push(r.notFound ? `${ffmpeg} not found` : r.signal ? `killed by ${r.signal}` : `ffmpeg exited ${String(r.exitCode)}`);
   const micros = [...progress.matchAll(/^out_time_us=(\d+)$/gm)].pop();
   const frames = [...progress.matchAll(/^frame=(\d+)$/gm)].pop();
   return { clean: r.exitCode === 0 && errors.length === 0, errors, ...(micros ? { seconds: Number(micros[1]) / 1e6 } : {}), frames: frames ? Number(frames[1]) : 0 };
@@ -92,11 +97,13 @@ async function framemd5(ffmpeg: string, input: string, options: readonly string[
   const errors: string[] = [];
   const r = await runChild([ffmpeg, '-nostdin', '-hide_banner', '-v', 'error', '-y', '-i', input, ...options, '-f', 'framemd5', to], {
     ...(signal ? { signal } : {}),
+    stall: { ms: STALL_MS, sign: () => statSync(to, { throwIfNoEntry: false })?.size },
     onStderr: (c) => {
       if (errors.length < MAX_ERRORS) errors.push(...c.toString('utf8').split('\n').filter((l) => l.trim()).slice(0, MAX_ERRORS));
     },
   });
   if (r.exitCode === 0) return undefined;
+  if (r.stalled) return `ffmpeg stalled (nothing written for ${STALL_MS / 1000} s): stopped`;
   return errors.slice(0, MAX_ERRORS).join('; ') || (r.notFound ? `${ffmpeg} not found` : `ffmpeg exited ${String(r.exitCode ?? r.signal)}`);
 }
 

@@ -16,6 +16,7 @@ test('options are checked up front with messages that say what was expected and 
     [{ inputs: ['a'], signal: {} }, 'Expected `signal` to be an AbortSignal, got an object'],
     [{ inputs: ['a'], queueWaitSeconds: 0 }, 'Expected `queueWaitSeconds` to be a number of seconds above 0, got 0'],
     [{ inputs: ['a'], queueWaitSeconds: '60' }, 'Expected `queueWaitSeconds` to be a number of seconds above 0, got "60"'],
+    [{ inputs: ['a'], stallSeconds: -1 }, 'Expected `stallSeconds` to be a number of seconds above 0, got -1'],
   ];
   for (const [options, message] of cases) {
     assert.throws(() => normalizeConvertOptions(options as ConvertOptions), new ConvertOptionsError(message));

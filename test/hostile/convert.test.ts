@@ -345,3 +345,22 @@ test('a disk that fills while ffmpeg writes: ffmpeg 5.1 exits 0 after "Error wri
   assert.equal(recorded[0]!.success, false);
   assert.equal(recorded[0]!.output_sha256, undefined, 'no digest of a truncated file is recorded');
 });
+
+test('a converter that hangs (nothing printed, no output growing) is stopped after --stall-seconds and fails; a slow one that shows signs of life is not', { timeout: 60_000 }, async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'site'), { recursive: true });
+  await writeFile(join(dir, 'site', 'hang.flv'), 'hang');
+  await writeFile(join(dir, 'site', 'slow.flv'), 'slow');
+  // A stand-in for an encoder stuck on a corrupt file, and one that works for 2.5 s, printing as it goes.
+  const code = "const [i,o]=process.argv.slice(1); if (require('fs').readFileSync(i,'utf8')==='hang') setTimeout(()=>{},60000); else { let n=0; const t=setInterval(()=>{ process.stderr.write('frame='+(++n)+'\\\\n'); if (n===10) { clearInterval(t); require('fs').copyFileSync(i,o); } },250); }";
+  await writeFile(join(dir, 'rules.yaml'), `file_types:\n  - ext: '.flv'\n    conversion_rules:\n      - name: copy\n        ext: txt\n        args: [${JSON.stringify(process.execPath)}, -e, ${JSON.stringify(code.replace(/[{}]/g, (c) => c + c))}, '{input}', '{output}']\n`);
+  const started = Date.now();
+  const r = await runToEnd([P, 'site', '--rules', 'rules.yaml', '--output-dir', 'out', '--stall-seconds', '1', '-j', '2'], { cwd: dir });
+  assert.ok(Date.now() - started < 15_000, `ended after ${Date.now() - started} ms`);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /hang\.flv: copy failed \(stalled: nothing printed and no output written for 1 s; stopped\)/);
+  assert.doesNotMatch(r.stderr, /slow\.flv: copy failed/);
+  const results = await readConversionResults(join(dir, 'out', RESULTS));
+  assert.deepEqual(Object.entries(results.conversions).map(([url, [c]]) => [url, c!.success]).sort(), [[`${P}hang.flv`, false], [`${P}slow.flv`, true]]);
+  assert.deepEqual((await readdir(join(dir, 'out'), { recursive: true })).filter((f) => f.includes('.partial-')), []);
+});
