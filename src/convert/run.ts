@@ -47,6 +47,11 @@ export interface RunContext {
   verify?: (written: string, output: string) => Promise<OutputVerdict | undefined>;
   /** An ffmpeg command is also run with `-progress pipe:1` and this is told how far it is. */
   onProgress?: (state: FfmpegProgressState) => void;
+  /**
+   * Asked once the command has succeeded, before its output is accepted: why the source is no
+   * longer the one hashed for this run (another process wrote to it meanwhile), or undefined.
+   */
+  sourceChanged?: () => Promise<string | undefined>;
   /** Stop a command that prints nothing and whose output does not grow for this long (a hung encoder). */
   stallMs?: number;
 }
@@ -179,35 +184,10 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
       // Exit 0 or not, what it wrote is cut off: named with the output, not its temporary name.
       problem = `${basename(argv[0]!)} could not write its output: ${writeFailure.failure()!.split(partial).join(output)}`;
     } else {
-      const info = await stat(partial).catch(() => undefined);
-      if (!info?.isFile()) problem = `the command exited 0 but did not write ${rule.ext} output to {output}`;
-      else if (info.size === 0) problem = 'the command exited 0 but wrote an empty file';
-      else {
-        const sha256 = await sha256File(partial, info.size, ctx.signal);
-        if (ctx.signal?.aborted) throw new RunAbortedError(`${planned.url}: interrupted`);
-        const verdict = ctx.verify
-          ? await ctx.verify(partial, output).catch((error: Error): OutputVerdict => ({ passed: false, detail: `cannot verify: ${error.message}`, record: { passed: false } }))
-          : undefined;
-        if (ctx.signal?.aborted) throw new RunAbortedError(`${planned.url}: interrupted`);
-        const proof = verdict ? { verification: verdict.record } : {};
-        if (verdict && !verdict.passed) {
-          problem = verdict.detail;
-          if (verdict.keepAs && (await rename(partial, verdict.keepAs).then(() => true, () => false))) {
-            renamed = true;
-            Object.assign(base, proof, { kept_as: verdict.keepAs, output_size: info.size, output_sha256: sha256 });
-          } else Object.assign(base, proof);
-        } else {
-          const notMoved = await rename(partial, output).then(
-            () => undefined,
-            (error: NodeJS.ErrnoException) => error,
-          );
-          if (!notMoved) {
-            renamed = true;
-            return { result: { ...base, success: true, output_size: info.size, output_sha256: sha256, ...proof }, stderrHead: Buffer.concat(head).toString('utf8') };
-          }
-          problem = notMoved.code === 'EISDIR' || notMoved.code === 'ENOTEMPTY' ? `${output} is a directory` : `cannot move the output to ${output} (${notMoved.code ?? notMoved.message})`;
-        }
-      }
+      const kept = await keepOutput(planned, ctx, partial, base);
+      renamed = kept.renamed;
+      if (kept.result) return { result: kept.result, stderrHead: Buffer.concat(head).toString('utf8') };
+      problem = kept.problem;
     }
     const stderrTail = tail.lines();
     const result: ConversionResult = { ...base, ...(stderrTail ? { stderr_tail: stderrTail } : {}), failure: problem };
@@ -223,6 +203,41 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
   } finally {
     if (!renamed) await rm(partial, { force: true });
   }
+}
+
+/**
+ * After the command succeeded: check what it wrote (there, not empty), that the source did not
+ * change meanwhile, and the rule's proof; then move it into place. The result on success, else
+ * the problem (and whether the file was kept under another name).
+ */
+async function keepOutput(planned: PlannedConversion, ctx: RunContext, partial: string, base: ConversionResult): Promise<{ result?: ConversionResult; problem?: string; renamed: boolean }> {
+  const { rule, output, url } = planned;
+  const info = await stat(partial).catch(() => undefined);
+  if (!info?.isFile()) return { problem: `the command exited 0 but did not write ${rule.ext} output to {output}`, renamed: false };
+  if (info.size === 0) return { problem: 'the command exited 0 but wrote an empty file', renamed: false };
+  const sha256 = await sha256File(partial, info.size, ctx.signal);
+  if (ctx.signal?.aborted) throw new RunAbortedError(`${url}: interrupted`);
+  const changed = await ctx.sourceChanged?.();
+  if (changed) return { problem: changed, renamed: false };
+  const verdict = ctx.verify
+    ? await ctx.verify(partial, output).catch((error: Error): OutputVerdict => ({ passed: false, detail: `cannot verify: ${error.message}`, record: { passed: false } }))
+    : undefined;
+  if (ctx.signal?.aborted) throw new RunAbortedError(`${url}: interrupted`);
+  const proof = verdict ? { verification: verdict.record } : {};
+  if (verdict && !verdict.passed) {
+    if (verdict.keepAs && (await rename(partial, verdict.keepAs).then(() => true, () => false))) {
+      Object.assign(base, proof, { kept_as: verdict.keepAs, output_size: info.size, output_sha256: sha256 });
+      return { problem: verdict.detail, renamed: true };
+    }
+    Object.assign(base, proof);
+    return { problem: verdict.detail, renamed: false };
+  }
+  const notMoved = await rename(partial, output).then(
+    () => undefined,
+    (error: NodeJS.ErrnoException) => error,
+  );
+  if (!notMoved) return { result: { ...base, success: true, output_size: info.size, output_sha256: sha256, ...proof }, renamed: true };
+  return { problem: notMoved.code === 'EISDIR' || notMoved.code === 'ENOTEMPTY' ? `${output} is a directory` : `cannot move the output to ${output} (${notMoved.code ?? notMoved.message})`, renamed: false };
 }
 
 /** Why a command that ran (or could not) failed. */

@@ -4,8 +4,8 @@
  * A local run and a queue worker (src/queue) both convert through {@link SourceRunner}.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createWriteStream, type Stats } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Transform, type Writable } from 'node:stream';
@@ -36,6 +36,19 @@ export interface PreparedSource {
   inputPath: string;
   sha256: string;
   size: number;
+  /** Size, mtime and inode of a source read in place, taken before it was hashed. */
+  stamp?: string;
+}
+
+const stampOf = (info: Stats): string => `${info.size}:${info.mtimeMs}:${info.ino}`;
+
+/** Why a source read in place is no longer the one hashed (another process wrote to it or replaced it). */
+async function sourceChange(prepared: PreparedSource): Promise<string | undefined> {
+  if (prepared.stamp === undefined) return undefined; // a private copy (ZIP member) cannot change
+  const now = await stat(prepared.inputPath).catch(() => undefined);
+  if (!now) return 'the source was removed while it was converted';
+  if (stampOf(now) !== prepared.stamp) return 'the source changed while it was converted (written to or replaced): its recorded sha256 would not be that of what was converted';
+  return undefined;
 }
 
 export interface SourceState {
@@ -159,7 +172,8 @@ export class SourceRunner {
     const signal = this.ctx.signal;
     if (entry.filePath) {
       const inputPath = resolve(entry.filePath);
-      return { inputPath, ...(await sha256FileInfo(inputPath, entry.size, signal)) };
+      const before = await stat(inputPath);
+      return { inputPath, stamp: stampOf(before), ...(await sha256FileInfo(inputPath, entry.size, signal)) };
     }
     // ffmpeg needs a seekable file: ZIP members are extracted to a temporary copy.
     const dir = await tempCopyStep(async () => {
@@ -291,6 +305,7 @@ export class SourceRunner {
         sourceSize: prepared.size,
         madeDirs: this.madeDirs,
         signal,
+        sourceChanged: () => sourceChange(prepared),
         ...(this.ctx.stallMs ? { stallMs: this.ctx.stallMs } : {}),
         log: this.ctx.log,
         onStart: (argv) => logger.debug(`Running: ${shellQuote(argv)}`),

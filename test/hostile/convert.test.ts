@@ -364,3 +364,19 @@ test('a converter that hangs (nothing printed, no output growing) is stopped aft
   assert.deepEqual(Object.entries(results.conversions).map(([url, [c]]) => [url, c!.success]).sort(), [[`${P}hang.flv`, false], [`${P}slow.flv`, true]]);
   assert.deepEqual((await readdir(join(dir, 'out'), { recursive: true })).filter((f) => f.includes('.partial-')), []);
 });
+
+test('a source written to by another process while it is converted: that conversion fails saying so, nothing takes the output\'s name, the others stand', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'site'), { recursive: true });
+  await writeFile(join(dir, 'site', 'growing.flv'), 'first bytes');
+  await writeFile(join(dir, 'site', 'still.flv'), 'unchanged');
+  // A stand-in for a copy still arriving: the source grows while the converter reads it.
+  const code = "const fs=require('fs'); const [i,o]=process.argv.slice(1); if (i.endsWith('growing.flv')) fs.appendFileSync(i,' and more'); fs.copyFileSync(i,o);";
+  await writeFile(join(dir, 'rules.yaml'), `file_types:\n  - ext: '.flv'\n    conversion_rules:\n      - name: copy\n        ext: txt\n        args: [${JSON.stringify(process.execPath)}, -e, ${JSON.stringify(code.replace(/[{}]/g, (c) => c + c))}, '{input}', '{output}']\n`);
+  const r = await runToEnd([P, 'site', '--rules', 'rules.yaml', '--output-dir', 'out'], { cwd: dir });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /growing\.flv: copy failed \(the source changed while it was converted/);
+  const results = await readConversionResults(join(dir, 'out', RESULTS));
+  assert.deepEqual(Object.entries(results.conversions).map(([url, [c]]) => [url, c!.success]).sort(), [[`${P}growing.flv`, false], [`${P}still.flv`, true]]);
+  assert.deepEqual((await readdir(join(dir, 'out', 'site'))).sort(), ['still.flv.txt']);
+});
