@@ -174,9 +174,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       else if (fixity.problems.length) logger.error(line);
       else logger.info(line);
     }
-    const code = result.failed || result.notMedia || fixity?.problems.length ? ExitCode.partialFailure : ExitCode.ok;
+    const code = result.failed || result.notMedia || fixity?.problems.length || result.unwrittenSidecars.length ? ExitCode.partialFailure : ExitCode.ok;
     const summary = `${result.converted} converted, ${result.skipped} skipped (up to date), ${result.failed} failed${notMedia}, ${result.files} file(s); results in ${result.resultsFile}`;
-    if (json) json.write('summary', { outputDir: result.outputDir, resultsFile: result.resultsFile, files: result.files, converted: result.converted, skipped: result.skipped, failed: result.failed, notMedia: result.notMedia ?? 0, toolVersion: result.toolVersion, exitCode: code });
+    if (json) json.write('summary', { outputDir: result.outputDir, resultsFile: result.resultsFile, files: result.files, converted: result.converted, skipped: result.skipped, failed: result.failed, notMedia: result.notMedia ?? 0, unwrittenSidecars: result.unwrittenSidecars, toolVersion: result.toolVersion, exitCode: code });
     else if (code !== ExitCode.ok) logger.error(summary);
     else logger.info(summary);
     return code;

@@ -71,6 +71,11 @@ export interface ConvertResult {
   toolVersion?: string;
   /** With `manifest`: the last run's manifests checked, and the new ones written. */
   fixity?: FixityReport;
+  /**
+   * Characterization sidecars (`<source>.ffprobe.json`) that could not be written (a full disk,
+   * a directory in the way): the results name them, the next run writes them.
+   */
+  unwrittenSidecars: string[];
 }
 
 async function sourceSha256(entry: FileEntry, signal: AbortSignal): Promise<string> {
@@ -213,7 +218,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     if (signal.aborted) throw new ConvertInterruptedError({ converted: count('converted'), skipped: count('skipped'), failed: count('failed'), notRun: count('not-run') });
     const failures = outcomes.flatMap((x) => (x.error ? [x.error] : []));
     const files = new Set(outcomes.map((x) => x.sourcePath)).size;
-    return { outputDir, ...fileOf, dryRun: false, files, converted: count('converted'), skipped: count('skipped'), failed: count('failed'), notMedia: count('not-media'), conversions: outcomes, failures, toolVersion, ...(fixity ? { fixity } : {}) };
+    return { outputDir, ...fileOf, dryRun: false, files, converted: count('converted'), skipped: count('skipped'), failed: count('failed'), notMedia: count('not-media'), conversions: outcomes, failures, toolVersion, unwrittenSidecars: [...runner.unwrittenSidecars], ...(fixity ? { fixity } : {}) };
   } finally {
     walk.close();
     await store?.close().catch(() => undefined); // after an error: the journal keeps what finished

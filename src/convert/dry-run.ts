@@ -64,6 +64,6 @@ export async function dryRunPlan(plan: readonly PlannedConversion[], sources: Re
     conversions.push({ ...base, status: 'planned', argv });
   }
   const files = new Set(conversions.map((c) => c.sourcePath)).size;
-  return { outputDir: ctx.outputDir, ...(ctx.resultsFile !== undefined ? { resultsFile: ctx.resultsFile } : {}), dryRun: true, files, converted: 0, skipped: 0, failed: 0, notMedia: conversions.filter((c) => c.status === 'not-media').length, conversions, failures: [] };
+  return { outputDir: ctx.outputDir, ...(ctx.resultsFile !== undefined ? { resultsFile: ctx.resultsFile } : {}), dryRun: true, files, converted: 0, skipped: 0, failed: 0, notMedia: conversions.filter((c) => c.status === 'not-media').length, conversions, failures: [], unwrittenSidecars: [] };
 }
 

@@ -149,6 +149,8 @@ const outcomeBase = (p: PlannedConversion) => ({ source: p.source.url, sourcePat
 export class SourceRunner {
   /** Conversions running now, by output URL. */
   readonly running = new Map<string, RunningConversion>();
+  /** Characterization sidecars that could not be written (their paths). */
+  readonly unwrittenSidecars: string[] = [];
   private readonly madeDirs = new Set<string>();
   private tempRoot: string | undefined;
   private ffmpegVersion: string | undefined;
@@ -238,7 +240,10 @@ export class SourceRunner {
       outputs: Object.fromEntries(state.outputs),
     };
     if (state.cachedSidecar && JSON.stringify(state.cachedSidecar) === JSON.stringify(doc)) return;
-    await writeCharacterization(state.sidecar, doc).catch((error: Error) => this.ctx.logger.warn(`${state.sidecar}: characterization not written (${error.message})`));
+    await writeCharacterization(state.sidecar, doc).catch((error: Error) => {
+      this.unwrittenSidecars.push(state.sidecar);
+      this.ctx.logger.error(`${state.sidecar}: characterization not written (${error.message}); the next run writes it`);
+    });
   }
 
   /** Read the source once, then skip, choose or run one planned conversion. */

@@ -380,3 +380,15 @@ test('a source written to by another process while it is converted: that convers
   assert.deepEqual(Object.entries(results.conversions).map(([url, [c]]) => [url, c!.success]).sort(), [[`${P}growing.flv`, false], [`${P}still.flv`, true]]);
   assert.deepEqual((await readdir(join(dir, 'out', 'site'))).sort(), ['still.flv.txt']);
 });
+
+test('a characterization sidecar that cannot be written (a directory in its place): named as an error, exit 1, the conversion itself stands', async () => {
+  const dir = await tempDir();
+  await makeClip(join(dir, 'site', 'talk.wav'), 'audio', 'wav', 1);
+  await writeFile(join(dir, 'rules.yaml'), "file_types:\n  - ext: '.wav'\n    conversion_rules:\n      - name: flac\n        ext: flac\n        command: 'ffmpeg -y -nostdin -i {input} -c:a flac {output}'\n");
+  await mkdir(join(dir, 'out', 'site', 'talk.wav.ffprobe.json'), { recursive: true });
+  const r = await runToEnd([P, 'site', '--rules', 'rules.yaml', '--output-dir', 'out'], { cwd: dir });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /talk\.wav\.ffprobe\.json: characterization not written \(.*\); the next run writes it/);
+  const [flac] = (await readConversionResults(join(dir, 'out', RESULTS))).conversions[`${P}talk.wav`]!;
+  assert.equal(flac!.success, true);
+});
