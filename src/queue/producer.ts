@@ -27,8 +27,10 @@ const KEEP_COMPLETED = { age: 24 * 3600 };
 const KEEP_FAILED = { age: 7 * 24 * 3600 };
 /** Without any event for this long, outstanding jobs are looked up directly. */
 const SWEEP_MS = 10_000;
-/** Taking jobs back after an abort, and closing the connections, may take this long at most. */
+/** Closing the connections may take this long at most (Redis may be gone). */
 const CLOSE_MS = 3_000;
+/** Taking back the jobs not started, after an abort, may take this long at most. */
+const TAKE_BACK_MS = 15_000;
 const ADD_BATCH = 500;
 
 export interface QueueRun {
@@ -223,16 +225,21 @@ export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: str
   }
 }
 
-/** Remove the jobs not started from the queue, within {@link CLOSE_MS}; how many were not gone through (all while Redis is gone). */
+/**
+ * Remove the jobs not started from the queue (a hundred at a time: ioredis pipelines them),
+ * giving up after {@link TAKE_BACK_MS} should Redis stop answering meanwhile; how many were not
+ * gone through (all of them while Redis is gone).
+ */
 async function takeBack(queue: Queue, ids: readonly string[], redisGone: boolean): Promise<number> {
   if (redisGone) return ids.length;
   let done = 0;
   const work = (async () => {
-    for (const id of ids) {
-      await queue.remove(id).catch(() => 0);
-      done++;
+    for (let i = 0; i < ids.length; i += 100) {
+      const chunk = ids.slice(i, i + 100);
+      await Promise.all(chunk.map((id) => queue.remove(id).catch(() => 0)));
+      done += chunk.length;
     }
   })();
-  await settledWithin(work, CLOSE_MS);
+  await settledWithin(work, TAKE_BACK_MS);
   return ids.length - done;
 }
