@@ -155,7 +155,7 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
       },
     });
     const duration = Math.round((performance.now() - started) / 10) / 100;
-    const failed = unwritable !== undefined || r.notFound || r.error !== undefined || r.exitCode !== 0;
+    const failed = unwritable !== undefined || r.notFound || r.error !== undefined || r.exitCode !== 0 || r.stalled === true;
     // Ctrl-C on a terminal reaches ffmpeg too: it may exit before our own handler has run.
     if (failed && (r.signal === 'SIGINT' || r.signal === 'SIGTERM' || /received signal \d+/.test(tail.lines()))) await setTimeout(300);
     if (r.canceled || ctx.signal?.aborted) throw new RunAbortedError(`${planned.url}: interrupted`);

@@ -174,8 +174,8 @@ export class SourceRunner {
     const signal = this.ctx.signal;
     if (entry.filePath) {
       const inputPath = resolve(entry.filePath);
-      const before = await stat(inputPath);
-      return { inputPath, stamp: stampOf(before), ...(await sha256FileInfo(inputPath, entry.size, signal)) };
+      const before = await stat(inputPath).catch(() => undefined); // a source gone is told by the read below
+      return { inputPath, ...(before ? { stamp: stampOf(before) } : {}), ...(await sha256FileInfo(inputPath, entry.size, signal)) };
     }
     // ffmpeg needs a seekable file: ZIP members are extracted to a temporary copy.
     const dir = await tempCopyStep(async () => {
