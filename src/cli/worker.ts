@@ -106,5 +106,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     process.on('SIGINT', handler);
     process.on('SIGTERM', handler);
   });
-  return stopped;
+  const code = await stopped;
+  // Stopped: nothing is left to do. With Redis gone, BullMQ's blocking connection would go on
+  // trying to reconnect and keep the process alive; this timer only fires in that case.
+  setTimeout(() => process.exit(code), 1000).unref();
+  return code;
 }

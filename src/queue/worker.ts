@@ -12,7 +12,7 @@ import { silentLogger } from '../util/logger.js';
 import { DEFAULT_STALL_SECONDS } from '../convert/options.js';
 import { QUEUE_NAME, redisOptions, shownUrl } from './connection.js';
 import { isSourceJobData, type SourceJobResult } from './job.js';
-import { ConnectionWatch } from './lost-connection.js';
+import { ConnectionWatch, settledWithin } from './lost-connection.js';
 import { readyWithin } from './ready.js';
 import { runKey } from './run-key.js';
 import { runSourceJob } from './run-job.js';
@@ -22,6 +22,29 @@ export const DEFAULT_LOCK_SECONDS = 30;
 /** A job may stall (its worker die) once and run again; the second time it is failed, not retried forever. */
 export const MAX_STALLED = 1;
 const PROGRESS_EVERY_MS = 1000;
+/** Once its own jobs are done, a stopping worker gives BullMQ this long to report them (Redis may be gone). */
+const CLOSE_MS = 5000;
+
+/** The jobs this worker runs now, and how many ended while Redis was gone (their results may not reach it). */
+class JobTally {
+  active = 0;
+  endedCutOff = 0;
+  private waiting: Array<() => void> = [];
+
+  track<T>(run: () => Promise<T>, cutOff: () => boolean): Promise<T> {
+    this.active++;
+    return run().finally(() => {
+      this.active--;
+      if (cutOff()) this.endedCutOff++;
+      if (this.active === 0) for (const wake of this.waiting.splice(0)) wake();
+    });
+  }
+
+  /** Resolves once no job of ours runs. */
+  idle(): Promise<void> {
+    return this.active === 0 ? Promise.resolve() : new Promise((wake) => this.waiting.push(wake));
+  }
+}
 
 export interface WorkerOptions {
   /** `redis://host:6379/0` */
@@ -91,7 +114,9 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
       if (timer) clearTimeout(timer);
     }
   };
-  const worker = new Worker(QUEUE_NAME, processor, {
+  const tally = new JobTally();
+  let link: ConnectionWatch | undefined;
+  const worker = new Worker(QUEUE_NAME, (job: Job) => tally.track(() => processor(job), () => link?.lost === true), {
     connection: redisOptions(options.queue),
     concurrency: options.jobs,
     lockDuration: lockMs,
@@ -107,20 +132,26 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
     throw error;
   }
   // A worker outlives Redis restarts (ioredis reconnects), but says when it is cut off.
-  const link = new ConnectionWatch(await worker.client, {
+  link = new ConnectionWatch(await worker.client, {
     lost: () => logger.warn(`lost the connection to Redis at ${shownUrl(options.queue)}; reconnecting (running conversions go on)`),
     back: () => logger.info(`Redis at ${shownUrl(options.queue)} answers again`),
   });
   void worker.run().catch((error: Error) => logger.error(`queue: ${error.message}`));
+  const watch = link;
+  /** Close, but not forever: BullMQ waits on Redis to report the jobs' ends, and Redis may be gone. */
+  const closeWithin = async (force: boolean): Promise<void> => {
+    await tally.idle();
+    // While Redis is gone there is nothing to wait for; otherwise BullMQ reports the jobs' ends.
+    if (!watch.lost && (await settledWithin(worker.close(force), CLOSE_MS))) return watch.stop();
+    if (tally.endedCutOff) logger.warn(`could not report ${tally.endedCutOff} finished job(s) to Redis at ${shownUrl(options.queue)}: each goes back to the queue once its lock runs out, and runs again`);
+    watch.stop();
+    await settledWithin(worker.disconnect(), 1000);
+  };
   return {
-    close: () => {
-      link.stop();
-      return worker.close();
-    },
+    close: () => closeWithin(false),
     kill: async () => {
-      link.stop();
       killer.abort();
-      await worker.close(true);
+      await closeWithin(true);
     },
   };
 }

@@ -168,3 +168,28 @@ test('SIGTERM while Redis is gone: the producer ends within seconds (exit 130), 
   assert.match(ended.stderr, /could not take back 3 job\(s\) of this run/);
   await w.stop('SIGKILL');
 });
+
+test('warckit-worker stopped while Redis is gone: idle, it exits at once (0); with a job running, it finishes the job, says its result could not be reported, and exits', { skip: missing, timeout: 90_000 }, async () => {
+  // Idle.
+  const own = await startRedis();
+  const idle = await startWorkerProcess(own.url, ['-j', '1']);
+  started.push(idle);
+  await own.stop();
+  assert.ok(await until(() => /lost the connection to Redis/.test(idle.log()), 10_000), idle.log());
+  let sent = Date.now();
+  idle.child.kill('SIGTERM');
+  const idleCode = await Promise.race([idle.exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 15_000))]);
+  assert.equal(idleCode, 0, `exit within 15 s of SIGTERM: ${idle.log()}`);
+  assert.ok(Date.now() - sent < 8_000, `ended ${Date.now() - sent} ms after SIGTERM`);
+
+  // Busy: Redis goes while it converts, then it is asked to stop.
+  const { producer, w } = await runThenLoseRedis('worker-stop', ['--queue-wait-seconds', '60']);
+  producer.stop();
+  assert.ok(await until(() => /lost the connection to Redis/.test(w.log()), 10_000), w.log());
+  sent = Date.now();
+  w.child.kill('SIGTERM');
+  const busyCode = await Promise.race([w.exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 30_000))]);
+  assert.equal(busyCode, 0, `exit within 30 s of SIGTERM: ${w.log()}`);
+  assert.match(w.log(), /Converting: .*a\.wav/);
+  assert.match(w.log(), /could not report 1 finished job\(s\) to Redis/);
+});
