@@ -17,7 +17,7 @@ import { readConversionResults } from '../../src/convert/results.js';
 import { QUEUE_NAME, redisOptions } from '../../src/queue/connection.js';
 import { runKey } from '../../src/queue/run-key.js';
 import { makeClip } from '../helpers/media.js';
-import { type RedisServer, redisMissing, startRedis } from '../helpers/redis-server.js';
+import { type RedisServer, redisMissing, startPersistentRedis, startRedis } from '../helpers/redis-server.js';
 import { jsonEvents, startProducer, startWorkerProcess, until, type WorkerProcess } from '../queue/cluster.js';
 
 const P = 'http://www.example.com/';
@@ -192,4 +192,28 @@ test('warckit-worker stopped while Redis is gone: idle, it exits at once (0); wi
   assert.equal(busyCode, 0, `exit within 30 s of SIGTERM: ${w.log()}`);
   assert.match(w.log(), /Converting: .*a\.wav/);
   assert.match(w.log(), /could not report 1 finished job\(s\) to Redis/);
+});
+
+test('Redis restarted mid-run with its data (appendonly): producer and worker say so, reconnect, and the run ends with every source converted, exit 0', { skip: missing, timeout: 90_000 }, async () => {
+  const data = join(dir, 'redis-data');
+  await mkdir(data);
+  const own = await startPersistentRedis(data);
+  after(() => own.stop());
+  const site = join(dir, 'restart-site');
+  await mkdir(site);
+  await Promise.all(['a', 'b', 'c'].map((n) => makeClip(join(site, `${n}.wav`), { video: false, seconds: 2 })));
+  const out = join(dir, 'restart-out');
+  const w = await startWorkerProcess(own.url, ['-j', '1']);
+  started.push(w);
+  const producer = startProducer([P, site, '--rules', join(dir, 'rules.yaml'), '--output-dir', out, '--queue', own.url]);
+  after(() => producer.stop());
+  assert.ok(await until(() => /Converting:/.test(w.log())), w.log());
+  await own.restart(2000);
+  const run = await producer.done;
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /lost the connection to Redis[^\n]*\n(.|\n)*Redis at redis:\/\/127\.0\.0\.1:\d+\/0 answers again/);
+  assert.match(w.log(), /lost the connection to Redis(.|\n)*answers again/);
+  const recorded = Object.values((await readConversionResults(join(out, 'warcit-conversion-results.yaml'))).conversions).flat();
+  assert.deepEqual(recorded.map((r) => r.success), [true, true, true]);
+  await w.stop('SIGKILL');
 });
