@@ -134,7 +134,10 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
   // A worker outlives Redis restarts (ioredis reconnects), but says when it is cut off.
   link = new ConnectionWatch(await worker.client, {
     lost: () => logger.warn(`lost the connection to Redis at ${shownUrl(options.queue)}; reconnecting (running conversions go on)`),
-    back: () => logger.info(`Redis at ${shownUrl(options.queue)} answers again`),
+    back: () => {
+      tally.endedCutOff = 0; // what they sent while it was gone went out on reconnecting
+      logger.info(`Redis at ${shownUrl(options.queue)} answers again`);
+    },
   });
   void worker.run().catch((error: Error) => logger.error(`queue: ${error.message}`));
   const watch = link;
