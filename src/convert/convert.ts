@@ -178,6 +178,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
       const rules = await rulesIdentity(ruleSet);
       const got = await convertOnQueue({ url: o.queue, sources: [...sources.values()], rules, outputDir, force: o.force, signal, logger, waitSeconds: o.queueWaitSeconds, previous: (url) => results.conversions[url], done, finished, progress: (running) => ((queueRunning = running), report()) });
       toolVersion = got.toolVersion;
+      runner.unwrittenSidecars.push(...got.unwrittenSidecars);
     } else {
       const limit = pLimit(o.jobs);
       await Promise.all([...sources.values()].map((state) => runner.convertSource(state, limit, { done, finished })));

@@ -75,6 +75,8 @@ export interface SourceJobResult {
   toolVersion?: string;
   /** One per job item, in order. */
   outcomes: WireOutcome[];
+  /** Characterization sidecars the worker could not write (older workers do not say). */
+  unwrittenSidecars?: string[];
 }
 
 /** What a job carries of a source; paths absolute, so any worker's working directory will do. */

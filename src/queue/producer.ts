@@ -62,7 +62,7 @@ function runningOf(data: unknown): RunningConversion[] {
 }
 
 /** Enqueue every source, wait for all (or the abort), and tell the run what came back. Returns the workers' ffmpeg version. */
-export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: string }> {
+export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: string; unwrittenSidecars: string[] }> {
   const connection = redisOptions(run.url);
   const queue = new Queue(QUEUE_NAME, { connection });
   queue.on('error', () => undefined); // ioredis reconnects by itself; errors that matter reject the calls
@@ -93,6 +93,7 @@ export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: str
     const outstanding = new Map<string, SourceState>();
     const running = new Map<string, RunningConversion[]>();
     let toolVersion: string | undefined;
+    const unwrittenSidecars: string[] = [];
     let lastEvent = Date.now();
     let finishedAll: () => void = () => undefined;
     const allDone = new Promise<void>((done) => (finishedAll = done));
@@ -118,6 +119,10 @@ export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: str
       if (!state) return;
       if (!isResult(value, state.items.length)) return failed(id, 'the worker sent back something this warckit does not read (another version?)');
       toolVersion ??= value.toolVersion;
+      for (const sidecar of Array.isArray(value.unwrittenSidecars) ? value.unwrittenSidecars : []) {
+        unwrittenSidecars.push(String(sidecar));
+        run.logger.error(`${sidecar}: characterization not written by the worker ${value.worker}; the next run writes it`);
+      }
       settle(id, (p, i) => outcomeFromWire(value.outcomes[i]!, p));
     };
     const cleanups: Promise<unknown>[] = [];
@@ -167,7 +172,7 @@ export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: str
       };
       return { name: 'source', data, opts: { jobId: id, attempts: JOB_ATTEMPTS, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED } };
     });
-    if (!jobs.length) return {};
+    if (!jobs.length) return { unwrittenSidecars };
     for (let i = 0; i < jobs.length && !run.signal.aborted; i += ADD_BATCH) await queue.addBulk(jobs.slice(i, i + ADD_BATCH));
     run.logger.info(`${jobs.length} source(s) queued on ${shown} (run ${runId})`);
 
@@ -216,7 +221,7 @@ export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: str
       }
     }
     await Promise.all(cleanups);
-    return toolVersion ? { toolVersion } : {};
+    return { ...(toolVersion ? { toolVersion } : {}), unwrittenSidecars };
   } finally {
     clearInterval(heart);
     watch?.stop();

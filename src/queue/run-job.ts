@@ -108,7 +108,13 @@ export async function runSourceJob(job: SourceJobData, ctx: JobContext): Promise
       await runner.close();
     }
     if (ctx.signal.aborted) throw new JobSetupError('the worker was stopped');
-    return { v: JOB_VERSION, worker: `${hostname()} ${process.pid}`, ...(runner.toolVersion ? { toolVersion: runner.toolVersion } : {}), outcomes: plan.map((p) => wireOutcome(state.outcomes.get(p)!)) };
+    return {
+      v: JOB_VERSION,
+      worker: `${hostname()} ${process.pid}`,
+      ...(runner.toolVersion ? { toolVersion: runner.toolVersion } : {}),
+      outcomes: plan.map((p) => wireOutcome(state.outcomes.get(p)!)),
+      ...(runner.unwrittenSidecars.length ? { unwrittenSidecars: [...runner.unwrittenSidecars] } : {}),
+    };
   } finally {
     close();
   }

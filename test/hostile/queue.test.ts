@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Queue } from 'bullmq';
 import { readConversionResults } from '../../src/convert/results.js';
@@ -215,5 +215,23 @@ test('Redis restarted mid-run with its data (appendonly): producer and worker sa
   assert.match(w.log(), /lost the connection to Redis(.|\n)*answers again/);
   const recorded = Object.values((await readConversionResults(join(out, 'warcit-conversion-results.yaml'))).conversions).flat();
   assert.deepEqual(recorded.map((r) => r.success), [true, true, true]);
+  await w.stop('SIGKILL');
+});
+
+test('a sidecar a worker cannot write (a directory in its place): the producer names it and exits 1; the conversion stands', { skip: missing, timeout: 60_000 }, async () => {
+  const site = join(dir, 'sidecar-site');
+  await mkdir(site);
+  await makeClip(join(site, 'a.wav'), { video: false, seconds: 0.2 });
+  const out = join(dir, 'sidecar-out');
+  // Outputs go under the name of the input's parent directory (warcit's layout).
+  await mkdir(join(out, basename(dir), 'sidecar-site', 'a.wav.ffprobe.json'), { recursive: true });
+  const w = await worker();
+  const producer = startProducer([P, site, '--rules', join(dir, 'rules.yaml'), '--output-dir', out, '--queue', redis!.url]);
+  after(() => producer.stop());
+  const run = await producer.done;
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /a\.wav\.ffprobe\.json: characterization not written by the worker \S+ \d+; the next run writes it/);
+  const recorded = await readConversionResults(join(out, 'warcit-conversion-results.yaml'));
+  assert.equal(recorded.conversions[`${P}a.wav`]?.[0]?.success, true);
   await w.stop('SIGKILL');
 });
