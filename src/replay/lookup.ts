@@ -4,7 +4,7 @@
  * timestamp are merged; records farther away are never used. Equal distance before and after:
  * the earlier capture wins.
  */
-import { pageKey, pageUrlCandidates } from '../transclusions/record-uri.js';
+import { canonicalPageUrl, pageKey, pageUrlCandidates } from '../transclusions/record-uri.js';
 import type { Transclusion, TransclusionRecord } from './records.js';
 
 export { pageKey } from '../transclusions/record-uri.js';
@@ -88,7 +88,8 @@ export function resolveTransclusions(pageUrl: string, records: readonly Transclu
  */
 export function lookupTransclusions(index: TransclusionIndex, pageUrl: string, timestamp: string, indexFiles?: readonly string[]): LookupResult | undefined {
   for (const candidate of pageUrlCandidates(pageUrl, indexFiles)) {
-    const found = resolveTransclusions(candidate, index.byPage.get(pageKey(candidate)) ?? [], timestamp);
+    // Named in its canonical form, whichever spelling found it (as the index route does).
+    const found = resolveTransclusions(canonicalPageUrl(candidate), index.byPage.get(pageKey(candidate)) ?? [], timestamp);
     if (found) return found;
   }
   return undefined;

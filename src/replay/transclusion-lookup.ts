@@ -5,7 +5,7 @@
  */
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { isMetadataFor, metadataUriPrefixes, pageKey, pageUrlCandidates } from '../transclusions/record-uri.js';
+import { canonicalPageUrl, isMetadataFor, metadataUriPrefixes, pageKey, pageUrlCandidates } from '../transclusions/record-uri.js';
 import { indexKey, parseCdxjLine, parseMetaLine } from './cdxj.js';
 import { ReplayInputError, sniffReplayFile } from './file-kind.js';
 import { type LookupResult, mergeTransclusions, selectClosest } from './lookup.js';
@@ -145,7 +145,7 @@ export class TransclusionLookup {
       // A damaged record is reported (problems) and left out; never replaced by a farther capture.
       const records = (await Promise.all(closest.map((c) => c.load()))).filter((r): r is TransclusionRecord => r !== undefined);
       if (!records.length) return undefined;
-      return { pageUrl: candidate, timestamp: closest[0]!.timestamp, transclusions: mergeTransclusions(records), records: records.length };
+      return { pageUrl: canonicalPageUrl(candidate), timestamp: closest[0]!.timestamp, transclusions: mergeTransclusions(records), records: records.length };
     }
     return undefined;
   }

@@ -52,21 +52,44 @@ export function parseMetadataUri(uri: string): MetadataUri | undefined {
   return undefined;
 }
 
-/** Page key: the URL without its scheme, so http and https captures of a page meet. */
+const DEFAULT_PORTS: Record<string, string> = { 'http://': ':80', 'https://': ':443' };
+
+/**
+ * A page URL as replay systems canonicalize it before looking it up, and no further: scheme and
+ * host in lower case, no default port, `/` for an empty path, no empty query; the path and
+ * query stay as they are (their case and escapes are part of the capture's URL).
+ */
+export function canonicalPageUrl(url: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/is.exec(withoutFragment(url));
+  if (!m) return withoutFragment(url);
+  const scheme = m[1]!.toLowerCase();
+  const at = m[2]!.lastIndexOf('@');
+  const user = m[2]!.slice(0, at + 1);
+  let host = m[2]!.slice(at + 1).toLowerCase();
+  if (DEFAULT_PORTS[scheme] && host.endsWith(DEFAULT_PORTS[scheme]!)) host = host.slice(0, -DEFAULT_PORTS[scheme]!.length);
+  let rest = m[3]!;
+  if (rest.endsWith('?')) rest = rest.slice(0, -1);
+  if (!rest.startsWith('/')) rest = `/${rest}`;
+  return scheme + user + host + rest;
+}
+
+/** Page key: the canonical URL without its scheme, so http and https captures of a page meet. */
 export function pageKey(url: string): string {
-  return withoutFragment(url).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '//');
+  return canonicalPageUrl(url).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '//');
 }
 
 /**
  * The page URLs whose metadata applies to `url`, in order of preference: the URL itself, then,
  * for a directory URL (`http://host/dir/`), its index files (the WARC writer archives
- * `dir/index.html` and a revisit at `dir/`; the manifest usually names the file).
+ * `dir/index.html` and a revisit at `dir/`; the manifest usually names the file); then the same
+ * for its canonical form ({@link canonicalPageUrl}) when that differs, as a page asked for as
+ * `http://WWW.Example.com:80/watch.html?` was captured as `http://www.example.com/watch.html`.
  */
 export function pageUrlCandidates(url: string, indexFiles: readonly string[] = ['index.html', 'index.htm']): string[] {
-  const page = withoutFragment(url);
-  const path = page.split('?')[0]!;
-  if (!path.endsWith('/') || page.includes('?')) return [page];
-  return [page, ...indexFiles.map((name) => page + name)];
+  const asked = withoutFragment(url);
+  const canonical = canonicalPageUrl(asked);
+  const withIndexFiles = (page: string): string[] => (page.split('?')[0]!.endsWith('/') && !page.includes('?') ? [page, ...indexFiles.map((name) => page + name)] : [page]);
+  return [...new Set([...withIndexFiles(asked), ...withIndexFiles(canonical)])];
 }
 
 /** The URI prefixes under which a page's metadata records may be found, for prefix queries on an index. */

@@ -114,6 +114,13 @@ test('index: lookups through the CDXJ index answer as the WARC does; a changed W
     assert.equal(viaIndex.code, 0, viaIndex.stderr);
     assert.deepEqual(JSON.parse(viaIndex.stdout), JSON.parse(viaWarc.stdout), ts);
   }
+  // The page spelt otherwise (host case, default port, empty query) finds the same, by either route.
+  const spelt = PAGE.replace('example.com', 'EXAMPLE.com:80') + '?';
+  for (const source of [warc, index]) {
+    const viaSpelt = await runCli(main, ['lookup', source, '--url', spelt, '--timestamp', '2016']);
+    assert.equal(viaSpelt.code, 0, `${source}: ${viaSpelt.stderr}`);
+    assert.equal((JSON.parse(viaSpelt.stdout) as { pageUrl: string }).pageUrl, PAGE);
+  }
   await appendFile(warc, await readFile(warc));
   const stale = await runCli(main, ['lookup', index, '--url', PAGE, '--timestamp', '2016']);
   assert.match(stale.stderr, /warcio\.warc\.gz changed since it was indexed .*run warckit-replay index again/);

@@ -9,7 +9,7 @@ function rec(timestamp: string, media: string[], created = timestamp, pageUrl = 
   return { pageUrl, timestamp, created, format: 'transclusions', transclusions: media.map((m) => ({ mediaUrl: m, formats: [{ url: m, original: true }] })) };
 }
 
-const cases: Array<{ name: string; records: TransclusionRecord[]; at: string; expect: { timestamp: string; media: string[] } | undefined }> = [
+const cases: Array<{ name: string; records: TransclusionRecord[]; at: string; expect: { timestamp: string; media: string[] } | undefined; asked?: string }> = [
   { name: 'exact match', records: [rec('20160102000000', ['a']), rec('20170102000000', ['b'])], at: '20160102000000', expect: { timestamp: '20160102000000', media: ['a'] } },
   {
     name: 'several records at one timestamp are merged',
@@ -24,6 +24,8 @@ const cases: Array<{ name: string; records: TransclusionRecord[]; at: string; ex
   { name: 'tie, records given in the other order', records: [rec('20160103000000', ['late']), rec('20160101000000', ['early'])], at: '20160102000000', expect: { timestamp: '20160101000000', media: ['early'] } },
   { name: 'no records for the page', records: [rec('20160102000000', ['a'], undefined, 'http://example.com/other.html')], at: '20160102000000', expect: undefined },
   { name: 'no records at all', records: [], at: '20160102000000', expect: undefined },
+  { name: 'the page asked for with an upper-case host, the default port and an empty query meets its capture', records: [rec('20160102000000', ['a'], undefined, 'http://example.com/watch.html')], at: '2016', expect: { timestamp: '20160102000000', media: ['a'] }, asked: 'http://EXAMPLE.com:80/watch.html?' },
+  { name: 'a manifest that spelt the page with an upper-case host still meets the page', records: [rec('20160102000000', ['a'], undefined, 'http://Example.COM/watch.html')], at: '2016', expect: { timestamp: '20160102000000', media: ['a'] } },
   { name: 'http and https captures of one page meet', records: [rec('20160102000000', ['a'], undefined, 'https://example.com/watch.html')], at: '2016', expect: { timestamp: '20160102000000', media: ['a'] } },
   {
     name: 'the same media in two merged records: the later-created one wins',
@@ -38,7 +40,7 @@ const cases: Array<{ name: string; records: TransclusionRecord[]; at: string; ex
 
 for (const c of cases) {
   test(`lookup: ${c.name}`, () => {
-    const found = lookupTransclusions(buildTransclusionIndex(c.records), PAGE, c.at);
+    const found = lookupTransclusions(buildTransclusionIndex(c.records), c.asked ?? PAGE, c.at);
     if (!c.expect) return assert.equal(found, undefined);
     assert.ok(found);
     assert.equal(found.timestamp, c.expect.timestamp);
