@@ -68,7 +68,7 @@ export function canonicalPageUrl(url: string): string {
   let host = m[2]!.slice(at + 1).toLowerCase();
   if (DEFAULT_PORTS[scheme] && host.endsWith(DEFAULT_PORTS[scheme]!)) host = host.slice(0, -DEFAULT_PORTS[scheme]!.length);
   let rest = m[3]!;
-  if (rest.endsWith('?')) rest = rest.slice(0, -1);
+  if (rest.indexOf('?') === rest.length - 1) rest = rest.slice(0, -1); // an empty query only
   if (!rest.startsWith('/')) rest = `/${rest}`;
   return scheme + user + host + rest;
 }

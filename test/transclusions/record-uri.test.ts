@@ -47,6 +47,7 @@ test('pages: http and https meet; a directory URL also tries its index files', (
   assert.deepEqual(pageUrlCandidates('HTTP://WWW.E.com:80/A%20b.html?'), ['HTTP://WWW.E.com:80/A%20b.html?', 'http://www.e.com/A%20b.html']);
   assert.deepEqual(pageUrlCandidates('https://E.com:443'), ['https://E.com:443', 'https://e.com/', 'https://e.com/index.html', 'https://e.com/index.htm']);
   assert.deepEqual(pageUrlCandidates('http://e.com:8080/x?'), ['http://e.com:8080/x?', 'http://e.com:8080/x']);
+  assert.deepEqual(pageUrlCandidates('http://e.com/x?a?'), ['http://e.com/x?a?'], 'a query that ends in ? is not empty');
   assert.equal(pageKey('http://WWW.E.com:80/a?'), pageKey('https://www.e.com/a'));
   assert.notEqual(pageKey('http://e.com:8080/a'), pageKey('http://e.com/a'));
   assert.deepEqual(metadataUriPrefixes('https://e.com/p.php?id=1'), [
