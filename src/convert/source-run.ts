@@ -65,6 +65,8 @@ export interface SourceState {
   finished?: boolean;
   /** Its preparation failed and that was said. */
   reported?: boolean;
+  /** "Converting: …" was said (once a command runs for it, not when all is up to date). */
+  announced?: boolean;
   /** Sniff and probe it before its rules are chosen (its file types have conditions, or its rules read media). */
   needs: { sniff: boolean; probe: boolean };
   /** What it is (once per source), and the planned conversions that this selects. */
@@ -253,7 +255,7 @@ export class SourceRunner {
     let prepared: PreparedSource;
     try {
       if (!state.prepared) {
-        logger.info(`Converting: ${state.entry.url}`);
+        logger.debug(`Reading: ${state.entry.url}`);
         state.prepared = this.prepare(state);
       }
       prepared = await state.prepared;
@@ -293,6 +295,8 @@ export class SourceRunner {
   private async run(p: PlannedConversion, state: SourceState, prepared: PreparedSource, facts: GatheredFacts | undefined): Promise<ConversionOutcome> {
     const { signal, logger, tools, ruleSet } = this.ctx;
     const { ffmpeg, ffprobe } = tools;
+    if (!state.announced) logger.info(`Converting: ${state.entry.url}`);
+    state.announced = true;
     const now: RunningConversion = { source: p.source.url, rule: p.rule.name, url: p.url, output: p.output };
     this.running.set(p.url, now);
     this.ctx.onEvent({ type: 'conversion-start', conversion: { ...now } });
