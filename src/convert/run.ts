@@ -5,7 +5,6 @@
  * under the final name.
  */
 import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -138,7 +137,7 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
     const r = unwritable ? { exitCode: null, signal: null, notFound: false, canceled: false, timedOut: false } : await runChild(progressArgv ?? argv, {
       signal: ctx.signal,
       forceKillAfterMs: 500, // its partial output is discarded anyway: Ctrl-C must end the run within a second
-      ...(ctx.stallMs ? { stall: { ms: ctx.stallMs, sign: () => statSync(partial, { throwIfNoEntry: false })?.size } } : {}),
+      ...(ctx.stallMs ? { stall: { ms: ctx.stallMs, file: partial } } : {}),
       onStdout: (c) => {
         if (!progress) ctx.log?.write(c);
         else if (progress.pushStdout(c)) ctx.onProgress!(progress.state);

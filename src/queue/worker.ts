@@ -132,11 +132,12 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
     throw error;
   }
   // A worker outlives Redis restarts (ioredis reconnects), but says when it is cut off.
+  const shown = shownUrl(options.queue);
   link = new ConnectionWatch(await worker.client, {
-    lost: () => logger.warn(`lost the connection to Redis at ${shownUrl(options.queue)}; reconnecting (running conversions go on)`),
+    lost: () => logger.warn(`lost the connection to Redis at ${shown}; reconnecting (running conversions go on)`),
     back: () => {
       tally.endedCutOff = 0; // what they sent while it was gone went out on reconnecting
-      logger.info(`Redis at ${shownUrl(options.queue)} answers again`);
+      logger.info(`Redis at ${shown} answers again`);
     },
   });
   void worker.run().catch((error: Error) => logger.error(`queue: ${error.message}`));
@@ -146,7 +147,7 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
     await tally.idle();
     // While Redis is gone there is nothing to wait for; otherwise BullMQ reports the jobs' ends.
     if (!watch.lost && (await settledWithin(worker.close(force), CLOSE_MS))) return watch.stop();
-    if (tally.endedCutOff) logger.warn(`could not report ${tally.endedCutOff} finished job(s) to Redis at ${shownUrl(options.queue)}: each goes back to the queue once its lock runs out, and runs again`);
+    if (tally.endedCutOff) logger.warn(`could not report ${tally.endedCutOff} finished job(s) to Redis at ${shown}: each goes back to the queue once its lock runs out, and runs again`);
     watch.stop();
     await settledWithin(worker.disconnect(), 1000);
   };

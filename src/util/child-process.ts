@@ -17,9 +17,9 @@ export interface ChildOptions {
   timeoutMs?: number;
   /**
    * SIGTERM once the command shows no sign of life for `ms`: nothing on stdout or stderr, and
-   * `sign()` (when given: an output file's size, say) the same at each look, once a second.
+   * `file` (when given: its output) not growing, looked at once a second.
    */
-  stall?: { ms: number; sign?: () => unknown };
+  stall?: { ms: number; file?: string };
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
   /** Environment (default: ours). */
@@ -112,14 +112,20 @@ export function runChild(argv: readonly string[], options: ChildOptions = {}): P
           stop();
         }, options.timeoutMs)
       : undefined;
-    let lastSign = Date.now();
-    const watch = options.stall ? stallWatch(options.stall, () => lastSign, () => {
+    if (options.onStdout) child.stdout.on('data', options.onStdout);
+    else child.stdout.resume();
+    if (options.onStderr) child.stderr.on('data', options.onStderr);
+    else child.stderr.resume();
+    let lastOutput = Date.now();
+    if (options.stall) {
+      const alive = (): void => void (lastOutput = Date.now());
+      child.stdout.on('data', alive);
+      child.stderr.on('data', alive);
+    }
+    const watch = options.stall ? stallWatch(options.stall, () => lastOutput, () => {
       stalled = true;
       stop();
     }) : undefined;
-    const alive = (): void => void (lastSign = Date.now());
-    child.stdout.on('data', options.onStdout ?? (() => undefined)).on('data', alive);
-    child.stderr.on('data', options.onStderr ?? (() => undefined)).on('data', alive);
     child.on('error', (e) => (error = e));
     child.on('close', (exitCode, signal) => {
       live.delete(child);
@@ -135,14 +141,15 @@ export function runChild(argv: readonly string[], options: ChildOptions = {}): P
 
 /** Looks once a second (or sooner for short limits) whether the command has shown a sign of life within `ms`; calls `stalled` once if not. */
 function stallWatch(stall: NonNullable<ChildOptions['stall']>, lastOutput: () => number, stalled: () => void): NodeJS.Timeout {
-  let sign = stall.sign?.();
+  const sizeOf = (file: string): number | undefined => statSync(file, { throwIfNoEntry: false })?.size;
+  let size = stall.file === undefined ? undefined : sizeOf(stall.file);
   let lastChange = Date.now();
   const timer = setInterval(() => {
     const now = Date.now();
-    if (stall.sign) {
-      const current = stall.sign();
-      if (current !== sign) {
-        sign = current;
+    if (stall.file !== undefined) {
+      const current = sizeOf(stall.file);
+      if (current !== size) {
+        size = current;
         lastChange = now;
       }
     }

@@ -3,7 +3,6 @@
  * its final name: `decode` (decodes without an error, duration as the source's) and `lossless`
  * (framemd5 of source and output equal; both manifests kept beside the output).
  */
-import { statSync } from 'node:fs';
 import { readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { MediaInfo } from '../media/probe.js';
@@ -97,7 +96,7 @@ async function framemd5(ffmpeg: string, input: string, options: readonly string[
   const errors: string[] = [];
   const r = await runChild([ffmpeg, '-nostdin', '-hide_banner', '-v', 'error', '-y', '-i', input, ...options, '-f', 'framemd5', to], {
     ...(signal ? { signal } : {}),
-    stall: { ms: STALL_MS, sign: () => statSync(to, { throwIfNoEntry: false })?.size },
+    stall: { ms: STALL_MS, file: to },
     onStderr: (c) => {
       if (errors.length < MAX_ERRORS) errors.push(...c.toString('utf8').split('\n').filter((l) => l.trim()).slice(0, MAX_ERRORS));
     },

@@ -23,10 +23,14 @@ const BIN = resolve('bin/warckit-convert.js');
 const WARCKIT = resolve('bin/warckit.js');
 const RESULTS = 'warcit-conversion-results.yaml';
 
+/** Rules whose one rule, `copy` (to `.txt`), runs `node -e code {input} {output}` (braces in the code written as the template's {{ and }}). */
+function nodeRules(code: string, ext = '.flv'): string {
+  return `file_types:\n  - ext: '${ext}'\n    conversion_rules:\n      - name: copy\n        ext: txt\n        args: [${JSON.stringify(process.execPath)}, -e, ${JSON.stringify(code.replace(/[{}]/g, (c) => c + c))}, '{input}', '{output}']\n`;
+}
+
 /** A rule that copies its input after `ms` milliseconds (a stand-in for a slow encoder). */
 function slowCopyRules(ms: number, ext = '.flv'): string {
-  const code = `setTimeout(()=>require('fs').copyFileSync(process.argv[1],process.argv[2]),${ms})`;
-  return `file_types:\n  - ext: '${ext}'\n    conversion_rules:\n      - name: copy\n        ext: txt\n        args: [${JSON.stringify(process.execPath)}, -e, ${JSON.stringify(code)}, '{input}', '{output}']\n`;
+  return nodeRules(`setTimeout(()=>require('fs').copyFileSync(process.argv[1],process.argv[2]),${ms})`, ext);
 }
 
 const CP_RULES = "file_types:\n  - ext: '.flv'\n    conversion_rules:\n      - name: copy\n        ext: txt\n        command: 'cp {input} {output}'\n";
@@ -353,7 +357,7 @@ test('a converter that hangs (nothing printed, no output growing) is stopped aft
   await writeFile(join(dir, 'site', 'slow.flv'), 'slow');
   // A stand-in for an encoder stuck on a corrupt file, and one that works for 2.5 s, printing as it goes.
   const code = "const [i,o]=process.argv.slice(1); if (require('fs').readFileSync(i,'utf8')==='hang') setTimeout(()=>{},60000); else { let n=0; const t=setInterval(()=>{ process.stderr.write('frame='+(++n)+'\\\\n'); if (n===10) { clearInterval(t); require('fs').copyFileSync(i,o); } },250); }";
-  await writeFile(join(dir, 'rules.yaml'), `file_types:\n  - ext: '.flv'\n    conversion_rules:\n      - name: copy\n        ext: txt\n        args: [${JSON.stringify(process.execPath)}, -e, ${JSON.stringify(code.replace(/[{}]/g, (c) => c + c))}, '{input}', '{output}']\n`);
+  await writeFile(join(dir, 'rules.yaml'), nodeRules(code));
   const started = Date.now();
   const r = await runToEnd([P, 'site', '--rules', 'rules.yaml', '--output-dir', 'out', '--stall-seconds', '1', '-j', '2'], { cwd: dir });
   assert.ok(Date.now() - started < 15_000, `ended after ${Date.now() - started} ms`);
@@ -372,7 +376,7 @@ test('a source written to by another process while it is converted: that convers
   await writeFile(join(dir, 'site', 'still.flv'), 'unchanged');
   // A stand-in for a copy still arriving: the source grows while the converter reads it.
   const code = "const fs=require('fs'); const [i,o]=process.argv.slice(1); if (i.endsWith('growing.flv')) fs.appendFileSync(i,' and more'); fs.copyFileSync(i,o);";
-  await writeFile(join(dir, 'rules.yaml'), `file_types:\n  - ext: '.flv'\n    conversion_rules:\n      - name: copy\n        ext: txt\n        args: [${JSON.stringify(process.execPath)}, -e, ${JSON.stringify(code.replace(/[{}]/g, (c) => c + c))}, '{input}', '{output}']\n`);
+  await writeFile(join(dir, 'rules.yaml'), nodeRules(code));
   const r = await runToEnd([P, 'site', '--rules', 'rules.yaml', '--output-dir', 'out'], { cwd: dir });
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /growing\.flv: copy failed \(the source changed while it was converted/);
