@@ -1,7 +1,9 @@
 /**
  * ZIP inputs via yauzl: only the central directory is read up front; each member is
  * decompressed as a stream when opened, so a ZIP of any size costs a few KB of memory.
- * Every member read to its end has its CRC-32 checked.
+ * Every member read to its end has its CRC-32 checked. Member names are taken as legacy ZIPs
+ * write them (backslashes, a leading `/`, `..`, CP437): nothing is extracted to disk, so each is
+ * archived at the URL its path resolves to, as warcit does, rather than the whole ZIP refused.
  */
 import { pipeline, type Readable } from 'node:stream';
 import yauzl from 'yauzl';
@@ -26,7 +28,8 @@ export async function readZip(archive: string, subPath: string, urlPrefix: strin
   let zip: yauzl.ZipFile;
   try {
     const reader = new FileHandleReader(opened.handle);
-    zip = await yauzl.fromRandomAccessReaderPromise(reader, opened.stats.size, { lazyEntries: true, autoClose: false, strictFileNames: false, decodeStrings: true });
+    // Names are decoded here (memberName): yauzl's own decoding refuses the whole ZIP over one odd name.
+    zip = await yauzl.fromRandomAccessReaderPromise(reader, opened.stats.size, { lazyEntries: true, autoClose: false, decodeStrings: false });
   } catch (error) {
     await opened.handle.close().catch(() => undefined);
     throw new InputError(`${archive}: not a readable ZIP file (${(error as Error).message})`);
@@ -48,38 +51,40 @@ export async function readZip(archive: string, subPath: string, urlPrefix: strin
     if (signal?.aborted) throw error;
     throw new InputError(`${archive}: broken ZIP file (${(error as Error).message})`);
   }
-  const wanted = subPath.replace(/^\/+/, '');
-  const exact = wanted && members.find((m) => m.fileName === wanted && !m.fileName.endsWith('/'));
-  const dirPrefix = wanted === '' || wanted.endsWith('/') ? wanted : `${wanted}/`;
+  const files = members.map((member) => ({ member, name: memberName(member) })).filter(({ name }) => !name.endsWith('/'));
+  const wanted = memberPath(subPath);
+  const exact = wanted && files.find(({ name }) => memberPath(name) === wanted && !subPath.endsWith('/'));
+  const dirPrefix = wanted === '' ? '' : `${wanted}/`;
   const entries: FileEntry[] = [];
-  for (const member of members) {
-    if (member.fileName.endsWith('/')) continue;
+  for (const { member, name } of files) {
+    const path = memberPath(name);
+    if (path === '') continue;
     let relative: string;
     if (exact) {
-      if (member !== exact) continue;
-      relative = member.fileName.slice(member.fileName.lastIndexOf('/') + 1);
+      if (member !== exact.member) continue;
+      relative = path.slice(path.lastIndexOf('/') + 1);
     } else {
-      if (!member.fileName.startsWith(dirPrefix)) continue;
-      relative = member.fileName.slice(dirPrefix.length);
+      if (!path.startsWith(dirPrefix)) continue;
+      relative = path.slice(dirPrefix.length);
     }
     entries.push({
       url: urlFor(urlPrefix, relative),
-      path: `${archive}/${member.fileName}`,
-      relativePath: relative.split('/').filter((p) => p && p !== '.').join('/'),
+      path: `${archive}/${name}`,
+      relativePath: relative,
       rootDir: '',
       size: member.uncompressedSize,
       // warcit reads the DOS date fields and treats them as UTC.
       mtime: member.getLastModDate({ forceDosFormat: true, timezone: 'UTC' }),
-      zip: { archive, member: member.fileName },
+      zip: { archive, member: path },
       open: async () => {
         let stream: Readable;
         try {
           stream = await zip.openReadStreamPromise(member);
         } catch (error) {
-          throw new InputError(`${archive}/${member.fileName}: cannot read ZIP member (${(error as Error).message})`);
+          throw new InputError(`${archive}/${name}: cannot read ZIP member (${(error as Error).message})`);
         }
         // pipeline: a read error reaches the reader, and stopping early releases the member's stream.
-        return pipeline(stream, crcCheck(member.crc32, archive, member.fileName), () => undefined);
+        return pipeline(stream, crcCheck(member.crc32, archive, name), () => undefined);
       },
     });
   }
@@ -88,4 +93,22 @@ export async function readZip(archive: string, subPath: string, urlPrefix: strin
     throw new InputError(`${archive}: no member at "${wanted}"`);
   }
   return { entries, close: () => zip.close() };
+}
+
+/** A member's name as stored: UTF-8 when flagged (or in an Info-ZIP Unicode path field), else CP437; backslashes as '/'. */
+function memberName(member: yauzl.Entry): string {
+  return yauzl.getFileNameLowLevel(member.generalPurposeBitFlag, member.fileNameRaw, member.extraFields, false);
+}
+
+/**
+ * A member's path as a URL path resolves it: no leading '/', no empty or '.' segments, each '..'
+ * taking the segment before it away (none above the top). `../a.html` is `a.html`, as in warcit.
+ */
+export function memberPath(name: string): string {
+  const parts: string[] = [];
+  for (const part of name.split('/')) {
+    if (part === '..') parts.pop();
+    else if (part !== '' && part !== '.') parts.push(part);
+  }
+  return parts.join('/');
 }

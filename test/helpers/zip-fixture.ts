@@ -7,7 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import yazl from 'yazl';
-import { PNG } from './site.js';
+import { makeZip, PNG } from './site.js';
 
 function words(seed: number, length: number): string {
   let state = seed;
@@ -81,4 +81,42 @@ export async function changeRecordedCrc(path: string, member: string): Promise<v
   const at = centralEntry(zip, member);
   zip.writeUInt32LE((zip.readUInt32LE(at + 16) ^ 0x01010101) >>> 0, at + 16);
   await writeFile(path, zip);
+}
+
+/**
+ * Rename members in place, each to a name of the same length (in the local headers and the
+ * central directory), and set or clear the UTF-8 name flag: how ZIPs that zip writers refuse to
+ * make (`../x`, `/abs`, `dir\x`, CP437 names) are made for tests.
+ */
+export async function renameMembers(path: string, renames: Array<{ from: string; to: Buffer | string; utf8?: boolean }>): Promise<void> {
+  const zip = await readFile(path);
+  for (const { from, to, utf8 } of renames) {
+    const bytes = typeof to === 'string' ? Buffer.from(to) : to;
+    if (bytes.length !== Buffer.byteLength(from)) throw new Error(`${from}: the new name must be as long`);
+    const central = centralEntry(zip, from);
+    const local = zip.readUInt32LE(central + 42);
+    for (const [flags, name] of [[central + 8, central + 46], [local + 6, local + 30]] as const) {
+      bytes.copy(zip, name);
+      if (utf8 !== undefined) zip.writeUInt16LE(utf8 ? zip.readUInt16LE(flags) | 0x800 : zip.readUInt16LE(flags) & ~0x800, flags);
+    }
+  }
+  await writeFile(path, zip);
+}
+
+/**
+ * A ZIP with the member names legacy and hand-made ZIPs have and zip writers refuse to write:
+ * `../evil.html` (up), `/abs/x.html` (abs), `www\back.html` (back), `www/a/../b.html` (dots),
+ * `www/M\x81ller.html` in CP437 (cp437), and `www/ok.html` (ok); contents in brackets.
+ */
+export async function oddlyNamedZip(path: string): Promise<void> {
+  const contents: Record<string, string> = { 'xx/evil.html': 'up', '_abs/x.html': 'abs', 'www/back.html': 'back', 'www/a/xx/b.html': 'dots', 'www/M_ller.html': 'cp437', 'www/ok.html': 'ok' };
+  await makeZip(path, '', contents);
+  await renameMembers(path, [
+    { from: 'xx/evil.html', to: '../evil.html' },
+    { from: '_abs/x.html', to: '/abs/x.html' },
+    { from: 'www/back.html', to: 'www\\back.html' },
+    { from: 'www/a/xx/b.html', to: 'www/a/../b.html' },
+    // CP437 (no UTF-8 flag): 0x81 is ü.
+    { from: 'www/M_ller.html', to: Buffer.from('www/M\x81ller.html', 'latin1'), utf8: false },
+  ]);
 }

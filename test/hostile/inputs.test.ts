@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { flipStoredByte, changeRecordedCrc, ianaLikeMembers, makeIanaLikeZip } from '../helpers/zip-fixture.js';
+import { flipStoredByte, changeRecordedCrc, ianaLikeMembers, makeIanaLikeZip, oddlyNamedZip } from '../helpers/zip-fixture.js';
 import { makeSpecialFiles } from '../helpers/special-files.js';
 import { tempDir } from '../helpers/tmp.js';
 import { readWarc } from '../helpers/warc-check.js';
@@ -182,6 +182,24 @@ test('a ZIP whose deflated member does not match its CRC-32, or whose deflated d
   assert.equal(data.code, 2, data.stderr);
   assert.match(data.stderr, /data\.zip/);
   assert.deepEqual((await readdir(dir)).sort(), ['crc.zip', 'data.zip']);
+});
+
+test('a legacy ZIP whose members are named "../x", "/x", "dir\\x" or in CP437: every member archived at the URL its path resolves to, exit 0 (the whole ZIP was refused)', async () => {
+  const dir = await tempDir();
+  await oddlyNamedZip(join(dir, 'legacy.zip'));
+  const run = await warckit([P, 'legacy.zip', '-n', 'out'], dir);
+  assert.equal(run.code, 0, run.stderr);
+  const { records, problems } = await readWarc(join(dir, 'out.warc.gz'));
+  assert.deepEqual(problems, []);
+  const got = records.filter((r) => r.type === 'resource').map((r) => [r.targetUri, r.payload.toString()]);
+  assert.deepEqual(got, [
+    [`${P}evil.html`, 'up'],
+    [`${P}abs/x.html`, 'abs'],
+    [`${P}www/back.html`, 'back'],
+    [`${P}www/b.html`, 'dots'],
+    [`${P}www/Müller.html`, 'cp437'],
+    [`${P}www/ok.html`, 'ok'],
+  ]);
 });
 
 test('--use-magic magic on a www.iana.org.zip-like ZIP (deflated members over 4 KB): every member archived intact, exit 0', async () => {

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { readZip } from '../../src/inputs/zip.js';
 import { crc32, portableCrc32 } from '../../src/inputs/zip-reader.js';
 import { readHead } from '../../src/warc/content-type.js';
-import { changeRecordedCrc, flipStoredByte, ianaLikeMembers, makeIanaLikeZip } from '../helpers/zip-fixture.js';
+import { changeRecordedCrc, flipStoredByte, ianaLikeMembers, makeIanaLikeZip, oddlyNamedZip } from '../helpers/zip-fixture.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const P = 'http://example.com/';
@@ -108,4 +108,30 @@ test('an aborted signal stops listing a ZIP', async () => {
   const path = join(dir, 'www.iana.org.zip');
   await makeIanaLikeZip(path);
   await assert.rejects(readZip(path, '', P, AbortSignal.abort(new Error('stop listing'))), /stop listing/);
+});
+
+test('members named with "..", a leading "/", backslashes or in CP437 are read, each at the URL its path resolves to', async () => {
+  const dir = await tempDir();
+  const path = join(dir, 'legacy.zip');
+  await oddlyNamedZip(path);
+  const zip = await readZip(path, '', P);
+  try {
+    const got = await Promise.all(zip.entries.map(async (e) => [e.url, (await buffer(await e.open())).toString()]));
+    assert.deepEqual(got, [
+      [`${P}evil.html`, 'up'],
+      [`${P}abs/x.html`, 'abs'],
+      [`${P}www/back.html`, 'back'],
+      [`${P}www/b.html`, 'dots'],
+      [`${P}www/Müller.html`, 'cp437'],
+      [`${P}www/ok.html`, 'ok'],
+    ]);
+  } finally {
+    zip.close();
+  }
+  const www = await readZip(path, 'www/', P);
+  try {
+    assert.deepEqual(www.entries.map((e) => e.url), [`${P}back.html`, `${P}b.html`, `${P}Müller.html`, `${P}ok.html`]);
+  } finally {
+    www.close();
+  }
 });
