@@ -77,6 +77,8 @@ export async function readZip(archive: string, subPath: string, urlPrefix: strin
       mtime: member.getLastModDate({ forceDosFormat: true, timezone: 'UTC' }),
       zip: { archive, member: path },
       open: async () => {
+        const unreadable = unreadableBecause(member);
+        if (unreadable) throw new InputError(`${archive}/${name}: cannot read ZIP member: ${unreadable}`);
         let stream: Readable;
         try {
           stream = await zip.openReadStreamPromise(member);
@@ -93,6 +95,17 @@ export async function readZip(archive: string, subPath: string, urlPrefix: strin
     throw new InputError(`${archive}: no member at "${wanted}"`);
   }
   return { entries, close: () => zip.close() };
+}
+
+/** ZIP compression methods by number (APPNOTE 4.4.5), for saying which one a member uses. */
+const METHODS: Record<number, string> = { 1: 'shrunk', 6: 'imploded', 9: 'deflate64', 12: 'bzip2', 14: 'LZMA', 93: 'Zstandard', 95: 'xz', 98: 'PPMd', 99: 'WinZip AES' };
+
+/** Why a member cannot be read here (yauzl reads stored and deflated members, unencrypted), or undefined. */
+function unreadableBecause(member: yauzl.Entry): string | undefined {
+  if (member.isEncrypted() || member.compressionMethod === 99) return 'it is encrypted (warckit has no ZIP passwords)';
+  if (member.compressionMethod === 0 || member.compressionMethod === 8) return undefined;
+  const method = METHODS[member.compressionMethod];
+  return `compressed with method ${member.compressionMethod}${method ? ` (${method})` : ''}; warckit reads stored and deflated members`;
 }
 
 /** A member's name as stored: UTF-8 when flagged (or in an Info-ZIP Unicode path field), else CP437; backslashes as '/'. */

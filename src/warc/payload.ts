@@ -54,7 +54,10 @@ async function openPayload(payload: StreamPayload): Promise<Readable> {
   try {
     return await payload.open();
   } catch (error) {
-    throw new PayloadReadError(payload.name, `cannot read: ${(error as Error).message}`, { cause: error });
+    // An input's own error already names it: not twice.
+    const message = (error as Error).message;
+    const own = message.startsWith(`${payload.name}: `);
+    throw new PayloadReadError(payload.name, own ? message.slice(payload.name.length + 2) : `cannot read: ${message}`, { cause: error });
   }
 }
 

@@ -120,3 +120,15 @@ export async function oddlyNamedZip(path: string): Promise<void> {
     { from: 'www/M_ller.html', to: Buffer.from('www/M\x81ller.html', 'latin1'), utf8: false },
   ]);
 }
+
+/** Mark a member encrypted and/or change its compression method (both headers): ZIPs warckit cannot read. */
+export async function patchMember(path: string, member: string, change: { encrypted?: boolean; method?: number }): Promise<void> {
+  const zip = await readFile(path);
+  const central = centralEntry(zip, member);
+  const local = zip.readUInt32LE(central + 42);
+  for (const [flags, method] of [[central + 8, central + 10], [local + 6, local + 8]] as const) {
+    if (change.encrypted) zip.writeUInt16LE(zip.readUInt16LE(flags) | 1, flags);
+    if (change.method !== undefined) zip.writeUInt16LE(change.method, method);
+  }
+  await writeFile(path, zip);
+}

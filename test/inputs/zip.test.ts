@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { readZip } from '../../src/inputs/zip.js';
 import { crc32, portableCrc32 } from '../../src/inputs/zip-reader.js';
 import { readHead } from '../../src/warc/content-type.js';
-import { changeRecordedCrc, flipStoredByte, ianaLikeMembers, makeIanaLikeZip, oddlyNamedZip } from '../helpers/zip-fixture.js';
+import { changeRecordedCrc, flipStoredByte, ianaLikeMembers, makeIanaLikeZip, oddlyNamedZip, patchMember } from '../helpers/zip-fixture.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const P = 'http://example.com/';
@@ -133,5 +133,21 @@ test('members named with "..", a leading "/", backslashes or in CP437 are read, 
     assert.deepEqual(www.entries.map((e) => e.url), [`${P}back.html`, `${P}b.html`, `${P}Müller.html`, `${P}ok.html`]);
   } finally {
     www.close();
+  }
+});
+
+test('an encrypted member, or one compressed in a way that cannot be read (bzip2), fails naming the member and why, once', async () => {
+  const dir = await tempDir();
+  const path = join(dir, 'site.zip');
+  await makeIanaLikeZip(path);
+  await patchMember(path, 'www.iana.org/index.html', { encrypted: true });
+  await patchMember(path, 'www.iana.org/numbers', { method: 12 });
+  const zip = await readZip(path, '', P);
+  try {
+    const open = (member: string) => zip.entries.find((e) => e.zip?.member === `www.iana.org/${member}`)!.open();
+    await assert.rejects(open('index.html'), { message: `${path}/www.iana.org/index.html: cannot read ZIP member: it is encrypted (warckit has no ZIP passwords)` });
+    await assert.rejects(open('numbers'), { message: `${path}/www.iana.org/numbers: cannot read ZIP member: compressed with method 12 (bzip2); warckit reads stored and deflated members` });
+  } finally {
+    zip.close();
   }
 });
