@@ -119,3 +119,15 @@ export async function parseCommandLine(parser: Argv, argv: string[], io: CliIO, 
     return usageError(missing && /^Not enough non-option arguments/.test(message) ? missing : message);
   }
 }
+
+/** The message for a count flag's value (`--jobs two`), or undefined when it is a whole number above 0 (or not given). */
+export function wholeNumberProblem(flag: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  return /^[1-9]\d*$/.test(String(value)) ? undefined : `${flag}: expected a positive whole number, got ${JSON.stringify(String(value))}`;
+}
+
+/** The message for a seconds flag's value (`--stall-seconds 0`), or undefined when it is a number above 0 (or not given). */
+export function secondsProblem(flag: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  return /^\d+(\.\d+)?$/.test(String(value)) && Number(value) > 0 ? undefined : `${flag}: expected a number of seconds above 0, got ${JSON.stringify(String(value))}`;
+}

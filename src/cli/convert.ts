@@ -11,7 +11,7 @@ import { type ConvertOptions, DEFAULT_RESULTS_FILE } from '../convert/options.js
 import type { ConvertEvent, ConvertProgress } from '../convert/progress.js';
 import { shellQuote } from '../rules/template.js';
 import { VERSION } from '../version.js';
-import { FFMPEG_TOOL_OPTIONS, type ParsedArgs, parseCommandLine, swappedPrefix, urlPrefixWarnings } from './args.js';
+import { FFMPEG_TOOL_OPTIONS, type ParsedArgs, parseCommandLine, secondsProblem, swappedPrefix, urlPrefixWarnings, wholeNumberProblem } from './args.js';
 import { type CliIO, createLogger, ExitCode, jsonLines, processIO } from './io.js';
 import { createProgress, humanDuration } from './progress.js';
 import { onInterrupt } from './signals.js';
@@ -85,17 +85,6 @@ function fractionDone(p: ConvertProgress): number {
   return (p.conversionsDone + p.running.reduce((n, r) => n + (r.fraction ?? 0), 0)) / p.conversionsTotal;
 }
 
-/** The message for a flag's value (`--jobs two`), or undefined when it is good. */
-function jobsProblem(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  return /^[1-9]\d*$/.test(String(value)) ? undefined : `--jobs: expected a positive whole number, got ${JSON.stringify(String(value))}`;
-}
-
-function secondsProblem(flag: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  return /^\d+(\.\d+)?$/.test(String(value)) && Number(value) > 0 ? undefined : `${flag}: expected a number of seconds above 0, got ${JSON.stringify(String(value))}`;
-}
-
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const args = await parseCommandLine(buildParser(), argv, io, { name: 'warckit-convert', missing: 'expected <url_prefix> and at least one input' });
   if (typeof args === 'number') return args;
@@ -110,7 +99,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   };
   const urlPrefix = String(args.url_prefix);
   const inputs = (args.inputs as unknown[]).map(String);
-  const usage = swappedPrefix([urlPrefix, ...inputs], 'warckit-convert') ?? jobsProblem(args.jobs) ?? secondsProblem('--queue-wait-seconds', args['queue-wait-seconds']) ?? secondsProblem('--stall-seconds', args['stall-seconds']);
+  const usage = swappedPrefix([urlPrefix, ...inputs], 'warckit-convert') ?? wholeNumberProblem('--jobs', args.jobs) ?? secondsProblem('--queue-wait-seconds', args['queue-wait-seconds']) ?? secondsProblem('--stall-seconds', args['stall-seconds']);
   if (usage) return fail(`${usage}\nRun warckit-convert --help for usage.`);
   for (const warning of urlPrefixWarnings(urlPrefix)) logger.warn(warning);
   const controller = new AbortController();

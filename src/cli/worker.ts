@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import yargs from 'yargs';
 import { VERSION } from '../version.js';
-import { FFMPEG_TOOL_OPTIONS, parseCommandLine } from './args.js';
+import { FFMPEG_TOOL_OPTIONS, parseCommandLine, secondsProblem, wholeNumberProblem } from './args.js';
 import { type CliIO, createLogger, ExitCode, jsonLines, processIO } from './io.js';
 
 function buildParser() {
@@ -40,13 +40,6 @@ function buildParser() {
     .showHelpOnFail(false);
 }
 
-function positive(value: unknown, flag: string, whole: boolean): string | undefined {
-  if (value === undefined) return undefined;
-  const text = String(value);
-  const good = whole ? /^[1-9]\d*$/.test(text) : /^\d+(\.\d+)?$/.test(text) && Number(text) > 0;
-  return good ? undefined : `${flag}: expected a positive ${whole ? 'whole ' : ''}number, got ${JSON.stringify(text)}`;
-}
-
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const args = await parseCommandLine(buildParser(), argv, io, 'warckit-worker');
   if (typeof args === 'number') return args;
@@ -59,9 +52,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   };
   const problem =
     (args.queue === undefined ? '--queue: expected the Redis URL given to warckit-convert --queue (redis://host:6379/0)' : undefined) ??
-    positive(args.jobs, '--jobs', true) ??
-    positive(args['lock-seconds'], '--lock-seconds', false) ??
-    positive(args['stall-seconds'], '--stall-seconds', false);
+    wholeNumberProblem('--jobs', args.jobs) ??
+    secondsProblem('--lock-seconds', args['lock-seconds']) ??
+    secondsProblem('--stall-seconds', args['stall-seconds']);
   if (problem) return fail(`${problem}\nRun warckit-worker --help for usage.`);
   const queue = String(args.queue);
   const { redisOptions, shownUrl } = await import('../queue/connection.js');

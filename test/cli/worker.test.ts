@@ -20,7 +20,7 @@ test('bad flags: a did-you-mean or the flag named, exit 2', async () => {
     [[], /--queue: expected the Redis URL/],
     [['--queue', 'http://h:6379/0'], /--queue: http:\/\/h:6379\/0: expected a redis:\/\/ or rediss:\/\/ URL/],
     [['--queue', 'redis://h/0', '-j', 'two'], /--jobs: expected a positive whole number, got "two"/],
-    [['--queue', 'redis://h/0', '--lock-seconds', '0'], /--lock-seconds: expected a positive number/],
+    [['--queue', 'redis://h/0', '--lock-seconds', '0'], /--lock-seconds: expected a number of seconds above 0, got "0"/],
   ];
   for (const [argv, message] of cases) {
     const { code, stderr } = await runCli(worker, argv);
