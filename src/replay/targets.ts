@@ -141,7 +141,21 @@ function candidatesFor<E>(dom: DomAdapter<E>, selector: string, mediaUrl: string
     }
     return why === undefined;
   });
-  return allowed.filter((el) => !allowed.some((other) => other !== el && dom.contains(other, el)));
+  return outermost(dom, allowed);
+}
+
+/**
+ * Elements (in document order) not inside another of them. In document order an element's
+ * descendants follow it with nothing in between, so each need only be checked against the last
+ * one kept: one check per element, not one per pair (40,000 embeds took 21 s).
+ */
+function outermost<E>(dom: DomAdapter<E>, elements: readonly E[]): E[] {
+  const kept: E[] = [];
+  for (const el of elements) {
+    const last = kept[kept.length - 1];
+    if (last === undefined || !dom.contains(last, el)) kept.push(el);
+  }
+  return kept;
 }
 
 /** Decide which elements each transclusion replaces. */
@@ -174,5 +188,6 @@ export function planTargets<E>(dom: DomAdapter<E>, transclusions: readonly Trans
 }
 
 function sortInDocumentOrder<E>(elements: E[], order: readonly E[]): E[] {
-  return [...elements].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  const place = new Map(order.map((el, i) => [el, i]));
+  return [...elements].sort((a, b) => place.get(a)! - place.get(b)!);
 }
