@@ -9,7 +9,8 @@ import { ftruncateSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { type FileHandle, open, readFile, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { markerName } from './beside-names.js';
 
 export interface AppendMarker {
   /** Length of the file before the append began. */
@@ -28,7 +29,7 @@ export class AppendMarkerError extends Error {
 }
 
 export function markerPathFor(path: string): string {
-  return `${path}.appending`;
+  return join(dirname(path), markerName(basename(path)));
 }
 
 async function syncDir(dir: string): Promise<void> {

@@ -11,6 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { removeAppendMarker, repairInterruptedAppend, rollbackAppend, rollbackAppendSync, writeAppendMarker } from './append-marker.js';
 import { acquireLock, type FileLock, OutputLockedError, OutputLockError } from './file-lock.js';
 import { removeDeadPartials, removedPartialsNotice } from './dead-partials.js';
+import { NAME_MAX, partialPrefix } from './beside-names.js';
 
 /** How an output that exists is treated: refused (`create`), replaced (`overwrite`), or added to (`append`). */
 export type WriteMode = 'create' | 'overwrite' | 'append';
@@ -29,7 +30,7 @@ export class OutputError extends Error {
 }
 
 export function tempPathFor(finalPath: string): string {
-  return join(dirname(finalPath), `.${basename(finalPath)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return join(dirname(finalPath), `${partialPrefix(basename(finalPath))}${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
 /** What an errno means to someone writing a file. */
@@ -43,6 +44,7 @@ export function describeWriteError(error: unknown): string {
   if (e.code === 'EDQUOT') return 'disk quota exceeded';
   if (e.code === 'EFBIG') return 'file too large for this file system or limit';
   if (e.code === 'EIO') return 'input/output error';
+  if (e.code === 'ENAMETOOLONG') return `its name is too long for the file system (at most ${NAME_MAX} bytes a name)`;
   return e.message;
 }
 

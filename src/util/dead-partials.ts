@@ -7,6 +7,7 @@
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { runGone } from './file-lock.js';
+import { partialPrefix } from './beside-names.js';
 
 /** What was removed: the partials' paths, their bytes, and the pids of the runs that left them. */
 export interface RemovedPartials {
@@ -19,7 +20,7 @@ export interface RemovedPartials {
 export async function removeDeadPartials(finalPath: string): Promise<RemovedPartials> {
   const removed: RemovedPartials = { paths: [], bytes: 0, pids: [] };
   const dir = dirname(finalPath);
-  const prefix = `.${basename(finalPath)}.partial-`;
+  const prefix = partialPrefix(basename(finalPath));
   let names: string[];
   try {
     names = await readdir(dir);

@@ -12,6 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { lockName } from './beside-names.js';
 
 /** Who holds a lock, as written in the lock file. */
 export interface LockOwner {
@@ -62,7 +64,7 @@ export interface FileLock {
 }
 
 export function lockPathFor(path: string): string {
-  return `${path}.lock`;
+  return join(dirname(path), lockName(basename(path)));
 }
 
 function procStat(pid: number | 'self'): string | undefined {

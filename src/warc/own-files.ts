@@ -6,11 +6,12 @@
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { partNameWithin } from './part-names.js';
+import { lockName, markerName, partialPrefix } from '../util/beside-names.js';
 
 /** Whether a file name is the WARC named `warcName` or one of the files kept beside it while it is written (its CDXJ index too). */
 function isOwnFileOf(name: string, warcName: string): boolean {
-  if (name === warcName || name.startsWith(`.${warcName}.partial-`) || name.startsWith(`${warcName}.lock`) || name.startsWith(`${warcName}.appending`)) return true;
-  return name === `${warcName}.cdxj` || name.startsWith(`.${warcName}.cdxj.partial-`);
+  if (name === warcName || name.startsWith(partialPrefix(warcName)) || name.startsWith(lockName(warcName)) || name.startsWith(markerName(warcName))) return true;
+  return name === `${warcName}.cdxj` || name.startsWith(partialPrefix(`${warcName}.cdxj`));
 }
 
 /** The same for a run rolling over to parts (`rollover`): any part of `warcName` (site-00003.warc.gz) and its files. */

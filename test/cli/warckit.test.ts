@@ -48,6 +48,23 @@ test('refuses to overwrite without -o, appends with -a, replaces with -o', async
   assert.equal((await readWarc(`${name}.warc.gz`)).records.length, 11);
 });
 
+test('a WARC name that fits the file system (250 bytes) is written, appended to and replaced, though its lock, marker and temporary names would not fit; a longer one is refused naming it', async () => {
+  const dir = await tempDir();
+  const site = await siteIn(dir);
+  const name = join(dir, 'w'.repeat(242)); // w….warc.gz: 250 bytes; w….warc.gz.appending: 260
+  for (const flags of [[], ['-a'], ['-o']]) {
+    const run = await runCli(main, [P, site, '-n', name, '-q', ...flags]);
+    assert.equal(run.code, 0, `${flags.join(' ')}: ${run.stderr}`);
+  }
+  const { records, problems } = await readWarc(`${name}.warc.gz`);
+  assert.deepEqual(problems, []);
+  assert.equal(records.length, 12);
+  assert.deepEqual(await readdir(dir), ['site', `${'w'.repeat(242)}.warc.gz`], 'no lock, marker or partial left');
+  const tooLong = await runCli(main, [P, site, '-n', join(dir, 'x'.repeat(250))]);
+  assert.equal(tooLong.code, 2);
+  assert.match(tooLong.stderr, /x{250}\.warc\.gz: its name is too long for the file system \(at most 255 bytes a name\)/);
+});
+
 test('bad input: one clear line naming the file, exit 2, no WARC and no temp file left', async () => {
   const dir = await tempDir();
   const site = await siteIn(dir);

@@ -302,6 +302,23 @@ test('converting . does not convert its own earlier outputs again; an output pat
   assert.match(r.stderr, /1 converted, 0 skipped \(up to date\), 1 failed/);
 });
 
+test('long file names: a source whose output name fits (249 bytes) converts, though its temporary name would not have; one whose output name does not fit fails naming it; the run goes on, exit 1', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'site'));
+  const fits = `${'f'.repeat(241)}.flv`; // output f….flv.txt: 249 bytes; `.f….flv.txt.partial-<pid>-<hex>.txt` would be 270
+  const longest = `${'t'.repeat(247)}.flv`; // output t….flv.txt: 255 bytes, the most that fits
+  const tooLong = `${'u'.repeat(250)}.flv`; // output u….flv.txt: 258 bytes
+  for (const name of [fits, longest, tooLong]) await writeFile(join(dir, 'site', name), `clip ${name.length}\n`);
+  await writeFile(join(dir, 'copy.yaml'), nodeRules(`require('fs').copyFileSync(process.argv[1],process.argv[2])`));
+  const r = await runToEnd([P, 'site', '--rules', 'copy.yaml', '--output-dir', 'out'], { cwd: dir });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`${tooLong}: copy failed \\(the output's name is 258 bytes long, more than file systems take \\(255\\): .*u{250}\\.flv\\.txt\\)`));
+  assert.match(r.stderr, /2 converted, 0 skipped \(up to date\), 1 failed/);
+  const written = (await readdir(join(dir, 'out', 'site'))).sort();
+  assert.deepEqual(written, [`${fits}.txt`, `${longest}.txt`].sort(), 'the two that fit, and nothing partial');
+  assert.equal(await readFile(join(dir, 'out', 'site', `${fits}.txt`), 'utf8'), `clip ${fits.length}\n`);
+});
+
 test('a full TMPDIR while a ZIP member is copied out says so (no space, in TMPDIR), not "cannot read"; the run goes on', { skip: scratchMountsAvailable() ? false : 'no user/mount namespaces (unshare -rm)' }, async () => {
   const dir = await tempDir();
   const zipPath = join(dir, 'site.zip');
