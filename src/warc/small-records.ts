@@ -68,10 +68,15 @@ export class SmallRecordPool {
   /** Threads that were given a batch (one that never was can be stopped at once). */
   private readonly used = new Set<Worker>();
   private encoder: BatchEncoder | undefined;
+  /** Threads that have ended (an ended thread gets no 'exit' again: close must not wait for one). */
+  private readonly ended = new Set<Worker>();
+  private closing = false;
 
   constructor(
     private readonly settings: EncodeSettings,
     private readonly threads = smallRecordThreads(),
+    /** The threads' module (tests give one that fails). */
+    private readonly script = new URL('./small-records-worker.js', import.meta.url),
   ) {}
 
   /** Record threads started so far (none while the run's first records are prepared on this thread). */
@@ -141,9 +146,15 @@ export class SmallRecordPool {
   private startWorker(): Worker {
     // No execArgv: flags such as --input-type (node -e) do not apply to the thread's module.
     // A small young generation: the thread's garbage is a few objects per record (its bytes are outside the heap), and each thread's heap counts in the process's RSS.
-    const worker = new Worker(new URL('./small-records-worker.js', import.meta.url), { execArgv: [], workerData: this.settings, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    const worker = new Worker(this.script, { execArgv: [], workerData: this.settings, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     worker.on('message', (reply: SmallReply) => this.receive(reply));
     worker.on('error', (error) => this.fail(error));
+    // A thread that ends before it is told to (it could not start, it crashed) would never answer
+    // what it was sent, nor what would be sent to it: the run fails rather than waits forever.
+    worker.on('exit', (code) => {
+      this.ended.add(worker);
+      if (!this.closing) this.fail(new Error(`it exited (code ${code}) before answering`));
+    });
     worker.unref();
     this.workers.push(worker);
     return worker;
@@ -176,6 +187,7 @@ export class SmallRecordPool {
   }
 
   private fail(error: Error): void {
+    if (this.failure) return; // a thread's 'error' is followed by its 'exit'
     this.failure = new Error(`record thread failed: ${error.message}`, { cause: error });
     for (const { items } of this.sent.values()) for (const item of items) item.reject(this.failure);
     for (const item of this.gathered) item.reject(this.failure);
@@ -190,7 +202,8 @@ export class SmallRecordPool {
    * that never had a batch.
    */
   async close(): Promise<void> {
-    const workers = this.workers.splice(0);
+    this.closing = true;
+    const workers = this.workers.splice(0).filter((w) => !this.ended.has(w));
     await Promise.all(
       workers.map(async (w) => {
         const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));

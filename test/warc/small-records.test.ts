@@ -40,6 +40,26 @@ test('threads started but never given a batch: close ends them (terminated, not 
   assert.equal(pool.threadsStarted, 0);
 });
 
+test('a record thread that cannot start (its module missing: a package replaced mid-run) fails the records, naming the cause, and close ends', { timeout: 20_000 }, async () => {
+  const pool = new SmallRecordPool(settings, 2, new URL('./no-such-record-thread.js', import.meta.url));
+  const ticket: SmallTicket = { wanted: true, gathered: false };
+  // Past the share prepared on this thread: sent to a thread.
+  await pool.prepare({ headText: head(0), payloadDigest: true }, randomBytes(300 * 1024), { wanted: true, gathered: false }).catch(() => undefined);
+  await assert.rejects(pool.prepare({ headText: head(1), payloadDigest: true }, randomBytes(300 * 1024), ticket), /^Error: record thread failed: .*no-such-record-thread\.js/);
+  await pool.close();
+});
+
+test('a record thread that exits while it owes a batch fails those records (it never answers), and close ends', { timeout: 20_000 }, async () => {
+  const pool = new SmallRecordPool(settings, 1, new URL('../helpers/dying-record-thread.js', import.meta.url));
+  const prepared = [0, 1, 2].map((i) => pool.prepare({ headText: head(i), payloadDigest: true }, randomBytes(200 * 1024), { wanted: true, gathered: false }));
+  const outcomes = await Promise.allSettled(prepared);
+  const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+  assert.ok(failed.length >= 1, 'the records sent to the thread');
+  for (const f of failed) assert.match(String(f.reason), /^Error: record thread failed: it exited \(code 3\) before answering/);
+  await assert.rejects(pool.prepare({ headText: head(3), payloadDigest: true }, Buffer.from('later'), { wanted: true, gathered: false }), /record thread failed/);
+  await pool.close();
+});
+
 /** Records of every kind the pool prepares: buffers and files, text (compressed) and random (stored). */
 async function inputs(dir: string): Promise<WarcRecordInput[]> {
   const list: WarcRecordInput[] = [];
