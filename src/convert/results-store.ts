@@ -6,6 +6,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '../util/logger.js';
+import { checkOutputTarget } from '../util/atomic.js';
 import { acquireLock, type FileLock } from '../util/file-lock.js';
 import { journalPathFor, JournalWriter, readJournal } from './results-journal.js';
 import { type ConversionResult, type ConversionResults, readResultsYaml } from './results.js';
@@ -37,6 +38,8 @@ export class ResultsStore {
   /** Lock the results file, read it and fold in a stopped run's journal. */
   static async open(file: string, logger: Logger): Promise<ResultsStore> {
     const command = [basename(process.argv[1] ?? 'node'), ...process.argv.slice(2)].join(' ');
+    // A results file that could not be written at the end (a link, a device) is refused before anything runs.
+    await checkOutputTarget(file);
     await mkdir(dirname(file), { recursive: true });
     const lock = await acquireLock(file, { command, hint: 'wait for it to finish, or convert into another --output-dir' });
     try {

@@ -12,6 +12,7 @@ import { removeAppendMarker, repairInterruptedAppend, rollbackAppend, rollbackAp
 import { acquireLock, type FileLock, OutputLockedError, OutputLockError } from './file-lock.js';
 import { removeDeadPartials, removedPartialsNotice } from './dead-partials.js';
 import { NAME_MAX, partialPrefix } from './beside-names.js';
+import { fileKind } from './regular-file.js';
 
 /** How an output that exists is treated: refused (`create`), replaced (`overwrite`), or added to (`append`). */
 export type WriteMode = 'create' | 'overwrite' | 'append';
@@ -111,8 +112,13 @@ export interface OpenAtomicOptions {
   onNotice?: (message: string) => void;
 }
 
-/** The existing output, if any: only a regular file (not a link, directory or device) is written to. */
-async function existingOutput(finalPath: string): Promise<boolean> {
+/**
+ * Whether the output exists, checked before anything is written to it: only a regular file is
+ * written to or replaced. A link, a directory, a device, a FIFO or a socket is refused: moving a
+ * finished file into place would replace it (`-o /dev/null` run as root replaced the machine's
+ * /dev/null with a regular file, and `-o /dev/stdout` the link).
+ */
+export async function checkOutputTarget(finalPath: string): Promise<boolean> {
   let info;
   try {
     info = await lstat(finalPath);
@@ -125,7 +131,7 @@ async function existingOutput(finalPath: string): Promise<boolean> {
     throw new OutputError(`${finalPath} is a symbolic link (to ${target}): refusing to write through it; give the real path instead`);
   }
   if (info.isDirectory()) throw new OutputError(`${finalPath}: is a directory`);
-  if (!info.isFile()) throw new OutputError(`${finalPath}: not a regular file`);
+  if (!info.isFile()) throw new OutputError(`${finalPath} is a ${fileKind(info)}, not a regular file: refusing to replace it`);
   return true;
 }
 
@@ -149,7 +155,7 @@ async function lockOutput(finalPath: string, options: OpenAtomicOptions): Promis
  * const out = await openAtomic('site.warc.gz', 'append', { checkAppendTarget: (fh, size) => checkWarcTail(fh, size) });
  */
 export async function openAtomic(finalPath: string, mode: WriteMode, options: OpenAtomicOptions = {}): Promise<AtomicFile> {
-  await existingOutput(finalPath);
+  await checkOutputTarget(finalPath);
   const lock = await lockOutput(finalPath, options);
   try {
     const removed = await removeDeadPartials(finalPath);
@@ -160,7 +166,7 @@ export async function openAtomic(finalPath: string, mode: WriteMode, options: Op
         `${finalPath}: repaired an append interrupted at ${repair.marker.since} (pid ${repair.marker.pid}): removed the ${repair.removed} bytes it had added; the file is back to its ${repair.marker.length} bytes`,
       );
     }
-    const exists = await existingOutput(finalPath);
+    const exists = await checkOutputTarget(finalPath);
     if (exists && mode === 'create') throw new OutputExistsError(finalPath, options.existsHint ?? 'refusing to overwrite it');
     const file = exists && mode === 'append' ? await openForAppend(finalPath, lock, options) : await openTemp(finalPath, mode, lock, options);
     live.add(file);
@@ -307,6 +313,7 @@ async function openForAppend(finalPath: string, lock: FileLock, options: OpenAto
 
 /** Write a small text file atomically (results YAML, logs), creating its directory. */
 export async function writeFileAtomic(finalPath: string, data: string | Buffer): Promise<void> {
+  await checkOutputTarget(finalPath);
   const tempPath = tempPathFor(finalPath);
   try {
     await mkdir(dirname(finalPath), { recursive: true });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Stringifier } from 'csv-stringify';
-import { describeCreateError, OutputError, tempPathFor } from '../util/atomic.js';
+import { checkOutputTarget, describeCreateError, OutputError, tempPathFor } from '../util/atomic.js';
 import type { LogRow } from './plan-file.js';
 
 const LOG_COLUMNS = ['file', 'Record-Type', 'URL', 'timestamp', 'Content-Type', 'mime', 'charset'];
@@ -23,6 +23,7 @@ export class RecordLog {
   ) {}
 
   static async open(path: string): Promise<RecordLog> {
+    await checkOutputTarget(path); // refused now, not once the WARC is written
     const { stringify } = await import('csv-stringify');
     const dir = await mkdtemp(join(tmpdir(), `warckit-log-${process.pid}-`));
     const out = createWriteStream(join(dir, 'log.csv'));
@@ -37,6 +38,7 @@ export class RecordLog {
 
   /** Move the log into place (atomically); the message names the log when it cannot be. */
   async commit(): Promise<void> {
+    await checkOutputTarget(this.path);
     const temp = tempPathFor(this.path);
     try {
       this.csv.end();

@@ -1,9 +1,10 @@
 /** Outputs: a new file appears whole or not at all; an append is undone on failure; both locked. */
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { lstat, readdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openAtomic, OutputError, OutputExistsError } from '../../src/util/atomic.js';
+import { openAtomic, OutputError, OutputExistsError, writeFileAtomic } from '../../src/util/atomic.js';
 import { OutputLockedError } from '../../src/util/file-lock.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -57,6 +58,26 @@ test('a symbolic link, a directory or a device as the output is refused', async 
     await assert.rejects(openAtomic(join(dir, 'link.warc'), mode), (e: Error) => e instanceof OutputError && /link\.warc is a symbolic link \(to .*real\.warc\)/.test(e.message));
   }
   await assert.rejects(openAtomic(dir, 'overwrite'), /is a directory/);
-  await assert.rejects(openAtomic('/dev/null', 'append'), /\/dev\/null: not a regular file/);
+  await assert.rejects(openAtomic('/dev/null', 'append'), /^OutputError: \/dev\/null is a character device, not a regular file: refusing to replace it$/);
   assert.equal(await readFile(join(dir, 'real.warc'), 'utf8'), 'x');
+});
+
+test('small outputs (results, indexes, sidecars, replay -o) are never renamed over a device, FIFO or link: a null device, a FIFO and a link to stdout stay what they are', async () => {
+  const dir = await tempDir();
+  const fifo = join(dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  await symlink('/proc/self/fd/1', join(dir, 'stdout'));
+  // A device of our own (root only), not the machine's /dev/null: a failing test must not replace that.
+  const device = join(dir, 'null');
+  const root = process.getuid?.() === 0;
+  if (root) execFileSync('mknod', ['-m', '666', device, 'c', '1', '3']);
+  await assert.rejects(writeFileAtomic(fifo, 'x'), /^OutputError: .*fifo is a FIFO \(named pipe\), not a regular file: refusing to replace it$/);
+  await assert.rejects(writeFileAtomic(join(dir, 'stdout'), 'x'), /stdout is a symbolic link \(to \/proc\/self\/fd\/1\): refusing to write through it/);
+  if (root) {
+    await assert.rejects(writeFileAtomic(device, 'x'), /null is a character device, not a regular file: refusing to replace it$/);
+    assert.ok((await lstat(device)).isCharacterDevice());
+  }
+  assert.ok((await lstat(fifo)).isFIFO());
+  assert.equal(await readlink(join(dir, 'stdout')), '/proc/self/fd/1');
+  assert.deepEqual((await readdir(dir)).sort(), root ? ['fifo', 'null', 'stdout'] : ['fifo', 'stdout'], 'no temporary file left');
 });
