@@ -3,7 +3,7 @@
  * as arrays), checked and normalized before anything is read or written. Messages say what was
  * expected and what was given, naming the option; the caller's object is not mutated.
  */
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { ConversionOutcome, ConvertResult } from '../convert/convert.js';
 import type { ConversionResults } from '../convert/results.js';
 import { type EntryInput, isEntryInput } from '../inputs/entry.js';
@@ -201,12 +201,18 @@ function overrides(value: WarcRecordOptions['mimeOverrides']): Array<[RegExp, st
   return pairs.map(([pattern, mime]) => [fnmatchToRegExp(pattern as string), mime as string]);
 }
 
-/** The WARC file name: strip a given `.warc.gz`/`.warc`/`.gz`, then add the right one. */
+/**
+ * The WARC file name: `name` with a given `.warc.gz`/`.warc`/`.gz` dropped and the right one
+ * added; without a name, the first input's (a directory's own name for `.` or `..`). A name
+ * that is a directory (`out/`, `.`, `..`) gets the WARC inside it, named as without a name,
+ * rather than a hidden `out/.warc.gz`.
+ */
 export function warcFileName(name: string | undefined, firstInput: string | EntryInput, gzip: boolean): string {
-  let base = name ?? (typeof firstInput === 'string' ? basename(firstInput.replace(/[\\/]+$/, '')) : 'warckit');
-  if (name !== undefined) base = base.replace(/\.gz$/i, '').replace(/\.warc$/i, '');
-  if (!base) base = 'warckit';
-  return base + (gzip ? '.warc.gz' : '.warc');
+  const ext = gzip ? '.warc.gz' : '.warc';
+  const fromInput = typeof firstInput === 'string' ? basename(resolve(firstInput)) || 'warckit' : 'warckit';
+  if (!name) return fromInput + ext;
+  if (/[\\/]$/.test(name) || ['.', '..'].includes(basename(name))) return `${name.replace(/[\\/]*$/, '/')}${fromInput}${ext}`;
+  return (name.replace(/\.gz$/i, '').replace(/\.warc$/i, '') || fromInput) + ext;
 }
 
 /** Check and fill in the options of {@link planWarcRecords}. */
