@@ -39,7 +39,7 @@ export class ResultsStore {
   static async open(file: string, logger: Logger): Promise<ResultsStore> {
     const command = [basename(process.argv[1] ?? 'node'), ...process.argv.slice(2)].join(' ');
     // A results file that could not be written at the end (a link, a device) is refused before anything runs.
-    await checkOutputTarget(file);
+    await checkOutputTarget(file, true);
     await mkdir(dirname(file), { recursive: true });
     const lock = await acquireLock(file, { command, hint: 'wait for it to finish, or convert into another --output-dir' });
     try {

@@ -56,7 +56,8 @@ export function describeWriteError(error: unknown): string {
  */
 export async function describeCreateError(error: unknown, dir: string): Promise<string> {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code !== 'ENOENT' && code !== 'EACCES' && code !== 'EPERM') return describeWriteError(error);
+  // EEXIST: mkdir -p met a file where a directory of the path should be.
+  if (code !== 'ENOENT' && code !== 'EACCES' && code !== 'EPERM' && code !== 'EEXIST') return describeWriteError(error);
   let existing = resolve(dir);
   for (;;) {
     try {
@@ -116,14 +117,16 @@ export interface OpenAtomicOptions {
  * Whether the output exists, checked before anything is written to it: only a regular file is
  * written to or replaced. A link, a directory, a device, a FIFO or a socket is refused: moving a
  * finished file into place would replace it (`-o /dev/null` run as root replaced the machine's
- * /dev/null with a regular file, and `-o /dev/stdout` the link).
+ * /dev/null with a regular file, and `-o /dev/stdout` the link). `ahead`: checked at the start
+ * of a run, for an output written at its end; only what is there is judged, and any other
+ * problem (a parent that is a file) is left for the write to report.
  */
-export async function checkOutputTarget(finalPath: string): Promise<boolean> {
+export async function checkOutputTarget(finalPath: string, ahead = false): Promise<boolean> {
   let info;
   try {
     info = await lstat(finalPath);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || ahead) return false;
     throw new OutputError(`${finalPath}: ${describeWriteError(error)}`);
   }
   if (info.isSymbolicLink()) {

@@ -23,7 +23,7 @@ export class RecordLog {
   ) {}
 
   static async open(path: string): Promise<RecordLog> {
-    await checkOutputTarget(path); // refused now, not once the WARC is written
+    await checkOutputTarget(path, true); // a link or device is refused now, not once the WARC is written
     const { stringify } = await import('csv-stringify');
     const dir = await mkdtemp(join(tmpdir(), `warckit-log-${process.pid}-`));
     const out = createWriteStream(join(dir, 'log.csv'));
@@ -38,7 +38,7 @@ export class RecordLog {
 
   /** Move the log into place (atomically); the message names the log when it cannot be. */
   async commit(): Promise<void> {
-    await checkOutputTarget(this.path);
+    await checkOutputTarget(this.path, true); // what is there now: a link or device put in its place meanwhile
     const temp = tempPathFor(this.path);
     try {
       this.csv.end();

@@ -205,13 +205,16 @@ test("the WARC's own files in an input directory are left out, with a warning", 
   assert.deepEqual((await records(again.path)).filter((r) => r.type === 'resource').map((r) => r.targetUri), [`${P}index.html`]);
 });
 
-test('a log that cannot be written after the WARC is: the WARC is in place, logError says why', async () => {
+test('a log that cannot be written after the WARC is: the WARC is in place, logError says why; a directory at its name is refused before', async () => {
   const dir = await tempDir();
   await makeSite(join(dir, 'site'));
-  await mkdir(join(dir, 'log.csv'));
-  const result = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'l'), log: join(dir, 'log.csv') });
-  assert.match(result.logError ?? '', /cannot write .*log\.csv/);
+  await writeFile(join(dir, 'afile'), '');
+  const result = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'l'), log: join(dir, 'afile', 'log.csv') });
+  assert.match(result.logError ?? '', /cannot write .*afile\/log\.csv: a parent is not a directory/);
   assert.equal((await records(result.path)).length, 12);
+  await mkdir(join(dir, 'log.csv'));
+  await assert.rejects(writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'm'), log: join(dir, 'log.csv') }), /log\.csv: is a directory/);
+  assert.deepEqual((await readdir(dir)).sort(), ['afile', 'l.warc.gz', 'log.csv', 'site']);
 });
 
 test('results entries matching no input are returned with their cause', async () => {
