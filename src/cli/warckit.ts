@@ -24,7 +24,7 @@ function buildParser() {
     )
     .parserConfiguration({ 'boolean-negation': false })
     .option('fixed-dt', { alias: 'd', type: 'string', describe: "WARC-Date for every file, full or partial: 2011-02, 20110201, 2010-12-26T10:11:12 (default: each file's modification time)" })
-    .option('name', { alias: 'n', type: 'string', describe: "WARC file name; .warc.gz or .warc is added (default: the first input's name)" })
+    .option('name', { alias: 'n', type: 'string', describe: "WARC file name; .warc.gz or .warc is added (default: the first input's name). A directory (out/) gets the WARC inside it" })
     .option('append', { alias: 'a', type: 'boolean', describe: 'Append to an existing WARC file (in place; its end is checked first; with -o too, -a wins, as in warcit)' })
     .option('overwrite', { alias: 'o', type: 'boolean', describe: 'Replace an existing WARC file' })
     .option('use-magic', { alias: 'magic', type: 'string', describe: 'MIME type by "filename" extension (default) or by content ("magic")' })
