@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ConversionResult } from '../convert/results.js';
 import type { FileEntry } from '../inputs/entry.js';
+import { overlappingInputs, overlapWarning } from '../inputs/overlap.js';
 import { matchesAny } from '../inputs/url.js';
 import { type SkippedInput, type WalkItem, walkInputItems } from '../inputs/walk.js';
 import { mapOrdered, readAhead } from '../util/async-iter.js';
@@ -129,6 +130,7 @@ export async function planWarcRecords(options: WarcRecordOptions, internals: Pla
   };
   // The files that configure the run are read before anything else is touched.
   const sources = await loadPlanSources(options, warn);
+  for (const overlap of overlappingInputs(opts.inputs)) warn(overlapWarning(overlap));
   // Inputs are checked now (a missing one fails the plan, before a sink has any record) and walked as the records are read.
   const closers: Array<() => void> = [];
   const items = await walkInputItems(opts.inputs, opts.urlPrefix, { keepOpen: (close) => closers.push(close), ...(options.signal ? { signal: options.signal } : {}) });

@@ -226,3 +226,12 @@ test('results entries matching no input are returned with their cause', async ()
   assert.deepEqual(result.unmatchedConversions.map((u) => [u.source, u.closestInput]), [['http://example.com/a.flv', `${P}a.flv`]]);
   assert.equal(result.counts.conversion, undefined);
 });
+
+test('an input given twice, or inside another input: archived twice (as warcit does), with a warning naming both', async () => {
+  const dir = await tempDir();
+  await makeSite(join(dir, 'site'), { 'a.html': 'a' });
+  const site = join(dir, 'site');
+  const result = await writeWarc({ urlPrefix: P, inputs: [site, join(site, 'a.html')], name: join(dir, 'twice'), warcinfo: false });
+  assert.equal(result.counts.resource, 2);
+  assert.deepEqual(result.warnings, [`${join(site, 'a.html')} is inside ${site}, also an input: its files are archived twice`]);
+});

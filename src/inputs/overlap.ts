@@ -1,0 +1,32 @@
+/**
+ * Inputs that repeat one another: the same path given twice, or a path inside another input
+ * (`site site/a.flv`, `site.zip site.zip/www/`). Their files would be archived twice, as
+ * warcit does; the run says so. Pure: paths are compared as given, resolved, not looked up.
+ */
+import { resolve, sep } from 'node:path';
+import type { EntryInput } from './entry.js';
+
+export interface Overlap {
+  /** The input that repeats files... */
+  input: string;
+  /** ...of this one. */
+  within: string;
+}
+
+/** The warning for an overlap. */
+export function overlapWarning({ input, within }: Overlap): string {
+  const same = resolve(input) === resolve(within);
+  return `${input} ${same ? 'is the same as' : 'is inside'} ${within}, also an input: its files are archived twice`;
+}
+
+/** Each path input that is, or is inside, another path input, with that other one. */
+export function overlappingInputs(inputs: ReadonlyArray<string | EntryInput>): Overlap[] {
+  const paths = inputs.filter((input): input is string => typeof input === 'string').map((input) => ({ input, full: resolve(input) }));
+  const inside = (a: string, b: string): boolean => a === b || a.startsWith(b.endsWith(sep) ? b : b + sep);
+  const overlaps: Overlap[] = [];
+  paths.forEach(({ input, full }, i) => {
+    const other = paths.find((p, j) => j !== i && inside(full, p.full) && (full !== p.full || j < i));
+    if (other) overlaps.push({ input, within: other.input });
+  });
+  return overlaps;
+}
