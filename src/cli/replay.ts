@@ -22,7 +22,7 @@ function buildParser() {
   const page = (y: ReturnType<typeof yargs>) =>
     y
       .positional('inputs', { type: 'string', array: true, describe: INPUTS })
-      .option('url', { type: 'string', demandOption: true, describe: 'The page URL, as archived (http and https captures of a page are one page; a directory URL also takes its index file\'s)' })
+      .option('url', { type: 'string', demandOption: true, describe: 'The page URL, as archived (http and https captures of a page are one page; a directory URL also takes its index file\'s; without a scheme, http:// is assumed)' })
       .option('timestamp', { type: 'string', demandOption: true, describe: 'The requested capture time, full or partial, as -d takes it: 2009, 20090415, 2009-04-15T12:00:00 (missing fields are the earliest: 2009 = 20090101000000)' })
       .option('index-files', { type: 'string', default: 'index.html,index.htm', describe: 'File names whose metadata a directory URL takes' });
   return yargs()
@@ -83,6 +83,12 @@ export function requestedTimestamp(value: string): string {
   return digits;
 }
 
+/** The page URL asked for: one without its scheme (`www.example.com/page.html`) is taken as http://, as wayback machines take it. */
+export function requestedUrl(value: string): string {
+  if (value.trim() === '') throw new Error(`--url: expected the page's URL (http://www.example.com/page.html), got "${value}"`);
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value.replace(/^\/+/, '')}`;
+}
+
 function list(value: unknown): string[] {
   return String(value ?? '')
     .split(',')
@@ -114,6 +120,7 @@ async function runIndex({ args, logger, json }: Run): Promise<Outcome> {
 
 async function runPage(command: string, { args, io, logger, json }: Run): Promise<Outcome> {
   const timestamp = requestedTimestamp(String(args.timestamp));
+  const url = requestedUrl(String(args.url));
   if (command === 'inject' && json && !args.output) throw new Error('--json: inject prints the page on stdout; give -o/--output for the page with --json');
   const html =
     command === 'inject'
@@ -124,11 +131,11 @@ async function runPage(command: string, { args, io, logger, json }: Run): Promis
   const lookup = await TransclusionLookup.open(args.inputs ?? [], { indexFiles: list(args['index-files']) });
   try {
     for (const warning of lookup.warnings) logger.warn(warning);
-    const found = await lookup.lookup(String(args.url), timestamp);
+    const found = await lookup.lookup(url, timestamp);
     reportProblems(lookup.problems, logger, json);
     const damaged = lookup.problems.length > 0;
     if (found) logger.debug(`${found.records} record(s) from ${found.timestamp} for ${found.pageUrl}`);
-    const base = { url: String(args.url), timestamp, found: found !== undefined, damaged: lookup.problems.length };
+    const base = { url, timestamp, found: found !== undefined, damaged: lookup.problems.length };
     if (!html) {
       if (json) json.write('lookup', { result: found ?? {} });
       else io.stdout.write(`${JSON.stringify(found ?? {}, null, 2)}\n`);
@@ -141,7 +148,7 @@ async function runPage(command: string, { args, io, logger, json }: Run): Promis
           ...(prefix === undefined ? {} : { rewriteUrl: (url: string) => `${prefix}${found.timestamp}id_/${url}` }),
         })
       : undefined;
-    if (!found) logger.warn(`no transclusions for ${String(args.url)}: page unchanged`);
+    if (!found) logger.warn(`no transclusions for ${url}: page unchanged`);
     for (const p of result?.problems ?? []) logger.warn(`${p.mediaUrl}: selector "${p.selector}": ${p.problem}`);
     for (const media of result?.unmatched ?? []) logger.warn(`no element on the page for ${media}`);
     const out = result?.bytes ?? html;

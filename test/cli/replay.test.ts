@@ -51,6 +51,10 @@ test('lookup: closest capture, merged, as JSON; no match → {} and exit 1', asy
     const same = await runCli(main, ['lookup', warc, '--url', PAGE, '--timestamp', form]);
     assert.equal(same.stdout, found.stdout, form);
   }
+  // A URL without its scheme is taken as http:// (as wayback machines take it), not answered with {}.
+  const bare = await runCli(main, ['lookup', warc, '--url', PAGE.replace(/^http:\/\//, ''), '--timestamp', '20160301000000']);
+  assert.equal(bare.code, 0, bare.stderr);
+  assert.equal(bare.stdout, found.stdout);
 });
 
 test('--json: the answer, damaged records and a summary as JSON lines', async () => {
@@ -88,6 +92,7 @@ test('errors name the file; bad timestamps and missing flags are refused', async
     [['lookup', warc, '--url', PAGE, '--timestamp', 'yesterday'], /--timestamp: expected a time such as 2009, 20090415120000 or 2009-04-15T12:00:00, got "yesterday"/],
     [['lookup', warc, '--url', PAGE, '--timestamp', '2016-13'], /--timestamp: "2016-13" is not a date \(month 13/],
     [['lookup', warc, '--timestamp', '2016'], /Missing required argument: url/],
+    [['lookup', warc, '--url', '', '--timestamp', '2016'], /--url: expected the page's URL \(http:\/\/www\.example\.com\/page\.html\), got ""/],
   ];
   for (const [argv, message] of cases) {
     const { code, stderr } = await runCli(main, argv);
