@@ -40,7 +40,7 @@ export { type LockOwner, OutputLockedError } from './util/file-lock.js';
 
 // Inputs
 export { type EntryInput, type FileEntry, InputError } from './inputs/entry.js';
-export { type SkippedInput, walkInputs, type WalkOptions, type WalkResult } from './inputs/walk.js';
+export { type SkippedInput, type UnfollowedLink, walkInputs, type WalkOptions, type WalkResult } from './inputs/walk.js';
 
 // Transclusion manifests
 export type { TransclusionFormat } from './transclusions/formats.js';

@@ -33,6 +33,8 @@ export interface WalkResult {
   entries: FileEntry[];
   /** Inputs that are not regular files, in walk order: not archived. */
   skipped: SkippedInput[];
+  /** Symbolic links to directories met in the walk: not followed (as warcit's os.walk), so what they hold is not archived. */
+  unfollowed: UnfollowedLink[];
   /** Release open ZIP files. */
   close(): void;
 }
@@ -82,13 +84,27 @@ async function statInput(path: string): Promise<Stats> {
 }
 
 /** One item of a walk, in order: a file to read, or an input that is not a regular file. */
-export type WalkItem = { entry: FileEntry; skipped?: undefined } | { skipped: SkippedInput; entry?: undefined };
+/** A symbolic link to a directory, met in a walk and not followed. */
+export interface UnfollowedLink {
+  path: string;
+  /** What the link says, when it can be read. */
+  target?: string;
+}
+
+export type WalkItem =
+  | { entry: FileEntry; skipped?: undefined; unfollowed?: undefined }
+  | { skipped: SkippedInput; entry?: undefined; unfollowed?: undefined }
+  | { unfollowed: UnfollowedLink; entry?: undefined; skipped?: undefined };
+
+/** {@link inspect}'s answer for a symbolic link to a directory. */
+const LINKED_DIRECTORY = Symbol('linked directory');
 
 /**
- * A regular file (symlinks followed), or why not: a kind to report, or null to pass over silently.
+ * A regular file (symlinks followed), or why not: a kind to report, a link to a directory (not
+ * followed), or null to pass over silently.
  * Synchronous, like the stat it makes: a promise per file cost the walk more than the stat.
  */
-function inspect(path: string | Buffer, item: Dirent<Buffer> | Dirent, shown: string): Stats | string | null {
+function inspect(path: string | Buffer, item: Dirent<Buffer> | Dirent, shown: string): Stats | string | typeof LINKED_DIRECTORY | null {
   if (!item.isFile() && !item.isSymbolicLink()) return fileKind(item);
   let info: Stats;
   try {
@@ -102,7 +118,7 @@ function inspect(path: string | Buffer, item: Dirent<Buffer> | Dirent, shown: st
     }
     throw new InputError(`${shown}: cannot read (${code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message)})`);
   }
-  if (info.isDirectory()) return null; // like os.walk, symlinked directories are not followed
+  if (info.isDirectory()) return LINKED_DIRECTORY; // like os.walk, symlinked directories are not followed
   if (!info.isFile()) return `${fileKind(info)}${item.isSymbolicLink() ? linkNote(linkTargetSync(path)) : ''}`;
   return info;
 }
@@ -139,7 +155,10 @@ async function* walkDir(input: string, urlPrefix: string, signal: AbortSignal | 
       }
       const found = inspect(path, item, shown);
       if (found === null) continue;
-      batch.push(typeof found === 'string' ? { skipped: { path: shown, kind: found } } : { entry: fileEntry(urlFor(urlPrefix, relPath), shown, relPath, rootDir, found, path) });
+      if (found === LINKED_DIRECTORY) {
+        const target = linkTargetSync(path);
+        batch.push({ unfollowed: { path: shown, ...(target !== undefined ? { target } : {}) } });
+      } else batch.push(typeof found === 'string' ? { skipped: { path: shown, kind: found } } : { entry: fileEntry(urlFor(urlPrefix, relPath), shown, relPath, rootDir, found, path) });
       if (batch.length >= BATCH) {
         yield batch;
         batch = [];
@@ -251,16 +270,18 @@ export async function walkInputs(inputs: ReadonlyArray<string | EntryInput>, url
   const close = (): void => closers.forEach((c) => c());
   const entries: FileEntry[] = [];
   const skipped: SkippedInput[] = [];
+  const unfollowed: UnfollowedLink[] = [];
   try {
     for await (const batch of walkClassified(kinds, urlPrefix, options.signal, closers)) {
       for (const found of batch) {
         if (found.entry) entries.push(found.entry);
-        else skipped.push(found.skipped);
+        else if (found.skipped) skipped.push(found.skipped);
+        else unfollowed.push(found.unfollowed);
       }
     }
   } catch (error) {
     close();
     throw error;
   }
-  return { entries, skipped, close };
+  return { entries, skipped, unfollowed, close };
 }

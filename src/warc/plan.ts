@@ -245,6 +245,11 @@ class PlanRun {
     const { warcPath, rollover } = this.internals;
     const isOwn = warcPath !== undefined ? ownFileCheck(warcPath, rollover) : undefined;
     for await (const item of this.items) {
+      if (item.unfollowed) {
+        const { path, target } = item.unfollowed;
+        if (included(path, this.opts)) this.warn(`${path}: a symbolic link to a directory${target !== undefined ? ` (${target})` : ''}, not followed (nor by warcit): give it as an input to archive what it holds`);
+        continue;
+      }
       if (item.skipped) {
         if (!included(item.skipped.path, this.opts)) continue;
         this.report.skippedInputs.push(item.skipped);

@@ -132,3 +132,22 @@ test('an upper-case .ZIP input is unpacked like .zip, and files of a directory c
     [`${P}www/b.html`, `${P}www/a.html`, `${P}a.html`, `${P}Alpha.html`, `${P}beta.html`, `${P}zeta.html`, `${P}sub/inner.html`],
   );
 });
+
+test('symbolic links to directories are not followed (as os.walk), and listed as such; a link to a file is read', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await mkdir(join(site, 'sub'), { recursive: true });
+  await writeFile(join(site, 'a.html'), 'a');
+  await mkdir(join(dir, 'shared'));
+  await writeFile(join(dir, 'shared', 'b.html'), 'b');
+  await symlink(join(dir, 'shared'), join(site, 'shared'));
+  await symlink('..', join(site, 'sub', 'up'));
+  await symlink(join(dir, 'shared', 'b.html'), join(site, 'b.html'));
+  const walk = await walkInputs([site], P);
+  assert.deepEqual(walk.entries.map((e) => e.url), [`${P}a.html`, `${P}b.html`]);
+  assert.deepEqual(walk.unfollowed, [
+    { path: join(site, 'shared'), target: join(dir, 'shared') },
+    { path: join(site, 'sub', 'up'), target: '..' },
+  ]);
+  assert.deepEqual(walk.skipped, []);
+});

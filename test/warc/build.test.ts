@@ -4,7 +4,7 @@
  * warcio.js with every digest recomputed.
  */
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeWarc } from '../../src/warc/build.js';
@@ -234,4 +234,14 @@ test('an input given twice, or inside another input: archived twice (as warcit d
   const result = await writeWarc({ urlPrefix: P, inputs: [site, join(site, 'a.html')], name: join(dir, 'twice'), warcinfo: false });
   assert.equal(result.counts.resource, 2);
   assert.deepEqual(result.warnings, [`${join(site, 'a.html')} is inside ${site}, also an input: its files are archived twice`]);
+});
+
+test('a symbolic link to a directory is not followed (as warcit), and the run says so, naming it and where it points', async () => {
+  const dir = await tempDir();
+  await makeSite(join(dir, 'site'), { 'a.html': 'a' });
+  await makeSite(join(dir, 'shared'), { 'b.html': 'b' });
+  await symlink(join(dir, 'shared'), join(dir, 'site', 'shared'));
+  const result = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'w'), warcinfo: false });
+  assert.equal(result.counts.resource, 1);
+  assert.deepEqual(result.warnings, [`${join(dir, 'site', 'shared')}: a symbolic link to a directory (${join(dir, 'shared')}), not followed (nor by warcit): give it as an input to archive what it holds`]);
 });
