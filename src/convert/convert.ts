@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
 import type { FileEntry } from '../inputs/entry.js';
-import { walkInputs } from '../inputs/walk.js';
+import { unfollowedWarning, walkInputs } from '../inputs/walk.js';
 import { loadRules } from '../rules/load.js';
 import type { RuleSet } from '../rules/schema.js';
 import { recordedCollisions } from './collisions.js';
@@ -99,6 +99,8 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
   const fileOf = resultsFile !== undefined ? { resultsFile } : {};
 
   const walk = await walkInputs(o.inputs, urlPrefix);
+  for (const skipped of walk.skipped) logger.warn(`${skipped.path}: not read: a ${skipped.kind}, not a regular file`);
+  for (const link of walk.unfollowed) logger.warn(unfollowedWarning(link, 'convert'));
   let runnerOf: SourceRunner | undefined;
   let log: WriteStream | undefined;
   let store: ResultsRecord | undefined;

@@ -96,6 +96,11 @@ export type WalkItem =
   | { skipped: SkippedInput; entry?: undefined; unfollowed?: undefined }
   | { unfollowed: UnfollowedLink; entry?: undefined; skipped?: undefined };
 
+/** The warning for a link not followed; `verb`: what giving it as an input would do (archive, convert). */
+export function unfollowedWarning({ path, target }: UnfollowedLink, verb: string): string {
+  return `${path}: a symbolic link to a directory${target !== undefined ? ` (${target})` : ''}, not followed (nor by warcit): give it as an input to ${verb} what it holds`;
+}
+
 /** {@link inspect}'s answer for a symbolic link to a directory. */
 const LINKED_DIRECTORY = Symbol('linked directory');
 

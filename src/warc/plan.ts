@@ -11,7 +11,7 @@ import type { ConversionResult } from '../convert/results.js';
 import type { FileEntry } from '../inputs/entry.js';
 import { overlappingInputs, overlapWarning } from '../inputs/overlap.js';
 import { matchesAny } from '../inputs/url.js';
-import { type SkippedInput, type WalkItem, walkInputItems } from '../inputs/walk.js';
+import { type SkippedInput, unfollowedWarning, type WalkItem, walkInputItems } from '../inputs/walk.js';
 import { mapOrdered, readAhead } from '../util/async-iter.js';
 import { silentLogger } from '../util/logger.js';
 import { parseFixedDate, timestamp14 } from '../util/timestamps.js';
@@ -246,8 +246,7 @@ class PlanRun {
     const isOwn = warcPath !== undefined ? ownFileCheck(warcPath, rollover) : undefined;
     for await (const item of this.items) {
       if (item.unfollowed) {
-        const { path, target } = item.unfollowed;
-        if (included(path, this.opts)) this.warn(`${path}: a symbolic link to a directory${target !== undefined ? ` (${target})` : ''}, not followed (nor by warcit): give it as an input to archive what it holds`);
+        if (included(item.unfollowed.path, this.opts)) this.warn(unfollowedWarning(item.unfollowed, 'archive'));
         continue;
       }
       if (item.skipped) {

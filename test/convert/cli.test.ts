@@ -3,8 +3,8 @@
  * run, rules errors, the WARC writer reading our results and warcit's, and Ctrl-C.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
@@ -239,4 +239,18 @@ test('Ctrl-C kills ffmpeg, leaves no incomplete output under a final name, and a
     assert.ok(!cmdline.includes(out), `process ${pid} still running: ${cmdline.replace(/\0/g, ' ')}`);
   }
   await mkdir(out, { recursive: true });
+});
+
+test('a FIFO named like media and a symbolic link to a directory among the inputs: not read, and said so (they were passed over in silence)', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await mkdir(site);
+  execFileSync('mkfifo', [join(site, 'x.flv')]);
+  await mkdir(join(dir, 'elsewhere'));
+  await symlink(join(dir, 'elsewhere'), join(site, 'linked'));
+  await writeFile(join(dir, 'cp.yaml'), "file_types:\n  - ext: '.flv'\n    conversion_rules:\n      - {name: copy, ext: txt, command: 'cp {input} {output}'}\n");
+  const run = await runCli(main, [P, site, '--rules', join(dir, 'cp.yaml'), '--output-dir', join(dir, 'out')]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, new RegExp(`${join(site, 'x.flv')}: not read: a FIFO \\(named pipe\\), not a regular file`));
+  assert.match(run.stderr, new RegExp(`${join(site, 'linked')}: a symbolic link to a directory \\(${join(dir, 'elsewhere')}\\), not followed \\(nor by warcit\\): give it as an input to convert what it holds`));
 });
