@@ -132,3 +132,13 @@ export async function patchMember(path: string, member: string, change: { encryp
   }
   await writeFile(path, zip);
 }
+
+/** Where each member of {@link oddlyNamedZip} is archived (its URL's path under the prefix) and what it holds, in ZIP order. */
+export const ODDLY_NAMED_URLS: ReadonlyArray<readonly [string, string]> = [
+  ['evil.html', 'up'],
+  ['abs/x.html', 'abs'],
+  ['www/back.html', 'back'],
+  ['www/b.html', 'dots'],
+  ['www/Müller.html', 'cp437'],
+  ['www/ok.html', 'ok'],
+];
