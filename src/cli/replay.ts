@@ -9,7 +9,7 @@ import type { ScanProblem } from '../replay/warc-scan.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { readRegularFile } from '../util/regular-file.js';
 import { VERSION } from '../version.js';
-import { parseFixedDate } from '../util/timestamps.js';
+import { hasZoneOffset, parseFixedDate, timestamp14 } from '../util/timestamps.js';
 import { type ParsedArgs, parseCommandLine } from './args.js';
 import { type CliIO, createLogger, ExitCode, type JsonLines, jsonLines, type Logger, processIO } from './io.js';
 
@@ -76,6 +76,8 @@ function reportProblems(problems: readonly ScanProblem[], logger: Logger, json?:
 
 /** `--timestamp` as `-d` takes it (`2009-04-15T12:00`, `20090415`): its digits, checked as a date. */
 export function requestedTimestamp(value: string): string {
+  // A time given with a zone offset (2009-04-15T12:00:00+02:00) is that time in UTC.
+  if (hasZoneOffset(value)) return timestamp14(parseFixedDate(value, '--timestamp'));
   const digits = value.replace(/[^\d]/g, '');
   if (!/^\d{4,14}$/.test(digits)) throw new Error(`--timestamp: expected a time such as 2009, 20090415120000 or 2009-04-15T12:00:00, got "${value}"`);
   // Checked as a date (20091301 is refused); the digits given are kept: 2009 means the closest to its start.

@@ -45,14 +45,34 @@ function onlyDigits(value: string, what: string): string {
   return digits;
 }
 
-/** `-d/--fixed-dt` and mapfile timestamps: separators dropped, padded down (2011-02 → 2011-02-01T00:00:00). */
-export function parseFixedDate(value: string, what = 'timestamp'): Date {
-  return digitsToDate(onlyDigits(value, what), 'down', value, what);
+/** A zone designator after a time (`T10:11:12+05:00`, ` 23:30-0330`, `Z`): a date alone has none (`2011-02-03`). */
+const ZONE = /(?<=[T ]\d{2}(?::?\d{2}){0,2}(?:\.\d+)?)\s*(Z|[+-]\d{2}(?::?\d{2})?)$/i;
+
+/** Whether `value` gives its time with an offset from UTC (`…T10:11:12+05:00`): its digits are then not UTC's. */
+export function hasZoneOffset(value: string): boolean {
+  const zone = ZONE.exec(value);
+  return zone !== null && zone[1]!.toUpperCase() !== 'Z';
 }
 
-/** Transclusion manifest timestamps: padded up to the end of the period, as warcio does (2016 → 2016-12-31T23:59:59). */
+/** The date in `value` (its digits, padded), in UTC: a zone offset after the time is taken, not dropped with the other non-digits. */
+function parseInZone(value: string, padding: Padding, what: string): Date {
+  const zone = ZONE.exec(value);
+  const date = digitsToDate(onlyDigits(zone ? value.slice(0, zone.index) : value, what), padding, value, what);
+  if (!zone || zone[1]!.toUpperCase() === 'Z') return date;
+  const [, sign, hours, minutes] = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone[1]!)!;
+  if (Number(hours) > 14 || Number(minutes ?? 0) > 59) throw new TimestampError(`${what}: "${value}" is not a date (zone offset ${zone[1]}; expected -12:00 to +14:00)`);
+  const offset = (Number(hours) * 60 + Number(minutes ?? 0)) * (sign === '-' ? -1 : 1);
+  return new Date(date.getTime() - offset * 60_000);
+}
+
+/** `-d/--fixed-dt` and mapfile timestamps: separators dropped, padded down (2011-02 → 2011-02-01T00:00:00); a zone offset taken. */
+export function parseFixedDate(value: string, what = 'timestamp'): Date {
+  return parseInZone(value, 'down', what);
+}
+
+/** Transclusion manifest timestamps: padded up to the end of the period, as warcio does (2016 → 2016-12-31T23:59:59); a zone offset taken. */
 export function parsePageTimestamp(value: string, what = 'timestamp'): Date {
-  return digitsToDate(onlyDigits(value, what), 'up', value, what);
+  return parseInZone(value, 'up', what);
 }
 
 /**

@@ -51,6 +51,9 @@ test('lookup: closest capture, merged, as JSON; no match → {} and exit 1', asy
     const same = await runCli(main, ['lookup', warc, '--url', PAGE, '--timestamp', form]);
     assert.equal(same.stdout, found.stdout, form);
   }
+  // A time with a zone offset is that time in UTC: 2016-03-01T01:00+01:00 is 20160301000000.
+  const zoned = await runCli(main, ['lookup', warc, '--url', PAGE, '--timestamp', '2016-03-01T01:00:00+01:00']);
+  assert.equal(zoned.stdout, found.stdout);
   // A URL without its scheme is taken as http:// (as wayback machines take it), not answered with {}.
   const bare = await runCli(main, ['lookup', warc, '--url', PAGE.replace(/^http:\/\//, ''), '--timestamp', '20160301000000']);
   assert.equal(bare.code, 0, bare.stderr);

@@ -60,3 +60,17 @@ test('WARC/1.1 dates carry microseconds; 14-digit timestamps', () => {
   assert.equal(warcDate(date, '1.0'), '2020-01-02T03:04:05Z');
   assert.equal(timestamp14(date), '20200102030405');
 });
+
+test('a time with a zone offset is taken in that zone (warcit drops the offset, 5 hours off); Z is UTC; a date alone has no offset', () => {
+  const cases: Array<[string, string]> = [
+    ['2010-12-26T10:11:12+05:00', '2010-12-26T05:11:12Z'],
+    ['2010-12-26T10:11:12-0330', '2010-12-26T13:41:12Z'],
+    ['2010-12-26 23:30+02', '2010-12-26T21:30:00Z'],
+    ['2010-12-26T10:11:12Z', '2010-12-26T10:11:12Z'],
+    ['2010-12-26T10:11:12.5+01:00', '2010-12-26T09:11:12Z'],
+    ['2011-02-03', '2011-02-03T00:00:00Z'],
+  ];
+  for (const [input, expected] of cases) assert.equal(warcDate(parseFixedDate(input)), expected, input);
+  assert.equal(warcDate(parsePageTimestamp('2016-01-02T00:30:00+01:00')), '2016-01-01T23:30:00Z');
+  assert.throws(() => parseFixedDate('2010-12-26T10:11:12+25:00'), /"2010-12-26T10:11:12\+25:00" is not a date \(zone offset \+25:00/);
+});
