@@ -60,7 +60,7 @@ function parseInZone(value: string, padding: Padding, what: string): Date {
   const date = digitsToDate(onlyDigits(zone ? value.slice(0, zone.index) : value, what), padding, value, what);
   if (!zone || zone[1]!.toUpperCase() === 'Z') return date;
   const [, sign, hours, minutes] = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone[1]!)!;
-  if (Number(hours) > 14 || Number(minutes ?? 0) > 59) throw new TimestampError(`${what}: "${value}" is not a date (zone offset ${zone[1]}; expected -12:00 to +14:00)`);
+  if (Number(hours) > 14 || Number(minutes ?? 0) > 59) throw new TimestampError(`${what}: "${value}" is not a date (zone offset ${zone[1]}; expected at most ±14:00)`);
   const offset = (Number(hours) * 60 + Number(minutes ?? 0)) * (sign === '-' ? -1 : 1);
   return new Date(date.getTime() - offset * 60_000);
 }
