@@ -117,16 +117,16 @@ export interface OpenAtomicOptions {
  * Whether the output exists, checked before anything is written to it: only a regular file is
  * written to or replaced. A link, a directory, a device, a FIFO or a socket is refused: moving a
  * finished file into place would replace it (`-o /dev/null` run as root replaced the machine's
- * /dev/null with a regular file, and `-o /dev/stdout` the link). `ahead`: checked at the start
- * of a run, for an output written at its end; only what is there is judged, and any other
- * problem (a parent that is a file) is left for the write to report.
+ * /dev/null with a regular file, and `-o /dev/stdout` the link). `onlyKind`: only what is at
+ * the name is judged; a problem looking (a parent that is a file) is left for the write to
+ * report in its own words (for outputs checked at the start of a run and written at its end).
  */
-export async function checkOutputTarget(finalPath: string, ahead = false): Promise<boolean> {
+export async function checkOutputTarget(finalPath: string, onlyKind = false): Promise<boolean> {
   let info;
   try {
     info = await lstat(finalPath);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || ahead) return false;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || onlyKind) return false;
     throw new OutputError(`${finalPath}: ${describeWriteError(error)}`);
   }
   if (info.isSymbolicLink()) {
@@ -316,7 +316,7 @@ async function openForAppend(finalPath: string, lock: FileLock, options: OpenAto
 
 /** Write a small text file atomically (results YAML, logs), creating its directory. */
 export async function writeFileAtomic(finalPath: string, data: string | Buffer): Promise<void> {
-  await checkOutputTarget(finalPath);
+  await checkOutputTarget(finalPath, true);
   const tempPath = tempPathFor(finalPath);
   try {
     await mkdir(dirname(finalPath), { recursive: true });
