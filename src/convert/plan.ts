@@ -3,7 +3,8 @@
  * warcit lays them out: `<output_dir>/<basename of the input's parent>/<relative path>.<ext>`.
  */
 import { createHash } from 'node:crypto';
-import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fittedName, nameTooLong } from '../util/beside-names.js';
 import type { FileEntry } from '../inputs/entry.js';
 import { candidateRules } from '../rules/match.js';
 import type { ConversionRule, RuleSet } from '../rules/schema.js';
@@ -48,16 +49,23 @@ export function ruleDigest(rule: ConversionRule): string {
 /**
  * warcit's output path: `abspath(join(output_dir, basename(root_dir), relpath(full_filename + '.' + ext, root_dir)))`.
  * A path that would leave the output directory (a file input outside the working directory)
- * falls back to the file's own name. ZIP members go to `<archive name>/<member path>.<ext>`.
+ * falls back to the file's own name. ZIP members go to `<archive name>/<member path>.<ext>`. A
+ * name longer than file systems take is cut to fit, tagged with a hash (the results record it).
  */
 export function outputPathFor(entry: FileEntry, ext: string, outputDir: string, cwd: string = process.cwd()): string {
   const full = `${entry.filePath ?? entry.path}.${ext}`;
   const root = entry.zip ? '' : entry.rootDir;
   let rel = entry.zip ? `${basename(entry.zip.archive)}/${entry.zip.member}.${ext}` : relative(resolve(cwd, root), resolve(cwd, full));
   if (rel === '' || isAbsolute(rel) || rel.split(sep)[0] === '..') rel = basename(full);
-  const out = resolve(cwd, outputDir, basename(root), rel);
   const dir = resolve(cwd, outputDir);
-  return out.startsWith(dir + sep) ? out : resolve(dir, basename(full));
+  const out = fitted(resolve(cwd, outputDir, basename(root), rel), ext);
+  return out.startsWith(dir + sep) ? out : fitted(resolve(dir, basename(full)), ext);
+}
+
+/** The path with its file name cut to fit the file system when too long (see fittedName). */
+function fitted(path: string, ext: string): string {
+  const name = basename(path);
+  return nameTooLong(name) ? join(dirname(path), fittedName(name.slice(0, -ext.length - 1), `.${ext}`)) : path;
 }
 
 /** The source's identity across runs (see {@link PlannedConversion.sourcePath}). */

@@ -18,7 +18,7 @@ import { OutputWriteFailureWatch } from '../media/ffmpeg-log.js';
 import { ConversionError } from './errors.js';
 import type { PlannedConversion } from './plan.js';
 import type { Verdict } from '../verify/media-checks.js';
-import { nameTooLong, NAME_MAX, partialPrefix } from '../util/beside-names.js';
+import { partialPrefix } from '../util/beside-names.js';
 
 const TAIL_BYTES = 16 * 1024;
 const TAIL_LINES = 20;
@@ -111,12 +111,10 @@ async function makeDir(dir: string, made?: Set<string>): Promise<void> {
 export async function runConversion(planned: PlannedConversion, ctx: RunContext): Promise<RunOutcome> {
   const { rule, output } = planned;
   // Where the output cannot go, this conversion fails; the others still run.
-  const unwritable = nameTooLong(basename(output))
-    ? `the output's name is ${Buffer.byteLength(basename(output))} bytes long, more than file systems take (${NAME_MAX}): ${output}`
-    : await makeDir(dirname(output), ctx.madeDirs).then(
-        () => undefined,
-        (error: NodeJS.ErrnoException) => `cannot create ${dirname(output)} (${error.code === 'ENOTDIR' || error.code === 'EEXIST' ? 'a parent is not a directory' : (error.code ?? error.message)})`,
-      );
+  const unwritable = await makeDir(dirname(output), ctx.madeDirs).then(
+    () => undefined,
+    (error: NodeJS.ErrnoException) => `cannot create ${dirname(output)} (${error.code === 'ENOTDIR' || error.code === 'EEXIST' ? 'a parent is not a directory' : (error.code ?? error.message)})`,
+  );
   const partial = partialPathFor(output, rule.ext);
   let argv: string[];
   try {

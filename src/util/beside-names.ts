@@ -5,7 +5,8 @@
  * limit would make those too long (a 241-byte output name fits; its partial's 270 bytes do
  * not), so then the name in them is cut, with a hash of the whole so that two outputs never
  * share one. The same output always gets the same names: a later run finds what an earlier
- * one left.
+ * one left. Conversion outputs and sidecars whose own names would be too long are cut the
+ * same way ({@link fittedName}).
  */
 import { createHash } from 'node:crypto';
 
@@ -53,6 +54,15 @@ export function lockName(finalName: string): string {
 /** The name of `finalName`'s append marker: `<finalName>.appending` (cut when too long; room kept for `.<pid>`, its temporary name). */
 export function markerName(finalName: string): string {
   return besideName(finalName, '.appending', 8);
+}
+
+/**
+ * `<stem><suffix>`, or when that is longer than a file system takes, the stem cut and tagged
+ * with its hash (`<start>~<8 hex><suffix>`): an output of a source whose name is near the limit
+ * (`<250-byte name>.flv.webm`) is still written, under a name its results file records.
+ */
+export function fittedName(stem: string, suffix: string): string {
+  return besideName(stem, suffix);
 }
 
 /** Whether a file name is too long for the usual file systems (see {@link NAME_MAX}). */

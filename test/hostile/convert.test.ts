@@ -302,7 +302,7 @@ test('converting . does not convert its own earlier outputs again; an output pat
   assert.match(r.stderr, /1 converted, 0 skipped \(up to date\), 1 failed/);
 });
 
-test('long file names: a source whose output name fits (249 bytes) converts, though its temporary name would not have; one whose output name does not fit fails naming it; the run goes on, exit 1', async () => {
+test('long file names: an output whose name fits (249 bytes) is written, though its temporary name would not have fit; one whose name does not fit is written under that name cut to fit (tagged with a hash), recorded in the results, and archived at its URL', async () => {
   const dir = await tempDir();
   await mkdir(join(dir, 'site'));
   const fits = `${'f'.repeat(241)}.flv`; // output f….flv.txt: 249 bytes; `.f….flv.txt.partial-<pid>-<hex>.txt` would be 270
@@ -311,12 +311,20 @@ test('long file names: a source whose output name fits (249 bytes) converts, tho
   for (const name of [fits, longest, tooLong]) await writeFile(join(dir, 'site', name), `clip ${name.length}\n`);
   await writeFile(join(dir, 'copy.yaml'), nodeRules(`require('fs').copyFileSync(process.argv[1],process.argv[2])`));
   const r = await runToEnd([P, 'site', '--rules', 'copy.yaml', '--output-dir', 'out'], { cwd: dir });
-  assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, new RegExp(`${tooLong}: copy failed \\(the output's name is 258 bytes long, more than file systems take \\(255\\): .*u{250}\\.flv\\.txt\\)`));
-  assert.match(r.stderr, /2 converted, 0 skipped \(up to date\), 1 failed/);
-  const written = (await readdir(join(dir, 'out', 'site'))).sort();
-  assert.deepEqual(written, [`${fits}.txt`, `${longest}.txt`].sort(), 'the two that fit, and nothing partial');
-  assert.equal(await readFile(join(dir, 'out', 'site', `${fits}.txt`), 'utf8'), `clip ${fits.length}\n`);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /3 converted, 0 skipped \(up to date\), 0 failed/);
+  const written = (await readdir(join(dir, 'out', 'site'))).filter((n) => n.endsWith('.txt')).sort();
+  const cut = written.find((n) => n.startsWith('u'))!;
+  assert.match(cut, /^u+~[0-9a-f]{8}\.txt$/);
+  assert.ok(Buffer.byteLength(cut) <= 255, `${Buffer.byteLength(cut)} bytes`);
+  assert.deepEqual(written, [`${fits}.txt`, `${longest}.txt`, cut].sort(), 'nothing partial left');
+  const results = await readFile(join(dir, 'out', 'warcit-conversion-results.yaml'), 'utf8');
+  assert.ok(results.includes(`output: ${join(dir, 'out', 'site', cut)}`), 'the results name the file as written');
+  const warc = await runToEnd([P, 'site', '-n', 'w', '--conversions', join('out', 'warcit-conversion-results.yaml')], { cwd: dir, bin: WARCKIT });
+  assert.equal(warc.code, 0, warc.stderr);
+  const { records } = await readWarc(join(dir, 'w.warc.gz'));
+  const record = records.find((rec) => rec.targetUri === `${P}${tooLong}.txt`);
+  assert.equal(record?.payload.toString(), `clip ${tooLong.length}\n`, 'archived at its URL, whatever its file name');
 });
 
 test('a full TMPDIR while a ZIP member is copied out says so (no space, in TMPDIR), not "cannot read"; the run goes on', { skip: scratchMountsAvailable() ? false : 'no user/mount namespaces (unshare -rm)' }, async () => {
