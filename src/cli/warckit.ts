@@ -65,7 +65,7 @@ function buildParser() {
     .example('$0 http://www.example.com/ media/ -n media --max-size 1GB --cdxj', 'media-00000.warc.gz, media-00001.warc.gz… of at most 1 GB, each with media-0000N.warc.gz.cdxj')
     .example('$0 http://www.example.com/ more/ -n site -a --json', 'append to site.warc.gz, JSON lines for a pipeline')
     .epilogue(
-      'Exit status: 0 done; 1 WARC written, but some inputs (not regular files) or conversions were not (missing, changed, refused, or matching no input), or the --log file or a --cdxj index could not be written; 2 error (nothing written); 130 interrupted (nothing written).',
+      'Exit status: 0 done; 1 WARC written, but some inputs (not regular files, or gone or changed by their turn) or conversions were not (missing, changed, refused, or matching no input), or the --log file or a --cdxj index could not be written; 2 error (nothing written); 130 interrupted (nothing written).',
     )
     .wrap(110)
     .exitProcess(false)
@@ -212,6 +212,10 @@ function finalStatus(result: WriteWarcResult, args: ParsedArgs, io: CliIO, logge
     logger.error(`${result.skippedInputs.length} input(s) not archived because they are not regular files (listed above)`);
     code = ExitCode.partialFailure;
   }
+  if (result.unreadableInputs.length) {
+    logger.error(`${result.unreadableInputs.length} input(s) not archived because they could not be read when their turn came (listed above)`);
+    code = ExitCode.partialFailure;
+  }
   const refused = result.skippedConversions.filter((s) => s.refused).length;
   const skipped = result.skippedConversions.length - refused;
   if (skipped) {
@@ -282,7 +286,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     } else if (event.type === 'record') {
       if (json) json.write('record', { ...event.record, ...(event.source !== undefined ? { source: event.source } : {}) });
       else if (verbose) logger.debug(`${event.record.type} ${event.record.targetUri ?? ''} ${event.record.contentType ?? ''} @ ${event.record.offset}`);
-    } else if (json && event.type !== 'warning') json.write(event.type, event.type === 'input-skipped' ? event.input : event.conversion);
+    } else if (json && event.type !== 'warning') json.write(event.type, event.type === 'conversion-skipped' ? event.conversion : event.input);
   };
   // A stopped run ends within a second even if something is stuck; the output is put back first.
   const removeHandlers = onInterrupt(controller, { forceExitMs: 700 });

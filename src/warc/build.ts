@@ -7,13 +7,13 @@
 import { silentLogger } from '../util/logger.js';
 import type { SkippedInput } from '../inputs/walk.js';
 import type { UnmatchedConversionSource } from './conversion-match.js';
-import type { SkippedConversion, WarcEvent } from './events.js';
+import type { SkippedConversion, UnreadableInput, WarcEvent } from './events.js';
 import { RecordLog } from './log.js';
 import { normalizeWarcOptions, type WriteWarcOptions } from './options.js';
 import { planWarcRecords, WarcAbortedError } from './plan.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { type WarcPart, WarcParts } from './rollover.js';
-import { newRecordId, type WarcRecordInput, type WrittenRecord } from './writer.js';
+import { newRecordId, type PayloadReadError, type WarcRecordInput, type WrittenRecord } from './writer.js';
 
 export type { SkippedConversion } from './events.js';
 export type { UnmatchedConversionSource } from './conversion-match.js';
@@ -40,6 +40,11 @@ export interface WriteWarcResult {
   unmatchedTransclusions: string[];
   /** Inputs not archived because they are not regular files (FIFOs, sockets, devices, broken symlinks). */
   skippedInputs: SkippedInput[];
+  /**
+   * Inputs (or conversion outputs) left out because they could not be read when their turn came:
+   * removed, changed or made unreadable after they were listed. The rest of the WARC is written.
+   */
+  unreadableInputs: UnreadableInput[];
   /** The WARCs were written but an index (`cdxj`) could not be: why. */
   indexError?: string;
   /** The WARC was written but the log could not be: why. */
@@ -74,7 +79,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
       {
         warcPath: opts.path,
         rollover: opts.maxSize !== undefined,
-        ...(log ? { log: (row) => log.add(row) } : {}),
+        ...(log ? { log: (row) => log.queue(row) } : {}),
         onFile: (input, entry) => {
           fileStart = input;
           tracker?.file(input, entry);
@@ -92,7 +97,22 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
     logger.warn(message);
     emit({ type: 'warning', message } satisfies WarcEvent);
   };
+  // A file removed (or changed) after it was listed costs its own record, not the run's hours of work.
+  const unreadableInputs: UnreadableInput[] = [];
+  const onUnreadable = (input: WarcRecordInput, error: PayloadReadError): boolean => {
+    // Only a file on disk, gone or changed by its turn: a damaged ZIP member, or an object input that fails, still stops the run.
+    const onDisk = input.payload.kind === 'stream' && input.payload.path !== undefined;
+    if (!onDisk && !input.revisitOf) return false;
+    log?.settle(input.head.type, input.head.targetUri, false);
+    if (input.revisitOf) return true; // left out with the record it revisits, which is reported
+    const unreadable = { path: error.source, problem: error.detail };
+    unreadableInputs.push(unreadable);
+    logger.error(`${unreadable.path}: not archived: ${unreadable.problem} (when its turn came, after it was listed)`);
+    emit({ type: 'input-unreadable', input: unreadable });
+    return true;
+  };
   const onRecord = (record: WrittenRecord, input: WarcRecordInput): void => {
+    log?.settle(input.head.type, input.head.targetUri, true);
     counts[record.type] = (counts[record.type] ?? 0) + 1;
     if (!tracker) return;
     const source = tracker.sourceOf(input);
@@ -105,6 +125,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
     version: opts.warcVersion,
     digestAlgorithm: opts.digestAlgorithm,
     concurrency: options.concurrency ?? 8,
+    onUnreadable,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(track ? { onPayloadBytes: (input: WarcRecordInput, done: number) => tracker!.bytes(input, done) } : {}),
   };
@@ -149,6 +170,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
     unmatchedConversions: report.unmatchedConversions,
     unmatchedTransclusions: report.unmatchedTransclusions,
     skippedInputs: report.skippedInputs,
+    unreadableInputs,
     ...(logError ? { logError } : {}),
     warnings: report.warnings,
   };

@@ -16,6 +16,14 @@ export interface SkippedConversion {
   refused?: boolean;
 }
 
+/** An input (or conversion output) that could not be read when its turn came: left out of the WARC. */
+export interface UnreadableInput {
+  /** As the input is named (its path). */
+  path: string;
+  /** Why: `does not exist`, `size changed while reading …`, `cannot read (EIO)`. */
+  problem: string;
+}
+
 /** How far a WARC run is. Totals grow while the inputs are still being walked (`walking`). */
 export interface WarcProgress {
   /** Input files whose record is written. */
@@ -36,5 +44,6 @@ export type WarcEvent =
   | { type: 'record'; record: WrittenRecord; /** The file it holds, for file records. */ source?: string }
   | { type: 'progress'; progress: WarcProgress }
   | { type: 'input-skipped'; input: SkippedInput }
+  | { type: 'input-unreadable'; input: UnreadableInput }
   | { type: 'conversion-skipped'; conversion: SkippedConversion }
   | { type: 'warning'; message: string };

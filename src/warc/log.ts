@@ -32,8 +32,20 @@ export class RecordLog {
     return new RecordLog(path, dir, csv, out);
   }
 
-  add(row: LogRow): void {
-    this.csv.write(row);
+  /** Rows waiting for their record: written to the log when it is written to the WARC, dropped when it is left out. */
+  private readonly waiting: LogRow[] = [];
+
+  /** A row for a record about to be written. */
+  queue(row: LogRow): void {
+    this.waiting.push(row);
+  }
+
+  /** The record of that type and URL was written (its row goes in the log) or left out (its row does not). */
+  settle(type: string, url: string | undefined, written: boolean): void {
+    const at = this.waiting.findIndex((row) => row.URL === url && row['Record-Type'] === type);
+    if (at < 0) return;
+    const [row] = this.waiting.splice(at, 1);
+    if (written) this.csv.write(row);
   }
 
   /** Move the log into place (atomically); the message names the log when it cannot be. */
@@ -41,6 +53,7 @@ export class RecordLog {
     await checkOutputTarget(this.path, true); // what is there now: a link or device put in its place meanwhile
     const temp = tempPathFor(this.path);
     try {
+      for (const row of this.waiting.splice(0)) this.csv.write(row);
       this.csv.end();
       await finished(this.out);
       await mkdir(dirname(this.path), { recursive: true });

@@ -56,7 +56,7 @@ class Part {
   hasInfo = false;
   /** Bound of the records queued but not yet written. */
   private pending = 0;
-  private last: Promise<WrittenRecord> | undefined;
+  private last: Promise<WrittenRecord | undefined> | undefined;
   readonly lines: string[] = [];
   /** Payload digests as written, for the index lines of revisits (their record is in the same part). */
   private readonly digests = new WeakMap<WarcRecordInput, string | undefined>();
@@ -83,7 +83,7 @@ class Part {
     return this.writer.add(input).then(({ written }) => this.queued(written, bound));
   }
 
-  private queued(written: Promise<WrittenRecord>, bound: number): undefined {
+  private queued(written: Promise<WrittenRecord | undefined>, bound: number): undefined {
     this.last = written;
     if (bound !== 0) {
       written.then(

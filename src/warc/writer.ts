@@ -76,6 +76,13 @@ export interface WarcWriterOptions {
   onRecord?: (record: WrittenRecord, input: WarcRecordInput) => void;
   /** Told as a streamed payload is written: bytes of it done so far. */
   onPayloadBytes?: (input: WarcRecordInput, bytesDone: number) => void;
+  /**
+   * Told when a payload cannot be read before any byte of its record is written (a file removed
+   * or made unreadable since it was listed); return true to leave that record out (its `written`
+   * resolves to undefined), and the records that need it (a revisit of it) with it. Without it,
+   * or when it returns false, the write fails.
+   */
+  onUnreadable?: (input: WarcRecordInput, error: PayloadReadError) => boolean;
 }
 
 interface Prepared {
@@ -115,7 +122,7 @@ export class WarcWriter {
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly pool: SmallRecordPool | undefined;
   /** Records as they are written, for revisits that take their payload digest (released with the input). */
-  private readonly written = new WeakMap<WarcRecordInput, Promise<WrittenRecord>>();
+  private readonly written = new WeakMap<WarcRecordInput, Promise<WrittenRecord | undefined>>();
   private tail: Promise<void> = Promise.resolve();
   private inFlight = 0;
   private inFlightBytes = 0;
@@ -151,7 +158,7 @@ export class WarcWriter {
    * Queue a record. Resolves once there is room in the queue; `written` settles when the record
    * is in the output. Records are written in the order added.
    */
-  async add(input: WarcRecordInput): Promise<{ written: Promise<WrittenRecord> }> {
+  async add(input: WarcRecordInput): Promise<{ written: Promise<WrittenRecord | undefined> }> {
     const weight = Math.min(payloadSize(input.payload), this.threshold);
     for (;;) {
       if (this.failure) throw this.failure;
@@ -166,7 +173,7 @@ export class WarcWriter {
    * nothing is done and undefined returned (then `add` waits for room). One promise fewer per
    * record for callers that queue thousands.
    */
-  addNow(input: WarcRecordInput): { written: Promise<WrittenRecord> } | undefined {
+  addNow(input: WarcRecordInput): { written: Promise<WrittenRecord | undefined> } | undefined {
     if (this.failure) throw this.failure;
     const weight = Math.min(payloadSize(input.payload), this.threshold);
     return this.hasRoom(weight) ? this.enqueue(input, weight) : undefined;
@@ -176,22 +183,30 @@ export class WarcWriter {
     return this.inFlight === 0 || (this.inFlight < WINDOW_RECORDS && this.inFlightBytes + weight <= WINDOW_BYTES);
   }
 
-  private enqueue(input: WarcRecordInput, weight: number): { written: Promise<WrittenRecord> } {
+  private enqueue(input: WarcRecordInput, weight: number): { written: Promise<WrittenRecord | undefined> } {
     this.inFlight++;
     this.inFlightBytes += weight;
     const ticket: SmallTicket = { wanted: false, gathered: false };
     const prepared = this.prepare(input, ticket);
     prepared.catch(() => undefined);
-    const written = this.tail.then(async () => {
+    const written = this.tail.then(async (): Promise<WrittenRecord | undefined> => {
       if (this.failure) throw this.failure;
       this.pool?.want(ticket); // its batch may still be gathering
-      return this.commit(await prepared);
+      let ready: Prepared;
+      try {
+        ready = await prepared;
+      } catch (error) {
+        // Nothing of this record is in the output yet: it can be left out.
+        if (error instanceof PayloadReadError && this.options.onUnreadable?.(input, error)) return undefined;
+        throw error;
+      }
+      return this.commit(ready);
     });
     this.written.set(input, written);
     this.tail = written.then(
       (record) => {
         this.release(weight);
-        this.options.onRecord?.(record, input);
+        if (record) this.options.onRecord?.(record, input);
       },
       (error: unknown) => {
         this.failure ??= error;
@@ -234,7 +249,9 @@ export class WarcWriter {
     if (!input.revisitOf) return input.head;
     const earlier = this.written.get(input.revisitOf);
     if (!earlier) throw new Error(`internal: ${input.head.recordId} revisits a record not written before it`);
-    const { payload } = (await earlier).digests;
+    const revisited = await earlier;
+    if (!revisited) throw new PayloadReadError(input.head.targetUri ?? input.head.recordId, 'left out: the record it revisits could not be read');
+    const { payload } = revisited.digests;
     return { ...input.head, headers: [...input.head.headers, ['WARC-Payload-Digest', payload ?? '']] };
   }
 

@@ -4,6 +4,7 @@
  * warcio.js with every digest recomputed.
  */
 import assert from 'node:assert/strict';
+import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -244,4 +245,20 @@ test('a symbolic link to a directory is not followed (as warcit), and the run sa
   const result = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'w'), warcinfo: false });
   assert.equal(result.counts.resource, 1);
   assert.deepEqual(result.warnings, [`${join(dir, 'site', 'shared')}: a symbolic link to a directory (${join(dir, 'shared')}), not followed (nor by warcit): give it as an input to archive what it holds`]);
+});
+
+test('a file that cannot be read when its turn comes (removed since it was listed): left out, named with why, the rest written; the run and its log report it', async () => {
+  const dir = await tempDir();
+  await makeSite(join(dir, 'site'), { 'a.html': 'a', 'index.html': 'i' });
+  const site = join(dir, 'site');
+  // A file on disk, named as an object: listed, then gone by its turn.
+  const gone = { url: 'http://www.example.com/gone.html', path: 'downloads/gone.html', filePath: join(dir, 'gone.html'), size: 4000, open: () => createReadStream(join(dir, 'gone.html')) };
+  const events: string[] = [];
+  const result = await writeWarc({ urlPrefix: P, inputs: [site, gone], name: join(dir, 'w'), warcinfo: false, log: join(dir, 'log.csv'), onEvent: (e) => e.type === 'input-unreadable' && events.push(e.input.path) });
+  assert.deepEqual(result.unreadableInputs.map((u) => u.path), ['downloads/gone.html']);
+  assert.match(result.unreadableInputs[0]!.problem, /does not exist|ENOENT/);
+  assert.deepEqual(events, ['downloads/gone.html']);
+  assert.deepEqual((await records(result.path)).map((r) => r.targetUri), [`${P}a.html`, `${P}index.html`, P]);
+  const logged = (await readFile(join(dir, 'log.csv'), 'utf8')).trim().split('\r\n').slice(1).map((line) => line.split(',')[2]);
+  assert.deepEqual(logged, [`${P}a.html`, `${P}index.html`, P], 'the log lists what is in the WARC, not the file left out');
 });

@@ -27,7 +27,7 @@ async function writeAll(path: string, inputs: WarcRecordInput[], gzip: boolean, 
     const pending = [];
     for (const input of inputs) pending.push((await writer.add(input)).written);
     await writer.flush();
-    return await Promise.all(pending);
+    return (await Promise.all(pending)).map((r) => r!);
   } finally {
     await fh.close();
   }
@@ -168,3 +168,59 @@ for (const [label, size, threshold] of [['small, read at once', 5, 1024], ['larg
     }
   });
 }
+
+for (const threads of [true, false]) {
+  test(`onUnreadable: a payload that cannot be read before its record is begun (a file removed meanwhile) is left out with the records that need it (its revisit); the rest is written (${threads ? 'threads' : 'no threads'})`, async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'a.html'), 'a'.repeat(3000));
+    await writeFile(join(dir, 'c.html'), 'c'.repeat(3000));
+    const small = (name: string, size: number): WarcRecordInput => ({
+      head: { type: 'resource', recordId: `<urn:uuid:${name}>`, date: new Date(0), targetUri: `http://x/${name}`, headers: [] },
+      payload: { kind: 'stream', size, name: join(dir, name), path: join(dir, name), open: () => createReadStream(join(dir, name)) },
+      payloadDigest: true,
+    });
+    const gone = small('gone.html', 3000); // listed, then removed before it was read
+    const revisit: WarcRecordInput = {
+      head: { type: 'revisit', recordId: '<urn:uuid:r>', date: new Date(0), targetUri: 'http://x/', headers: [] },
+      payload: { kind: 'buffer', data: Buffer.alloc(0) },
+      payloadDigest: false,
+      revisitOf: gone,
+    };
+    const large = { ...small('big.bin', 5 * 1024 * 1024), head: { ...small('big.bin', 1).head, recordId: '<urn:uuid:big>' } }; // streamed: its level is sampled first
+    const left: Array<[string, string]> = [];
+    const path = join(dir, 'x.warc.gz');
+    const fh = await open(path, 'w');
+    const writer = new WarcWriter(fh, 0, {
+      gzip: true,
+      threads,
+      onUnreadable: (input, error) => {
+        left.push([input.head.recordId, error.message]);
+        return true;
+      },
+    });
+    const outcomes = [];
+    for (const input of [small('a.html', 3000), gone, revisit, large, small('c.html', 3000)]) outcomes.push((await writer.add(input)).written);
+    await writer.flush();
+    await fh.close();
+    assert.deepEqual((await Promise.all(outcomes)).map((r) => r?.recordId), ['<urn:uuid:a.html>', undefined, undefined, undefined, '<urn:uuid:c.html>']);
+    assert.deepEqual(left.map(([id]) => id), ['<urn:uuid:gone.html>', '<urn:uuid:r>', '<urn:uuid:big>']);
+    assert.match(left[0]![1], /gone\.html: does not exist/);
+    const { records, problems } = await readWarc(path);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(records.map((r) => r.targetUri), ['http://x/a.html', 'http://x/c.html']);
+  });
+}
+
+test('without onUnreadable, a payload that cannot be read still fails the write', async () => {
+  const dir = await tempDir();
+  const fh = await open(join(dir, 'x.warc'), 'w');
+  const writer = new WarcWriter(fh, 0, { gzip: false });
+  const { written } = await writer.add({
+    head: { type: 'resource', recordId: '<urn:uuid:g>', date: new Date(0), targetUri: 'http://x/g', headers: [] },
+    payload: { kind: 'stream', size: 10, name: join(dir, 'g'), path: join(dir, 'g'), open: () => createReadStream(join(dir, 'g')) },
+    payloadDigest: true,
+  });
+  await assert.rejects(written, /g: does not exist/);
+  await assert.rejects(writer.flush(), PayloadReadError);
+  await fh.close();
+});
