@@ -3,14 +3,9 @@
  * search over byte offsets: a lookup reads a few blocks, whatever the size of the file.
  */
 import type { FileHandle } from 'node:fs/promises';
+import { readAt } from '../util/read-at.js';
 
 const BLOCK = 16 * 1024;
-
-async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(length);
-  const { bytesRead } = await handle.read(buffer, 0, length, position);
-  return buffer.subarray(0, bytesRead);
-}
 
 /** The first full line that starts at or after `position`: its start offset and bytes (undefined at the end). */
 async function lineFrom(handle: FileHandle, position: number, size: number): Promise<{ start: number; line: Buffer } | undefined> {

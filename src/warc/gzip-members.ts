@@ -7,6 +7,7 @@
  */
 import { type FileHandle, open } from 'node:fs/promises';
 import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
+import { readAt } from '../util/read-at.js';
 
 /** Where a member starts: in the file, and in the inflated bytes of the run. */
 export interface MemberStart {
@@ -57,12 +58,6 @@ export function gzipHeaderLength(head: Buffer): number | string {
   }
   if (flags & FHCRC) at += 2;
   return at <= head.length ? at : 'a gzip member whose header does not end';
-}
-
-async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length); // only the bytes read are handed out
-  const { bytesRead } = await fh.read(buffer, 0, length, position);
-  return buffer.subarray(0, bytesRead);
 }
 
 /** The file read in large blocks: small members are read from memory, many to a read. */

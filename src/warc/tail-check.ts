@@ -7,6 +7,8 @@
 import { once } from 'node:events';
 import type { FileHandle } from 'node:fs/promises';
 import { createInflateRaw, crc32 } from 'node:zlib';
+import { readAt } from '../util/read-at.js';
+import { gzipHeaderLength } from './gzip-members.js';
 import { parseHeadLength, WarcFormatError, WarcRecordWalker } from './record-walker.js';
 
 /** The existing WARC cannot be appended to: names the file and the offset of the problem. */
@@ -25,17 +27,6 @@ const WINDOW = 4 * 1024 * 1024;
 const WARC_MAGIC = Buffer.from('WARC/1.');
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b, 0x08]);
 const CRLF2 = Buffer.from('\r\n\r\n');
-
-async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(Math.max(0, length));
-  let done = 0;
-  while (done < buffer.length) {
-    const { bytesRead } = await handle.read(buffer, done, buffer.length - done, position + done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
-  }
-  return buffer.subarray(0, done);
-}
 
 /** Offsets where `magic` starts, from the end of the file backwards, read in windows. */
 async function* backwards(handle: FileHandle, size: number, magic: Buffer): AsyncGenerator<number> {
@@ -85,25 +76,10 @@ async function checkPlainCandidate(handle: FileHandle, size: number, offset: num
   return recordEnd === size ? { complete: true } : { complete: false, endsAt: recordEnd };
 }
 
-/** Length of the gzip header at the start of `bytes`, or undefined if it is not one. */
-function gzipHeaderLength(bytes: Buffer): number | undefined {
-  if (bytes.length < 10 || !bytes.subarray(0, 3).equals(GZIP_MAGIC)) return undefined;
-  const flags = bytes[3]!;
-  if (flags & 0xe0) return undefined;
-  let at = 10;
-  if (flags & 4) {
-    if (bytes.length < at + 2) return undefined;
-    at += 2 + bytes.readUInt16LE(at);
-  }
-  for (const bit of [8, 16]) {
-    if (flags & bit) {
-      const zero = bytes.indexOf(0, at);
-      if (zero < 0) return undefined;
-      at = zero + 1;
-    }
-  }
-  if (flags & 2) at += 2;
-  return at <= bytes.length ? at : undefined;
+/** Length of the gzip header at the start of `bytes`, or undefined if it is not one (reserved flags set count as none). */
+function memberHeaderLength(bytes: Buffer): number | undefined {
+  const length = gzipHeaderLength(bytes);
+  return typeof length === 'number' && !(bytes[3]! & 0xe0) ? length : undefined;
 }
 
 /**
@@ -112,7 +88,7 @@ function gzipHeaderLength(bytes: Buffer): number | undefined {
  * and the trailer's CRC and size match.
  */
 async function checkGzipCandidate(handle: FileHandle, size: number, offset: number): Promise<Verdict> {
-  const headerLength = gzipHeaderLength(await readAt(handle, offset, 64 * 1024));
+  const headerLength = memberHeaderLength(await readAt(handle, offset, 64 * 1024));
   if (headerLength === undefined) return { complete: false };
   const dataStart = offset + headerLength;
   const inflate = createInflateRaw();
