@@ -6,7 +6,7 @@
  */
 import { crc32, gzipSync } from 'node:zlib';
 import { type DigestAlgorithm, formatDigest } from './digest.js';
-import { GZIP_HEADER, type GzipLevelSetting, gzipTrailer } from './gzip.js';
+import { GZIP_HEADER, type GzipLevelSetting, gzipTrailer, MEM_LEVEL } from './gzip.js';
 import { completeHead, RECORD_TRAILER, type RecordDigests } from './records.js';
 import type { WarcVersion } from './records.js';
 
@@ -78,8 +78,8 @@ export function gzipRecord(plain: Buffer, payloadStart: number, level: GzipLevel
   if (level === 0) return storedMember(plain);
   // A window no larger than the record (same bytes out: no match reaches further back) is quicker to set up.
   const windowBits = Math.max(9, Math.min(15, Math.ceil(Math.log2(plain.length + 262))));
-  if (level !== 'auto') return gzipSync(plain, { level, windowBits });
+  if (level !== 'auto') return gzipSync(plain, { level, windowBits, memLevel: MEM_LEVEL });
   if (looksIncompressible(plain.subarray(payloadStart, plain.length - RECORD_TRAILER.length))) return storedMember(plain);
-  const packed = gzipSync(plain, { level: 6, windowBits });
+  const packed = gzipSync(plain, { level: 6, windowBits, memLevel: MEM_LEVEL });
   return packed.length < plain.length * 0.97 ? packed : storedMember(plain);
 }
