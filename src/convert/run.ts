@@ -14,7 +14,7 @@ import { type Placeholder, renderArgv, TemplateValueError } from '../rules/templ
 import { sha256File } from './digest.js';
 import { type ChildExit, runChild } from '../util/child-process.js';
 import { FfmpegProgressReader, type FfmpegProgressState, withProgressFlags } from '../media/ffmpeg-progress.js';
-import { OutputWriteFailureWatch } from '../media/ffmpeg-log.js';
+import { lastTellingLine, OutputWriteFailureWatch } from '../media/ffmpeg-log.js';
 import { ConversionError } from './errors.js';
 import type { PlannedConversion } from './plan.js';
 import type { Verdict } from '../verify/media-checks.js';
@@ -177,12 +177,14 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
       rule_digest: planned.ruleDigest,
     };
     let problem: string | undefined;
+    // Exit 0 or not, what it wrote is cut off (a full disk): named with the output, not its temporary name.
+    const cutOff = writeFailure.failure() === undefined ? undefined : `${basename(argv[0]!)} could not write its output: ${writeFailure.failure()!.split(partial).join(output)}`;
     if (unwritable) problem = unwritable;
     else if (failed) {
       problem = commandFailure(r, argv[0]!, ctx.stallMs);
-    } else if (writeFailure.failure() !== undefined) {
-      // Exit 0 or not, what it wrote is cut off: named with the output, not its temporary name.
-      problem = `${basename(argv[0]!)} could not write its output: ${writeFailure.failure()!.split(partial).join(output)}`;
+      if (cutOff && !r.notFound && !r.error) problem = `${cutOff}; ${problem}`;
+    } else if (cutOff) {
+      problem = cutOff;
     } else {
       const kept = await keepOutput(planned, ctx, partial, base);
       renamed = kept.renamed;
@@ -191,7 +193,8 @@ export async function runConversion(planned: PlannedConversion, ctx: RunContext)
     }
     const stderrTail = tail.lines();
     const result: ConversionResult = { ...base, ...(stderrTail ? { stderr_tail: stderrTail } : {}), failure: problem };
-    const error = new ConversionError(`${planned.source.path}: ${rule.name} failed (${problem})${stderrTail ? `: ${stderrTail.split('\n').slice(-1)[0]}` : ''}`, {
+    const telling = cutOff ? undefined : lastTellingLine(stderrTail);
+    const error = new ConversionError(`${planned.source.path}: ${rule.name} failed (${problem})${telling ? `: ${telling}` : ''}`, {
       source: planned.source.url,
       output,
       argv,

@@ -52,3 +52,8 @@ export class OutputWriteFailureWatch {
     return this.found;
   }
 }
+
+/** The last line of a command's log that says something: ffmpeg ends every failure with "Conversion failed!", which does not. */
+export function lastTellingLine(log: string): string | undefined {
+  return log.split('\n').reverse().find((line) => line.trim() !== '' && line.trim() !== 'Conversion failed!');
+}

@@ -8,6 +8,7 @@
  */
 import { posix } from 'node:path';
 import type { ConversionResult, ConversionResults } from '../convert/results.js';
+import { lastTellingLine } from '../media/ffmpeg-log.js';
 import type { FixityAlgorithm } from './fixity.js';
 
 /** Whether something recorded at conversion is in the archive as it was. */
@@ -64,7 +65,8 @@ function judge(records: readonly IndexedRecord[], sha256: string | undefined, wh
 
 function failureOf(r: ConversionResult): string {
   if (typeof r.failure === 'string' && r.failure) return r.failure;
-  if (typeof r.stderr_tail === 'string' && r.stderr_tail) return `exit code ${String(r.exit_code)}: ${r.stderr_tail.split('\n').pop()}`;
+  const telling = typeof r.stderr_tail === 'string' ? lastTellingLine(r.stderr_tail) : undefined;
+  if (telling) return `exit code ${String(r.exit_code)}: ${telling}`;
   if (typeof r.exit_code === 'number') return `exit code ${r.exit_code}`;
   return 'the conversion failed (no reason recorded)';
 }

@@ -375,6 +375,27 @@ test('a disk that fills while ffmpeg writes: ffmpeg 5.1 exits 0 after "Error wri
   assert.equal(recorded[0]!.output_sha256, undefined, 'no digest of a truncated file is recorded');
 });
 
+test('a disk that fills mid-stream (ffmpeg exits 1, "Conversion failed!"): the failure says no space left, not only the exit code', { skip: scratchMountsAvailable() ? false : 'no user/mount namespaces (unshare -rm)' }, async () => {
+  const dir = await tempDir();
+  // 3 s of lossless FFV1 (about 650 KB): the muxer's writes fail long before the trailer.
+  await makeClip(join(dir, 'site', 'tour.flv'), 'video', 'flv', 3);
+  await writeFile(join(dir, 'rules.yaml'), "file_types:\n  - ext: '.flv'\n    conversion_rules:\n      - name: ffv1_mkv\n        ext: mkv\n        command: 'ffmpeg -y -nostdin -i {input} -c:v ffv1 {output}'\n");
+  const out = join(dir, 'out');
+  const r = runOnScratchMount({
+    mountPoint: out,
+    sizeKb: 256,
+    leaveFreeKb: 64,
+    argv: [process.execPath, BIN, P, 'site', '--rules', 'rules.yaml', '--output-dir', out, '--results', join(dir, 'results.yaml'), '-j', '1'],
+    cwd: dir,
+  });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /tour\.flv: ffv1_mkv failed \(ffmpeg could not write its output: .*No space left on device; exit code 1\)/);
+  assert.doesNotMatch(r.stderr, /Conversion failed!/, 'ffmpeg\'s last line says nothing a reader can act on');
+  assert.doesNotMatch(r.stderr, /\.partial-/, 'the message names the output, not its temporary name');
+  const [recorded] = Object.values((await readConversionResults(join(dir, 'results.yaml'))).conversions).flat();
+  assert.match(String(recorded!.failure), /No space left on device; exit code 1$/);
+});
+
 test('a converter that hangs (nothing printed, no output growing) is stopped after --stall-seconds and fails; a slow one that shows signs of life is not', { timeout: 60_000 }, async () => {
   const dir = await tempDir();
   await mkdir(join(dir, 'site'), { recursive: true });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inputStreamsFromLog, OutputWriteFailureWatch } from '../../src/media/ffmpeg-log.js';
+import { inputStreamsFromLog, lastTellingLine, OutputWriteFailureWatch } from '../../src/media/ffmpeg-log.js';
 
 const banner = 'ffmpeg version 5.1.6-0+deb12u1 Copyright (c) 2000-2024 the FFmpeg developers\n  built with gcc 12\n';
 
@@ -35,4 +35,11 @@ test('OutputWriteFailureWatch: finds ffmpeg\'s write-failure line in any chunkin
   const clean = new OutputWriteFailureWatch();
   clean.push(Buffer.from("Input #0, wav, from 'Error closing file.wav':\nOutput #0, matroska, to 'out.mkv':\nsize=  12kB time=00:00:03.00\n"));
   assert.equal(clean.failure(), undefined);
+});
+
+test('lastTellingLine: the last line that says something, past ffmpeg\'s closing "Conversion failed!" and blank lines', () => {
+  assert.equal(lastTellingLine('Input #0…\n[vp9 @ 0x1] Invalid data found\nConversion failed!\n\n'), '[vp9 @ 0x1] Invalid data found');
+  assert.equal(lastTellingLine('only this'), 'only this');
+  assert.equal(lastTellingLine('Conversion failed!\n'), undefined);
+  assert.equal(lastTellingLine(''), undefined);
 });

@@ -34,7 +34,7 @@ test('sources and conversions: archived, changed (other bytes, or damaged), miss
   for (const [records, statuses] of cases) assert.deepEqual(judge(records, results).map((l) => l.split(' ')[2]), statuses, JSON.stringify(records.map((r) => r.uri)));
   const byUri = new Map([['http://x/a.flv', [rec('http://x/a.flv', 'resource', S)]]]);
   const failed = itemsFromResults(results, byUri).find((i) => i.status === 'failed')!;
-  assert.equal(failed.detail, 'exit code 1: Conversion failed!');
+  assert.equal(failed.detail, 'exit code 1: line one', 'ffmpeg\'s closing "Conversion failed!" tells nothing: the line before it');
   // warcit's results carry no digests: presence only
   const warcit: ConversionResults = { conversions: { 'http://x/a.flv': [{ url: 'http://x/a.flv.mp4', output: '/o', metadata: {}, type: 'conversion', success: true }] } };
   const items = itemsFromResults(warcit, new Map([['http://x/a.flv', [rec('http://x/a.flv', 'resource', S)]], ['http://x/a.flv.mp4', [rec('http://x/a.flv.mp4', 'conversion', O)]]]));
