@@ -3,7 +3,7 @@
  * that cannot be made is the temp dir's problem (full, read-only), and says so, not "cannot read".
  */
 import { tmpdir } from 'node:os';
-import { describeWriteError } from '../util/atomic.js';
+import { describeWriteError } from '../util/write-errors.js';
 
 const WRITE_SIDE = new Set(['open', 'write', 'mkdtemp', 'mkdir']);
 

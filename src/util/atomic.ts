@@ -11,8 +11,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { removeAppendMarker, repairInterruptedAppend, rollbackAppend, rollbackAppendSync, writeAppendMarker } from './append-marker.js';
 import { acquireLock, type FileLock, OutputLockedError, OutputLockError } from './file-lock.js';
 import { removeDeadPartials, removedPartialsNotice } from './dead-partials.js';
-import { NAME_MAX, partialPrefix } from './beside-names.js';
+import { partialPrefix } from './beside-names.js';
 import { fileKind } from './regular-file.js';
+import { describeWriteError } from './write-errors.js';
 
 /** How an output that exists is treated: refused (`create`), replaced (`overwrite`), or added to (`append`). */
 export type WriteMode = 'create' | 'overwrite' | 'append';
@@ -32,21 +33,6 @@ export class OutputError extends Error {
 
 export function tempPathFor(finalPath: string): string {
   return join(dirname(finalPath), `${partialPrefix(basename(finalPath))}${process.pid}-${randomBytes(4).toString('hex')}`);
-}
-
-/** What an errno means to someone writing a file. */
-export function describeWriteError(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied';
-  if (e.code === 'ENOENT') return 'no such directory';
-  if (e.code === 'ENOTDIR') return 'a parent is not a directory';
-  if (e.code === 'EROFS') return 'read-only file system';
-  if (e.code === 'ENOSPC') return 'no space left on device';
-  if (e.code === 'EDQUOT') return 'disk quota exceeded';
-  if (e.code === 'EFBIG') return 'file too large for this file system or limit';
-  if (e.code === 'EIO') return 'input/output error';
-  if (e.code === 'ENAMETOOLONG') return `its name is too long for the file system (at most ${NAME_MAX} bytes a name)`;
-  return e.message;
 }
 
 /**

@@ -14,6 +14,7 @@ import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { lockName } from './beside-names.js';
+import { describeWriteError } from './write-errors.js';
 
 /** Who holds a lock, as written in the lock file. */
 export interface LockOwner {
@@ -147,18 +148,25 @@ async function readOwner(lockPath: string): Promise<Read> {
   }
 }
 
+/**
+ * Create `path` holding `content`, unless it exists (false). A file that cannot be filled in
+ * (a full disk) is removed again: an empty lock left behind would hold up the next run.
+ */
 async function create(path: string, content: string): Promise<boolean> {
   let handle;
   try {
     handle = await open(path, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    throw new OutputLockError(`cannot create the lock file ${path}: ${describeWriteError(error)}`, { cause: error });
   }
   try {
     await handle.writeFile(content);
-  } finally {
     await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await unlink(path).catch(() => undefined);
+    throw new OutputLockError(`cannot write the lock file ${path}: ${describeWriteError(error)}`, { cause: error });
   }
   return true;
 }

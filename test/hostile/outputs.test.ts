@@ -7,16 +7,19 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { lstat, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { main as convertMain } from '../../src/cli/convert.js';
 import { main as replayMain } from '../../src/cli/replay.js';
 import { main as warcMain } from '../../src/cli/warckit.js';
 import { runCli } from '../helpers/cli.js';
+import { runOnScratchMount, scratchMountsAvailable } from '../helpers/scratch-mount.js';
 import { makeSite } from '../helpers/site.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const P = 'http://www.example.com/';
+const WARCKIT_BIN = resolve('bin/warckit.js');
+const CONVERT_BIN = resolve('bin/warckit-convert.js');
 
 test('--results, --log and -o naming a FIFO or a link to stdout: exit 2 at once naming it; the FIFO and the link stay; nothing converted or written', async () => {
   const dir = await tempDir();
@@ -44,4 +47,23 @@ test('--results, --log and -o naming a FIFO or a link to stdout: exit 2 at once 
   assert.ok((await lstat(fifo)).isFIFO());
   assert.equal(await readlink(stdout), '/proc/self/fd/1');
   assert.deepEqual((await readdir(dir)).sort(), ['cp.yaml', 'fifo', 'site', 'stdout'], 'no WARC, no conversions, nothing partial');
+});
+
+test('a full disk from the first byte: the WARC and the results file each fail naming the file (no space left on device), and no empty lock file is left behind', { skip: scratchMountsAvailable() ? false : 'no user/mount namespaces (unshare -rm)' }, async () => {
+  const dir = await tempDir();
+  await makeSite(join(dir, 'site'));
+  await writeFile(join(dir, 'site', 'clip.flv'), 'not really a clip');
+  await writeFile(join(dir, 'cp.yaml'), "file_types:\n  - ext: '.flv'\n    conversion_rules:\n      - {name: copy, ext: txt, command: 'cp {input} {output}'}\n");
+  const full = join(dir, 'full');
+  const runs: Array<[string, string[], RegExp]> = [
+    ['warckit', [WARCKIT_BIN, P, 'site', '-n', join(full, 'out')], /out\.warc\.gz.*no space left on device/],
+    ['warckit-convert', [CONVERT_BIN, P, 'site', '--rules', 'cp.yaml', '--output-dir', join(dir, 'out'), '--results', join(full, 'results.yaml')], /results\.yaml.*no space left on device/],
+  ];
+  for (const [what, argv, message] of runs) {
+    const r = runOnScratchMount({ mountPoint: full, sizeKb: 64, leaveFreeKb: 0, argv: [process.execPath, ...argv], cwd: dir });
+    assert.equal(r.code, 2, `${what}: ${r.stderr}`);
+    assert.match(r.stderr, message, what);
+    assert.doesNotMatch(r.stderr, /ENOSPC/, `${what}: said in words`);
+    assert.deepEqual(r.after, ['filler'], `${what}: nothing left on the full disk`);
+  }
 });
