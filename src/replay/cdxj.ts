@@ -6,6 +6,7 @@
  * index is out of date.
  */
 import { getSurt } from 'warcio';
+import { canonicalMetadataUri } from '../transclusions/record-uri.js';
 import type { MetadataEntry } from './warc-scan.js';
 
 export const INDEX_FORMAT = 'warckit-transclusion-index';
@@ -35,9 +36,12 @@ export function parseMetaLine(line: string): IndexMeta | undefined {
   }
 }
 
-/** The index key of a record URI (warcio.js's SURT; `urn:` URIs stay as they are). */
+/**
+ * The index key of a record URI: warcio.js's SURT (`urn:` URIs stay as they are) of the URI with
+ * its page in canonical form, so records that spell the page otherwise are found too.
+ */
 export function indexKey(uri: string): string {
-  return getSurt(uri);
+  return getSurt(canonicalMetadataUri(uri));
 }
 
 /** One index line; `filename` is the WARC path as the index stores it (relative to the index). */

@@ -25,15 +25,29 @@ function withoutFragment(url: string): string {
   return hash < 0 ? url : url.slice(0, hash);
 }
 
-/** The URI of a multi-transclusion record for `pageUrl`; `key` makes it unique (e.g. the record's UUID). */
+/**
+ * The URI of a multi-transclusion record for `pageUrl`; `key` makes it unique (e.g. the record's
+ * UUID). Record URIs name the page in its canonical form ({@link canonicalPageUrl}), as replay
+ * systems ask for it, however the manifest spelt it.
+ */
 export function transclusionsRecordUri(pageUrl: string, key: string): string {
-  const page = withoutFragment(pageUrl);
+  const page = canonicalPageUrl(pageUrl);
   return `${TRANSCLUSIONS_PREFIX}${page}${page.includes('?') ? '&' : '?'}${RECORD_KEY_PARAM}=${encodeURIComponent(key)}`;
 }
 
 /** The URI of a youtube-dl formats record for `pageUrl` (warcit's and pywb's form). */
 export function embedsRecordUri(pageUrl: string): string {
-  return EMBEDS_PREFIX + withoutFragment(pageUrl);
+  return EMBEDS_PREFIX + canonicalPageUrl(pageUrl);
+}
+
+/**
+ * A metadata record URI with its page in canonical form (`urn:embeds:http://WWW.Example.COM:80/p`
+ * → `urn:embeds:http://www.example.com/p`), so an index finds records whichever way their writer
+ * spelt the page; other URIs as they are.
+ */
+export function canonicalMetadataUri(uri: string): string {
+  for (const prefix of [EMBEDS_PREFIX, TRANSCLUSIONS_PREFIX]) if (uri.startsWith(prefix)) return prefix + canonicalPageUrl(uri.slice(prefix.length));
+  return uri;
 }
 
 export interface MetadataUri {

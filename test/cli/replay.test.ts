@@ -129,6 +129,16 @@ test('index: lookups through the CDXJ index answer as the WARC does; a changed W
     assert.equal(viaSpelt.code, 0, `${source}: ${viaSpelt.stderr}`);
     assert.equal((JSON.parse(viaSpelt.stdout) as { pageUrl: string }).pageUrl, PAGE);
   }
+  // Records that name the page otherwise (warcit writes a manifest's HTTP://Example.COM:80 as it is): found by either route.
+  const odd = join(dir, 'odd.warc.gz');
+  await writeFile(odd, await serializeRecord('urn:embeds:HTTP://Example.COM:80/p.html', '2016-01-02T00:00:00Z', JSON.stringify({ formats: [{ url: 'http://example.com/d.flv', mime: 'video/x-flv', original: true }], webpage_url: PAGE })));
+  const oddIndex = join(dir, 'odd.cdxj');
+  assert.equal((await runCli(main, ['index', odd, '-o', oddIndex])).code, 0);
+  for (const source of [odd, oddIndex]) {
+    const found = await runCli(main, ['lookup', source, '--url', PAGE, '--timestamp', '2016']);
+    assert.equal(found.code, 0, `${source}: ${found.stderr}`);
+    assert.deepEqual((JSON.parse(found.stdout) as { transclusions: Array<{ mediaUrl: string }> }).transclusions.map((t) => t.mediaUrl), ['http://example.com/d.flv'], source);
+  }
   await appendFile(warc, await readFile(warc));
   const stale = await runCli(main, ['lookup', index, '--url', PAGE, '--timestamp', '2016']);
   assert.match(stale.stderr, /warcio\.warc\.gz changed since it was indexed .*run warckit-replay index again/);

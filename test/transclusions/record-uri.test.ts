@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  canonicalMetadataUri,
   embedsRecordUri,
   isMetadataFor,
   metadataUriPrefixes,
@@ -23,6 +24,12 @@ test('record URIs: a multi-transclusion record is unique per key and keeps the p
     assert.ok(uri.startsWith(`urn:transclusions:${page.split('#')[0]!.split('?')[0]}`), 'prefix queries by page find it');
   }
   assert.equal(embedsRecordUri('http://e.com/p.html#x'), 'urn:embeds:http://e.com/p.html');
+  // Named as replay systems name the page (a manifest may say WWW.Example.COM:80): host in lower case, no default port.
+  assert.equal(embedsRecordUri('HTTP://WWW.E.com:80/P.html?'), 'urn:embeds:http://www.e.com/P.html');
+  assert.equal(transclusionsRecordUri('https://E.com:443', 'k'), 'urn:transclusions:https://e.com/?warckit-record=k');
+  assert.equal(canonicalMetadataUri('urn:transclusions:http://WWW.E.com:80/P.html?warckit-record=k'), 'urn:transclusions:http://www.e.com/P.html?warckit-record=k');
+  assert.equal(canonicalMetadataUri('urn:embeds:http://E.com:8080/x'), 'urn:embeds:http://e.com:8080/x');
+  assert.equal(canonicalMetadataUri('http://E.com/x'), 'http://E.com/x', 'other URIs as they are');
 });
 
 test('record URIs: every form is read back, older ones included', () => {
