@@ -42,6 +42,7 @@ function buildParser() {
     .option('conversions', { type: 'string', describe: "Conversion results YAML (warckit-convert's or warcit-converter's): adds conversion records" })
     .option('conversions-dir', { type: 'string', describe: "Conversion outputs must be inside this directory (links resolved); others are refused (default: the results file's directory)" })
     .option('ignore-unmatched-conversions', { type: 'boolean', describe: 'Exit 0 even when results entries match no input (they are still reported)' })
+    .option('ignore-unmatched-transclusions', { type: 'boolean', describe: 'Exit 0 even when transclusion manifest media match no input (they are still reported)' })
     .option('transclusions', { type: 'string', describe: 'Transclusion manifest YAML: adds metadata records for the pages that embed the media' })
     .option('transclusion-format', { type: 'string', choices: ['youtube-dl', 'transclusions', 'both'], default: 'youtube-dl', describe: 'youtube-dl (urn:embeds:, what pywb reads today), transclusions (urn:transclusions:, every media of a page in one record) or both' })
     .option('characterize', { type: 'boolean', describe: "With --conversions: write each source's and output's ffprobe JSON (kept by warckit-convert) as metadata records concurrent to their records" })
@@ -65,7 +66,7 @@ function buildParser() {
     .example('$0 http://www.example.com/ media/ -n media --max-size 1GB --cdxj', 'media-00000.warc.gz, media-00001.warc.gz… of at most 1 GB, each with media-0000N.warc.gz.cdxj')
     .example('$0 http://www.example.com/ more/ -n site -a --json', 'append to site.warc.gz, JSON lines for a pipeline')
     .epilogue(
-      'Exit status: 0 done; 1 WARC written, but some inputs (not regular files, or gone or changed by their turn) or conversions were not (missing, changed, refused, or matching no input), or the --log file or a --cdxj index could not be written; 2 error (nothing written); 130 interrupted (nothing written).',
+      'Exit status: 0 done; 1 WARC written, but some inputs (not regular files, or gone or changed by their turn) or conversions were not (missing, changed, refused, or matching no input), or transclusion manifest media matched no input, or the --log file or a --cdxj index could not be written; 2 error (nothing written); 130 interrupted (nothing written).',
     )
     .wrap(110)
     .exitProcess(false)
@@ -230,6 +231,16 @@ function finalStatus(result: WriteWarcResult, args: ParsedArgs, io: CliIO, logge
   if (unmatched) {
     const ignored = Boolean(args['ignore-unmatched-conversions']);
     const message = `${unmatched} results entr${unmatched === 1 ? 'y' : 'ies'} matched no input: their conversions were not written${ignored ? ' (ignored: --ignore-unmatched-conversions)' : ' (pass --ignore-unmatched-conversions if that is intended)'}`;
+    if (ignored) logger.warn(message);
+    else {
+      logger.error(message);
+      code = ExitCode.partialFailure;
+    }
+  }
+  const unmatchedMedia = result.unmatchedTransclusions.length;
+  if (unmatchedMedia) {
+    const ignored = Boolean(args['ignore-unmatched-transclusions']);
+    const message = `${unmatchedMedia} transclusion manifest entr${unmatchedMedia === 1 ? 'y' : 'ies'} matched no input: no metadata was written for ${unmatchedMedia === 1 ? 'it' : 'them'}${ignored ? ' (ignored: --ignore-unmatched-transclusions)' : ' (pass --ignore-unmatched-transclusions if that is intended)'}`;
     if (ignored) logger.warn(message);
     else {
       logger.error(message);

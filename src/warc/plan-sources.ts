@@ -5,6 +5,7 @@
 import type { ConversionOutcome, ConvertResult } from '../convert/convert.js';
 import { type ConversionResult, type ConversionResults, readConversionResults, toConversionResults } from '../convert/results.js';
 import { loadTransclusionManifest, manifestFromDocument, type TransclusionManifest, type TransclusionManifestDocument } from '../transclusions/manifest.js';
+import { alignManifestUrls } from '../transclusions/media-urls.js';
 import { timestamp14 } from '../util/timestamps.js';
 import { type SourceCharacterizations, loadCharacterizations } from './characterization.js';
 import { conversionsRoot } from './conversion-outputs.js';
@@ -21,6 +22,8 @@ export interface PlanSources {
     root?: string;
   };
   manifest?: TransclusionManifest;
+  /** Manifest media URLs respelt as the inputs are named (see media-urls.ts): as respelt → as written. */
+  manifestSpelling?: Map<string, string>;
   /** `characterize`: the ffprobe JSON of each source (by URL) and of its outputs. */
   characterizations?: Map<string, SourceCharacterizations>;
 }
@@ -75,6 +78,12 @@ export async function loadPlanSources(options: WarcRecordOptions, warn: (message
     sources.characterizations = await loadCharacterizations(conversions.results, conversions.root, warn);
   }
   const manifest = await loadManifest(options.transclusions);
-  if (manifest) sources.manifest = manifest;
+  if (manifest) {
+    // A mapfile's URLs name files freely: those are matched exactly, as written.
+    const exact = new Set(sources.mapfile?.rows.flatMap((row) => (row.URL ? [row.URL] : [])));
+    const aligned = typeof options.urlPrefix === 'string' ? alignManifestUrls(manifest, options.urlPrefix, exact) : { manifest, respelt: [] };
+    sources.manifest = aligned.manifest;
+    if (aligned.respelt.length) sources.manifestSpelling = new Map(aligned.respelt.map(([written, spelt]) => [spelt, written]));
+  }
   return sources;
 }

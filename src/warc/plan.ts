@@ -357,8 +357,10 @@ class PlanRun {
     if (manifest) {
       for (const url of manifest.transclusions.keys()) {
         if (this.media.has(url)) continue;
-        this.report.unmatchedTransclusions.push(url);
-        this.warn(`transclusion manifest names ${url}, which is not among the inputs: no metadata written for it`);
+        const written = this.sources.manifestSpelling?.get(url) ?? url;
+        this.report.unmatchedTransclusions.push(written);
+        const relative = !/^[a-z][a-z0-9+.-]*:/i.test(written) && this.opts.urlPrefix ? ` (a relative URL: the inputs' URLs begin with ${this.opts.urlPrefix})` : '';
+        this.warn(`transclusion manifest names ${written}${relative}, which is not among the inputs: no metadata written for it`);
       }
       const crowded = this.pages!.crowdedPages();
       if (crowded.size && this.opts.transclusionFormat !== 'transclusions') this.warn(crowdedWarning(crowded, this.opts.transclusionFormat));

@@ -225,3 +225,30 @@ test('several media of a page as youtube-dl records: the run warns that stock py
   const single = await runCli(main, [P, join(dir, 'data'), '-n', join(dir, 'multi'), '--transclusions', join(dir, 'transclusions.yaml'), '--transclusion-format', 'transclusions']);
   assert.doesNotMatch(single.stderr, /stock transclusions\.js/, 'no youtube-dl records, nothing to warn about');
 });
+
+test('manifest media spelt by hand (a space for %20, HTTP://EXAMPLE.COM:80) get their metadata under the input\'s URL; one naming no input is an error (exit 1) as written, a relative one with a hint; --ignore-unmatched-transclusions exits 0', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'site', 'media'), { recursive: true });
+  await writeFile(join(dir, 'site', 'media', 'tour of the lab.flv'), 'FLV tour');
+  await writeFile(join(dir, 'site', 'media', 'intro.flv'), 'FLV intro');
+  await writeFile(join(dir, 'site', 'page.html'), '<embed src="media/intro.flv"><embed src="media/tour of the lab.flv">');
+  const page = `{url: ${P}page.html, timestamp: 2009}`;
+  await writeFile(join(dir, 'tc.yaml'), `transclusions:\n  ${P}media/tour of the lab.flv: ${page}\n  HTTP://EXAMPLE.COM:80/media/intro.flv: ${page}\n`);
+  const ok = await runCli(main, [P, join(dir, 'site'), '-n', join(dir, 'a'), '--transclusions', join(dir, 'tc.yaml'), '--transclusion-format', 'both']);
+  assert.equal(ok.code, 0, ok.stderr);
+  const { records } = await readWarc(join(dir, 'a.warc.gz'));
+  const embeds = records.filter((r) => r.targetUri === `urn:embeds:${P}page.html`).map((r) => (JSON.parse(r.payload.toString()) as { formats: Array<{ url: string }> }).formats.at(-1)!.url);
+  assert.deepEqual(embeds.sort(), [`${P}media/intro.flv`, `${P}media/tour%20of%20the%20lab.flv`], 'each names the media as archived');
+  const group = records.find((r) => r.targetUri?.startsWith(`urn:transclusions:${P}page.html`))!;
+  assert.match(group.payload.toString(), /tour%20of%20the%20lab\.flv/);
+
+  await writeFile(join(dir, 'bad.yaml'), `transclusions:\n  media/intro.flv: ${page}\n  ${P}media/outro.flv: ${page}\n`);
+  const bad = await runCli(main, [P, join(dir, 'site'), '-n', join(dir, 'b'), '--transclusions', join(dir, 'bad.yaml')]);
+  assert.equal(bad.code, 1, bad.stderr);
+  assert.match(bad.stderr, /transclusion manifest names media\/intro\.flv \(a relative URL: the inputs' URLs begin with http:\/\/example\.com\/\), which is not among the inputs/);
+  assert.match(bad.stderr, /transclusion manifest names http:\/\/example\.com\/media\/outro\.flv, which is not among the inputs/);
+  assert.match(bad.stderr, /2 transclusion manifest entr(y|ies) matched no input.*--ignore-unmatched-transclusions/);
+  const ignored = await runCli(main, [P, join(dir, 'site'), '-n', join(dir, 'c'), '--transclusions', join(dir, 'bad.yaml'), '--ignore-unmatched-transclusions']);
+  assert.equal(ignored.code, 0, ignored.stderr);
+  assert.match(ignored.stderr, /outro\.flv, which is not among the inputs/, 'still said');
+});
