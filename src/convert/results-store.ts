@@ -6,8 +6,8 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '../util/logger.js';
-import { checkOutputTarget } from '../util/atomic.js';
-import { acquireLock, type FileLock } from '../util/file-lock.js';
+import { checkOutputTarget, describeCreateError, OutputError } from '../util/atomic.js';
+import { acquireLock, type FileLock, OutputLockedError, OutputLockError } from '../util/file-lock.js';
 import { journalPathFor, JournalWriter, readJournal } from './results-journal.js';
 import { type ConversionResult, type ConversionResults, readResultsYaml } from './results.js';
 import { assembleConversionResults, orderedResult, stringifySourceResults, writeConversionResults } from './results-write.js';
@@ -41,7 +41,10 @@ export class ResultsStore {
     // A results file that could not be written at the end (a link, a device) is refused before anything runs.
     await checkOutputTarget(file, true);
     await mkdir(dirname(file), { recursive: true });
-    const lock = await acquireLock(file, { command, hint: 'wait for it to finish, or convert into another --output-dir' });
+    const lock = await acquireLock(file, { command, hint: 'wait for it to finish, or convert into another --output-dir' }).catch(async (error: unknown) => {
+      if (error instanceof OutputLockedError || error instanceof OutputLockError) throw error;
+      throw new OutputError(`cannot write ${file}: ${await describeCreateError(error, dirname(file))}`, { cause: error });
+    });
     try {
       if (lock.tookOver) {
         const o = lock.tookOver;

@@ -66,6 +66,18 @@ function asString(value: unknown, where: string, what: string): string | undefin
   throw new ManifestError(`${where}: expected ${what === 'timestamp' ? 'digits (e.g. 20160102)' : 'a string'}, got ${JSON.stringify(value)}`);
 }
 
+/**
+ * Why a page URL cannot be one replay systems ask for, if it cannot: records are found by the
+ * page's absolute URL, so `www.example.com/p.html` would name a page nobody ever looks up.
+ */
+function notAbsolute(url: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]/i.test(url)) return undefined;
+  // www.example.com/p.html: a host name first (a dot, and not a page's own name such as p.html).
+  const first = url.split(/[/?#]/)[0]!;
+  if (/^[^:]+\.[a-z]{2,}(?::\d+)?$/i.test(first) && !/\.(s?html?|php|aspx?|jsp|cgi)$/i.test(first)) return `(no scheme): write http://${url}`;
+  return '(no scheme and host): write the URL the page was archived under';
+}
+
 /** Validate a parsed manifest (pure); metadata files are read by `loadTransclusionManifest`. */
 export function toTransclusionManifest(doc: unknown, file: string): TransclusionManifest {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
@@ -86,6 +98,8 @@ export function toTransclusionManifest(doc: unknown, file: string): Transclusion
       for (const key of Object.keys(raw)) if (!ENTRY_KEYS.includes(key)) throw new ManifestError(`${where}.${key}: ${unknownKeyMessage(key, ENTRY_KEYS)}`);
       const url = asString(raw.url, `${where}.url`, 'url');
       if (!url) throw new ManifestError(`${where}.url: missing the URL of the page that embeds the media`);
+      const unusable = notAbsolute(url);
+      if (unusable) throw new ManifestError(`${where}.url: "${url}" is not an absolute URL ${unusable}`);
       const entry: TransclusionEntry = { url };
       const timestamp = asString(raw.timestamp, `${where}.timestamp`, 'timestamp');
       if (timestamp !== undefined) {

@@ -14,7 +14,6 @@ import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { lockName } from './beside-names.js';
-import { describeWriteError } from './write-errors.js';
 
 /** Who holds a lock, as written in the lock file. */
 export interface LockOwner {
@@ -150,7 +149,8 @@ async function readOwner(lockPath: string): Promise<Read> {
 
 /**
  * Create `path` holding `content`, unless it exists (false). A file that cannot be filled in
- * (a full disk) is removed again: an empty lock left behind would hold up the next run.
+ * (a full disk) is removed again: an empty lock left behind would hold up the next run. Errors
+ * are the file system's, for the caller to describe with the output they are about.
  */
 async function create(path: string, content: string): Promise<boolean> {
   let handle;
@@ -158,7 +158,7 @@ async function create(path: string, content: string): Promise<boolean> {
     handle = await open(path, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new OutputLockError(`cannot create the lock file ${path}: ${describeWriteError(error)}`, { cause: error });
+    throw error;
   }
   try {
     await handle.writeFile(content);
@@ -166,7 +166,7 @@ async function create(path: string, content: string): Promise<boolean> {
   } catch (error) {
     await handle.close().catch(() => undefined);
     await unlink(path).catch(() => undefined);
-    throw new OutputLockError(`cannot write the lock file ${path}: ${describeWriteError(error)}`, { cause: error });
+    throw error;
   }
   return true;
 }

@@ -21,9 +21,21 @@ test('misspelt keys are errors naming the file, the path inside it, and the key 
 
 test('impossible dates are errors naming the place; partial ones are fine', () => {
   for (const ts of ['20111301', '20110230', '20110101250000']) {
-    assert.throws(() => toTransclusionManifest({ transclusions: { [M]: { url: 'p', timestamp: ts } } }, 'm.yaml'), (e: Error) => e instanceof ManifestError && e.message.startsWith(`m.yaml: transclusions["${M}"].timestamp: "${ts}" is not a date`));
+    assert.throws(() => toTransclusionManifest({ transclusions: { [M]: { url: 'http://e.com/p', timestamp: ts } } }, 'm.yaml'), (e: Error) => e instanceof ManifestError && e.message.startsWith(`m.yaml: transclusions["${M}"].timestamp: "${ts}" is not a date`));
   }
-  assert.equal(toTransclusionManifest({ transclusions: { [M]: { url: 'p', timestamp: 2009 } } }, 'm.yaml').transclusions.get(M)![0]!.timestamp, '2009');
+  assert.equal(toTransclusionManifest({ transclusions: { [M]: { url: 'http://e.com/p', timestamp: 2009 } } }, 'm.yaml').transclusions.get(M)![0]!.timestamp, '2009');
+});
+
+test('a page URL without scheme and host is an error naming the place and the fix (replay never asks for urn:embeds:www.e.com/p.html)', () => {
+  const cases: Array<[string, string]> = [
+    ['www.e.com/p.html', 'm.yaml: transclusions["http://e.com/v.flv"].url: "www.e.com/p.html" is not an absolute URL (no scheme): write http://www.e.com/p.html'],
+    ['p.html', 'm.yaml: transclusions["http://e.com/v.flv"].url: "p.html" is not an absolute URL (no scheme and host): write the URL the page was archived under'],
+    ['/dir/p.html', 'm.yaml: transclusions["http://e.com/v.flv"].url: "/dir/p.html" is not an absolute URL (no scheme and host): write the URL the page was archived under'],
+  ];
+  for (const [url, message] of cases) {
+    assert.throws(() => toTransclusionManifest({ transclusions: { [M]: { url } } }, 'm.yaml'), (e: Error) => e instanceof ManifestError && e.message === message, url);
+  }
+  for (const url of ['https://e.com/p.html', 'HTTP://E.COM/p', 'ftp://e.com/x']) assert.equal(toTransclusionManifest({ transclusions: { [M]: { url } } }, 'm.yaml').transclusions.get(M)![0]!.url, url);
 });
 
 test('a 50,000-media manifest loads (duplicate keys found by hash lookup; timing in npm run bench)', async () => {
