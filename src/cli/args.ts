@@ -89,11 +89,23 @@ export function urlPrefixWarnings(prefix: string): string[] {
 }
 
 /**
+ * `--` ends the options, as in every Unix tool, so `-- -y.flv` names a file. yargs leaves what
+ * follows out of the positional arguments (`<inputs..>` then counts none): they are passed on
+ * as positionals, a name that starts with `-` spelt `./-y.flv`, the same file.
+ */
+export function afterEndOfOptions(argv: readonly string[]): string[] {
+  const end = argv.indexOf('--');
+  if (end < 0) return [...argv];
+  return [...argv.slice(0, end), ...argv.slice(end + 1).map((arg) => (arg.startsWith('-') ? `./${arg}` : arg))];
+}
+
+/**
  * Parse `argv` with `parser`. Returns the arguments, or the exit code to return at once:
  * 0 after printing --help/--version text, 2 after a one-line usage error.
  */
-export async function parseCommandLine(parser: Argv, argv: string[], io: CliIO, spec: CommandLineSpec | string): Promise<ParsedArgs | number> {
+export async function parseCommandLine(parser: Argv, given: string[], io: CliIO, spec: CommandLineSpec | string): Promise<ParsedArgs | number> {
   const { name, flags = [], commands, missing } = typeof spec === 'string' ? { name: spec } : spec;
+  const argv = afterEndOfOptions(given);
   const usageError = (message: string): number => {
     io.stderr.write(`${name}: ${message}\nRun ${name} --help for usage.\n`);
     return ExitCode.error;

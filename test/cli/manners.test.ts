@@ -4,8 +4,9 @@
  * for a URL prefix warcit would join badly, and --json lines for pipelines.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { main as convert } from '../../src/cli/convert.js';
 import { main as replay } from '../../src/cli/replay.js';
@@ -14,6 +15,7 @@ import { runCli } from '../helpers/cli.js';
 import { makeClip } from '../helpers/media.js';
 import { makeSite } from '../helpers/site.js';
 import { tempDir } from '../helpers/tmp.js';
+import { readWarc } from '../helpers/warc-check.js';
 
 const P = 'http://www.example.com/';
 const CLIS = { warckit, 'warckit-convert': convert, 'warckit-replay': replay };
@@ -102,4 +104,20 @@ test('--json: warckit prints each record and a summary; warckit-convert each pla
   const failed = await runCli(warckit, [P, join(dir, 'nothere'), '-n', join(dir, 'k'), '--json']);
   assert.equal(failed.code, 2);
   assert.deepEqual(JSON.parse(failed.stdout.trim()), { event: 'error', message: `${join(dir, 'nothere')}: no such file or directory`, exitCode: 2 });
+});
+
+test('"--" ends the options: a file named -y.flv is an input after it, not an unknown flag (warckit and warckit-convert)', async () => {
+  const dir = await tempDir();
+  await writeFile(join(dir, '-y.flv'), 'FLV bytes');
+  const run = (bin: string, argv: string[]) => spawnSync(process.execPath, [resolve(`bin/${bin}.js`), ...argv], { cwd: dir, encoding: 'utf8' });
+  const written = run('warckit', ['-q', '-n', 'w', P, '--', '-y.flv']);
+  assert.equal(written.status, 0, written.stderr);
+  const { records } = await readWarc(join(dir, 'w.warc.gz'));
+  assert.deepEqual(records.filter((r) => r.type === 'resource').map((r) => r.targetUri), [`${P}-y.flv`]);
+  const before = run('warckit', ['-q', '-n', 'v', '--', P, '-y.flv']);
+  assert.equal(before.status, 0, `everything after "--", the URL prefix too: ${before.stderr}`);
+  const planned = run('warckit-convert', ['--dry-run', '--output-dir', 'out', P, '--', '-y.flv']);
+  assert.equal(planned.status, 0, planned.stderr);
+  assert.match(planned.stdout + planned.stderr, /-y\.flv/);
+  assert.equal(run('warckit', ['-q', '-n', 'x', P, '-y.flv']).status, 2, 'without "--" it is an option, as in every tool');
 });
