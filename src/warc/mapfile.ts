@@ -103,17 +103,39 @@ export function mapfileRowsFrom(entries: readonly MapfileEntry[], timestamp14: (
   });
 }
 
-/** Matches paths to rows, remembering which row matched which file. */
+/**
+ * Matches paths to rows, remembering which row matched which file. warcit's rule: the first row,
+ * in mapfile order, whose `file` ends the path (any suffix, not only whole names). Rows are
+ * indexed by their `file`, so a path costs one lookup per suffix rather than one test per row.
+ */
 export class MapfileMatcher {
   private readonly matched = new Map<MapfileRow, string>();
+  /** `file` → the first row (its place, and the row) that names it. */
+  private readonly byFile = new Map<string, { order: number; row: MapfileRow }>();
+  /** The lengths `file` values have, longest first: the only suffixes worth looking up. */
+  private readonly lengths: number[];
+
   constructor(
-    private readonly rows: readonly MapfileRow[],
+    rows: readonly MapfileRow[],
     private readonly file: string,
-  ) {}
+  ) {
+    const lengths = new Set<number>();
+    rows.forEach((row, order) => {
+      if (!this.byFile.has(row.file)) this.byFile.set(row.file, { order, row });
+      lengths.add(row.file.length);
+    });
+    this.lengths = [...lengths].sort((a, b) => b - a);
+  }
 
   /** The row for a path, or undefined. Throws if the row already matched another file. */
   match(path: string): MapfileRow | undefined {
-    const row = this.rows.find((r) => path.endsWith(r.file));
+    let found: { order: number; row: MapfileRow } | undefined;
+    for (const length of this.lengths) {
+      if (length > path.length) continue;
+      const candidate = this.byFile.get(path.slice(path.length - length));
+      if (candidate && (!found || candidate.order < found.order)) found = candidate;
+    }
+    const row = found?.row;
     if (!row) return undefined;
     const previous = this.matched.get(row);
     if (previous !== undefined && previous !== path) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeWarc } from '../../src/warc/build.js';
 import type { WrittenRecord } from '../../src/warc/writer.js';
-import { loadMapfile, MapfileError } from '../../src/warc/mapfile.js';
+import { loadMapfile, MapfileError, MapfileMatcher, type MapfileRow } from '../../src/warc/mapfile.js';
 import { within } from '../helpers/deadline.js';
 import { PNG } from '../helpers/site.js';
 import { makeSpecialFiles } from '../helpers/special-files.js';
@@ -83,4 +83,33 @@ test('with a mapfile, the type (and -m) comes from the file\'s own URL, not the 
     'http://cdn.example.com/image?id=1': 'image/png',
     'http://example.com/page.gif': 'text/html',
   });
+});
+
+test('MapfileMatcher: the first row (in mapfile order) whose file ends the path, as warcit\'s loop finds it; a row matching a second file is an error', () => {
+  const rows: MapfileRow[] = ['a.html', 'x/a.html', 'html', 'b/c.txt', 'c.txt', 'a.html', 'dir/'].map((file, i) => ({ file, URL: `http://m/${i}`, line: i + 2 }));
+  const naive = (path: string) => rows.find((r) => path.endsWith(r.file));
+  const paths = ['site/x/a.html', 'site/xa.html', 'other.html', 'b/c.txt', 'site/c.txt', 'nope.gif', 'site/dir/', 'c.txt.bak'];
+  for (const path of paths) {
+    const matcher = new MapfileMatcher(rows, 'm.csv');
+    assert.equal(matcher.match(path), naive(path), path);
+  }
+  const matcher = new MapfileMatcher(rows, 'm.csv');
+  assert.equal(matcher.match('one/a.html'), rows[0]);
+  assert.equal(matcher.match('one/a.html'), rows[0], 'the same file again is fine');
+  assert.throws(() => matcher.match('two/a.html'), /m\.csv: line 2: row for "a\.html" matches a second file "two\/a\.html" \(first: "one\/a\.html"\)/);
+});
+
+test('MapfileMatcher: rows are looked at in proportion to the rows and paths, not their product (a row per file of 100,000 files took minutes)', () => {
+  const n = 2000;
+  let reads = 0;
+  const plain: MapfileRow[] = Array.from({ length: n }, (_, i) => ({ file: `d${i % 7}/f${i}.html`, URL: `http://m/${i}`, line: i + 2 }));
+  const rows = new Proxy(plain, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  const matcher = new MapfileMatcher(rows, 'm.csv');
+  for (let i = 0; i < n; i++) assert.equal(matcher.match(`site/d${i % 7}/f${i}.html`), plain[i]);
+  assert.ok(reads <= 4 * n, `${reads} row reads for ${n} rows and ${n} files`);
 });
