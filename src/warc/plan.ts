@@ -145,6 +145,8 @@ class PlanRun {
   private readonly mapper: MapfileMatcher | undefined;
   private readonly pages: PageTracker | undefined;
   private readonly runTimestamp: string;
+  /** Files the walk listed, before --include/--exclude. */
+  private filesListed = 0;
   /** Checked conversions and Content-Type of manifest media, for the transclusion formats. */
   private readonly media = new Map<string, { conversions: ConversionResult[]; contentType?: string }>();
   /** Input URLs that may explain an unmatched results entry (same file name). */
@@ -264,6 +266,7 @@ class PlanRun {
         else logger.debug(`leaving out ${entry.path}: a file kept beside ${this.internals.warcPath} while it is written`);
         continue;
       }
+      this.filesListed++;
       if (!included(entry.path, this.opts)) continue;
       const row = this.mapper?.match(entry.path);
       const url = row?.URL ?? entry.url;
@@ -348,6 +351,14 @@ class PlanRun {
   /** The walk is over: what matched nothing, and the crowded-pages warning. */
   private finish(): void {
     const logger = this.options.logger ?? silentLogger;
+    if (this.report.filesFound === 0) {
+      // A WARC of a warcinfo record alone: most likely a wrong path or pattern, said rather than passed over.
+      this.warn(
+        this.filesListed
+          ? `no files to archive: --include/--exclude left out all ${this.filesListed} file(s) of the inputs`
+          : `no files to archive: the inputs hold none (${this.opts.inputs.map((i) => (typeof i === 'string' ? i : 'an object input')).join(', ')})`,
+      );
+    }
     const conversions = this.sources.conversions;
     if (conversions) {
       this.report.unmatchedConversions.push(...findUnmatchedSources(conversions.results, this.candidateUrls));

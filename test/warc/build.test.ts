@@ -262,3 +262,16 @@ test('a file that cannot be read when its turn comes (removed since it was liste
   const logged = (await readFile(join(dir, 'log.csv'), 'utf8')).trim().split('\r\n').slice(1).map((line) => line.split(',')[2]);
   assert.deepEqual(logged, [`${P}a.html`, `${P}index.html`, P], 'the log lists what is in the WARC, not the file left out');
 });
+
+test('inputs that hold no file to archive (an empty directory, or all left out by --exclude): the WARC is written and the run warns that it holds no files', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'empty'), { recursive: true });
+  const empty = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'empty')], name: join(dir, 'e') });
+  assert.equal(empty.records, 1, 'the warcinfo record');
+  assert.ok(empty.warnings.some((w) => /no files to archive: the inputs hold none/.test(w)), empty.warnings.join('\n'));
+  await makeSite(join(dir, 'site'));
+  const excluded = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'x'), exclude: ['*'] });
+  assert.ok(excluded.warnings.some((w) => /no files to archive: .*--include\/--exclude/.test(w)), excluded.warnings.join('\n'));
+  const some = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 's') });
+  assert.ok(!some.warnings.some((w) => /no files to archive/.test(w)));
+});
