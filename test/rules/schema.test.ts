@@ -102,13 +102,13 @@ test("warcit's default rules load unchanged, anchors and aliases included", () =
 
 test('the shipped default rules cover the issue: video → poster, webm, mp4, mkv; audio → webm, mp3, flac', async () => {
   const set = await loadRules(DEFAULT_RULES_PATH);
-  for (const ext of ['flv', 'mp4', 'mov', 'avi', 'wmv', 'mpg', 'rm', 'FLV']) {
+  for (const ext of ['flv', 'mp4', 'mov', 'avi', 'wmv', 'mpg', 'rm', 'FLV', '3gp', '3g2', 'divx', 'vob', 'dv']) {
     const rules = matchRules(set, `http://x/clip.${ext}`);
     assert.deepEqual(rules.map((r) => `${r.ext}:${r.mime}`), ['png:image/png', 'webm:video/webm', 'mp4:video/mp4', 'mkv:video/x-matroska'], ext);
     assert.deepEqual(rules.map((r) => r.skipAsSource), [false, false, false, true]);
     assert.deepEqual(rules[0]!.requires, ['video']);
   }
-  for (const ext of ['ra', 'wav', 'aif', 'wma']) {
+  for (const ext of ['ra', 'wav', 'aif', 'wma', 'au', 'snd']) {
     const rules = matchRules(set, `http://x/sound.${ext}`);
     assert.deepEqual(rules.map((r) => `${r.ext}:${r.mime}`), ['webm:audio/webm', 'mp3:audio/mpeg', 'flac:audio/flac'], ext);
     assert.deepEqual(rules.map((r) => r.skipAsSource), [false, false, true]);
