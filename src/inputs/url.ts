@@ -1,6 +1,11 @@
 /** Characters warcit percent-escapes in file paths (RFC 2396 reserved, plus '#' and ' '). */
 const ESCAPED = new Set([...'#;?:@&=+$, ']);
 
+/** A character of a file path as warcit puts it in a URL: one of `#;?:@&=+$, ` as lowercase `%xx`, any other as it is. */
+export function urlPathChar(ch: string): string {
+  return ESCAPED.has(ch) ? `%${ch.charCodeAt(0).toString(16)}` : ch;
+}
+
 /**
  * Turn a relative file path into the URL path warcit gives it: `/` separators, a leading
  * `./` dropped, and `#;?:@&=+$, ` escaped as lowercase `%xx`, exactly as warcit writes them.
@@ -8,7 +13,7 @@ const ESCAPED = new Set([...'#;?:@&=+$, ']);
 export function pathToUrlPath(relativePath: string): string {
   const slashed = relativePath.split(/[\\/]+/).filter((part) => part !== '' && part !== '.').join('/');
   let out = '';
-  for (const ch of slashed) out += ESCAPED.has(ch) ? `%${ch.charCodeAt(0).toString(16)}` : ch;
+  for (const ch of slashed) out += urlPathChar(ch);
   return out;
 }
 

@@ -1,34 +1,38 @@
 /**
  * Manifest media URLs spelt otherwise than warckit names the files (pure). A manifest is written
  * by hand: `media/tour of the lab.flv` where the input's URL is `…/tour%20of%20the%20lab.flv`,
- * `HTTP://EXAMPLE.COM/…` where the prefix is `http://example.com/`. warcit matches the URL
+ * `HTTP://EXAMPLE.COM:80/…` where the prefix is `http://example.com/`. warcit matches the URL
  * exactly, so such an entry silently gets no metadata. Under the run's URL prefix, a manifest
- * URL is taken as the name of the file it spells: decoded, then escaped the way input URLs are.
+ * URL is respelt the way warcit names files, changing only what no input URL can hold: a raw
+ * space or other character warcit escapes, an escape of one of those in capitals, UTF-8 escapes
+ * (warcit leaves `é` as it is), the host in capitals or a default port. Any other escape
+ * (`%41`) stays: a file may have it in its name.
  */
-import { pathToUrlPath } from '../inputs/url.js';
+import { urlPathChar } from '../inputs/url.js';
 import type { TransclusionEntry, TransclusionManifest } from './manifest.js';
+import { splitCanonicalOrigin } from './record-uri.js';
 
-const DEFAULT_PORTS: Record<string, string> = { 'http://': ':80', 'https://': ':443' };
-
-/** `scheme://host` in lower case without a default port, and the rest as it is; undefined for a URL without `scheme://`. */
-function splitOrigin(url: string): { origin: string; rest: string } | undefined {
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/is.exec(url);
-  if (!m) return undefined;
-  const scheme = m[1]!.toLowerCase();
-  let host = m[2]!.toLowerCase();
-  const port = DEFAULT_PORTS[scheme];
-  if (port && host.endsWith(port)) host = host.slice(0, -port.length);
-  return { origin: scheme + host, rest: m[3]! };
+/** UTF-8 escapes (`%C3%A9`) as their characters; undefined when they spell none. */
+function decodedUtf8(run: string): string | undefined {
+  try {
+    return decodeURIComponent(run);
+  } catch {
+    return undefined;
+  }
 }
 
-/** Percent-escapes decoded where they spell UTF-8; anything else left as it is. */
-function percentDecoded(text: string): string {
-  return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
-    try {
-      return decodeURIComponent(run);
-    } catch {
-      return run;
+/** A URL path (and query) spelt as warcit spells the file name it stands for (see above). */
+function asInputPath(path: string): string {
+  return path.replace(/%[0-9a-f]{2}(?:%[89a-f][0-9a-f])*|[^%]/gi, (token) => {
+    if (!token.startsWith('%')) return urlPathChar(token);
+    const first = Number.parseInt(token.slice(1, 3), 16);
+    if (first < 0x80) {
+      const char = String.fromCharCode(first);
+      const escaped = urlPathChar(char);
+      return (escaped === char ? token.slice(0, 3) : escaped) + asInputPath(token.slice(3));
     }
+    const chars = decodedUtf8(token);
+    return chars === undefined ? token : [...chars].map(urlPathChar).join('');
   });
 }
 
@@ -37,13 +41,13 @@ function percentDecoded(text: string): string {
  * and host compared as replay systems compare them); the URL itself otherwise.
  */
 export function inputUrlSpelling(url: string, prefix: string): string {
-  const at = splitOrigin(url);
-  const base = splitOrigin(prefix);
+  const at = splitCanonicalOrigin(url);
+  const base = splitCanonicalOrigin(prefix);
   if (!at || !base) return url;
   const full = at.origin + at.rest;
   const start = base.origin + base.rest;
   if (!full.startsWith(start) || full.length === start.length) return url;
-  return prefix + pathToUrlPath(percentDecoded(full.slice(start.length)));
+  return prefix + asInputPath(full.slice(start.length));
 }
 
 export interface AlignedManifest {

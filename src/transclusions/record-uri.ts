@@ -69,22 +69,33 @@ export function parseMetadataUri(uri: string): MetadataUri | undefined {
 const DEFAULT_PORTS: Record<string, string> = { 'http://': ':80', 'https://': ':443' };
 
 /**
- * A page URL as replay systems canonicalize it before looking it up, and no further: scheme and
- * host in lower case, no default port, `/` for an empty path, no empty query; the path and
- * query stay as they are (their case and escapes are part of the capture's URL).
+ * A URL's `scheme://[user@]host` as replay systems canonicalize it (scheme and host in lower
+ * case, no default port) and the rest as it is; undefined for a URL without `scheme://`.
  */
-export function canonicalPageUrl(url: string): string {
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/is.exec(withoutFragment(url));
-  if (!m) return withoutFragment(url);
+export function splitCanonicalOrigin(url: string): { origin: string; rest: string } | undefined {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/is.exec(url);
+  if (!m) return undefined;
   const scheme = m[1]!.toLowerCase();
   const at = m[2]!.lastIndexOf('@');
   const user = m[2]!.slice(0, at + 1);
   let host = m[2]!.slice(at + 1).toLowerCase();
   if (DEFAULT_PORTS[scheme] && host.endsWith(DEFAULT_PORTS[scheme]!)) host = host.slice(0, -DEFAULT_PORTS[scheme]!.length);
-  let rest = m[3]!;
+  return { origin: scheme + user + host, rest: m[3]! };
+}
+
+/**
+ * A page URL as replay systems canonicalize it before looking it up, and no further: scheme and
+ * host in lower case, no default port, `/` for an empty path, no empty query; the path and
+ * query stay as they are (their case and escapes are part of the capture's URL).
+ */
+export function canonicalPageUrl(url: string): string {
+  const page = withoutFragment(url);
+  const split = splitCanonicalOrigin(page);
+  if (!split) return page;
+  let { rest } = split;
   if (rest.indexOf('?') === rest.length - 1) rest = rest.slice(0, -1); // an empty query only
   if (!rest.startsWith('/')) rest = `/${rest}`;
-  return scheme + user + host + rest;
+  return split.origin + rest;
 }
 
 /** Page key: the canonical URL without its scheme, so http and https captures of a page meet. */
