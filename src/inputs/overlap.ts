@@ -19,10 +19,20 @@ export function overlapWarning({ input, within }: Overlap): string {
   return `${input} ${same ? 'is the same as' : 'is inside'} ${within}, also an input: its files are archived twice`;
 }
 
+/** `a` is `b` or below it (resolved paths). */
+function inside(a: string, b: string): boolean {
+  return a === b || a.startsWith(b.endsWith(sep) ? b : b + sep);
+}
+
+/** The path input that `path` is, or is inside, if any: an output there would replace a file to archive. */
+export function inputHolding(path: string, inputs: ReadonlyArray<string | EntryInput>): string | undefined {
+  const full = resolve(path);
+  return inputs.find((input): input is string => typeof input === 'string' && inside(full, resolve(input)));
+}
+
 /** Each path input that is, or is inside, another path input, with that other one. */
 export function overlappingInputs(inputs: ReadonlyArray<string | EntryInput>): Overlap[] {
   const paths = inputs.filter((input): input is string => typeof input === 'string').map((input) => ({ input, full: resolve(input) }));
-  const inside = (a: string, b: string): boolean => a === b || a.startsWith(b.endsWith(sep) ? b : b + sep);
   const overlaps: Overlap[] = [];
   paths.forEach(({ input, full }, i) => {
     const other = paths.find((p, j) => j !== i && inside(full, p.full) && (full !== p.full || j < i));

@@ -4,6 +4,9 @@
  * file sink (rollover.ts over writer.ts), with what a file needs around them: a lock, an atomic
  * create or a checked in-place append, an index (`cdxj`), and a log.
  */
+import { stat } from 'node:fs/promises';
+import { inputHolding } from '../inputs/overlap.js';
+import { OutputError } from '../util/atomic.js';
 import { silentLogger } from '../util/logger.js';
 import type { SkippedInput } from '../inputs/walk.js';
 import type { UnmatchedConversionSource } from './conversion-match.js';
@@ -62,12 +65,20 @@ export interface WriteWarcResult {
  * const result = await writeWarc({ urlPrefix: 'http://www.example.com/', inputs: ['site/'], name: 'site', conversions: converted });
  * console.log(result.path, result.counts); // site.warc.gz { warcinfo: 1, resource: 12, revisit: 2, conversion: 4 }
  */
+/** A log path that is an existing file among the inputs would replace a file being archived (warcit does). */
+async function refuseInputAsLog(log: string, inputs: WriteWarcOptions['inputs']): Promise<void> {
+  const input = inputHolding(log, inputs);
+  if (input === undefined || !(await stat(log).then((info) => info.isFile(), () => false))) return;
+  throw new OutputError(`${log} is one of the files to archive (input ${input}): refusing to replace it with the log; give the log another path`);
+}
+
 export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcResult> {
   const opts = normalizeWarcOptions(options);
   const logger = options.logger ?? silentLogger;
   const emit = options.onEvent ?? (() => undefined);
   const counts: Record<string, number> = {};
   let tracker: ProgressTracker | undefined;
+  if (opts.log) await refuseInputAsLog(opts.log, opts.inputs);
   const log = opts.log ? await RecordLog.open(opts.log) : undefined;
   // The resource record that begins an input file's records, told just before the plan yields it:
   // a rolled-over WARC keeps each file's records together.

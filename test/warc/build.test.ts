@@ -275,3 +275,20 @@ test('inputs that hold no file to archive (an empty directory, or all left out b
   const some = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 's') });
   assert.ok(!some.warnings.some((w) => /no files to archive/.test(w)));
 });
+
+test('a log path that is one of the input files is refused before anything is written: the file is left as it was (warcit replaces it with the log)', async () => {
+  const dir = await tempDir();
+  await makeSite(join(dir, 'site'), { 'a.html': '<html>precious</html>' });
+  const page = join(dir, 'site', 'a.html');
+  for (const inputs of [[join(dir, 'site')], [page]]) {
+    await assert.rejects(writeWarc({ urlPrefix: P, inputs, name: join(dir, 'w'), log: page }), (e: Error) => {
+      assert.match(e.message, /a\.html is one of the files to archive \(input .*\): refusing to replace it with the log; give the log another path/);
+      return true;
+    });
+    assert.equal(await readFile(page, 'utf8'), '<html>precious</html>');
+    assert.deepEqual((await readdir(dir)).filter((f) => f.startsWith('w.')), []);
+  }
+  // A new log inside an input directory is fine.
+  const ok = await writeWarc({ urlPrefix: P, inputs: [join(dir, 'site')], name: join(dir, 'w'), log: join(dir, 'site', 'new-log.csv') });
+  assert.ok(ok.records > 1);
+});
