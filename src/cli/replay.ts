@@ -5,9 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import yargs from 'yargs';
+import { ReplayInputError } from '../replay/file-kind.js';
 import type { ScanProblem } from '../replay/warc-scan.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { readRegularFile } from '../util/regular-file.js';
+import { sameFileAmong } from '../util/same-file.js';
 import { VERSION } from '../version.js';
 import { hasZoneOffset, parseFixedDate, timestamp14 } from '../util/timestamps.js';
 import { type ParsedArgs, parseCommandLine } from './args.js';
@@ -120,6 +122,12 @@ async function runIndex({ args, logger, json }: Run): Promise<Outcome> {
   return { code: result.problems.length ? ExitCode.damagedInput : ExitCode.ok, summary: { path: result.path, records: result.records, damaged: result.problems.length } };
 }
 
+/** inject -o naming a WARC or index it reads (those an index names too), or the page itself, would lose that file. */
+async function refuseOwnInput(output: string, inputs: readonly string[], page: string): Promise<void> {
+  if (await sameFileAmong(output, inputs)) throw new ReplayInputError(`${output} is one of the inputs: refusing to replace it with the page; write the page elsewhere`);
+  if (await sameFileAmong(output, [page])) throw new ReplayInputError(`${output} is the page given with --html: refusing to replace it with the page; write it elsewhere`);
+}
+
 async function runPage(command: string, { args, io, logger, json }: Run): Promise<Outcome> {
   const timestamp = requestedTimestamp(String(args.timestamp));
   const url = requestedUrl(String(args.url));
@@ -132,6 +140,7 @@ async function runPage(command: string, { args, io, logger, json }: Run): Promis
   const { injectTransclusionsIntoBytes } = html ? await import('../replay/inject.js') : { injectTransclusionsIntoBytes: undefined };
   const lookup = await TransclusionLookup.open(args.inputs ?? [], { indexFiles: list(args['index-files']) });
   try {
+    if (html && args.output) await refuseOwnInput(String(args.output), lookup.files, String(args.html));
     for (const warning of lookup.warnings) logger.warn(warning);
     const found = await lookup.lookup(url, timestamp);
     reportProblems(lookup.problems, logger, json);

@@ -5,6 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
+import { sameFileAmong } from '../util/same-file.js';
 import { cdxjLine, type IndexMeta, metaLine, sortLines } from './cdxj.js';
 import { ReplayInputError, sniffReplayFile } from './file-kind.js';
 import { MetadataRecordError, parseTransclusionRecord } from './records.js';
@@ -28,6 +29,7 @@ export async function writeTransclusionIndex(warcs: readonly string[], output: s
     if (kind === 'cdxj') throw new ReplayInputError(`${warc}: is a CDXJ index, not a WARC`);
     kinds.push(kind);
   }
+  if (await sameFileAmong(output, warcs)) throw new ReplayInputError(`${output} is one of the inputs: refusing to replace it with the index; write the index elsewhere`);
   const problems: ScanProblem[] = [];
   const lines: string[] = [];
   const meta: IndexMeta = { warcs: {} };

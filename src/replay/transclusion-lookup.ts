@@ -28,6 +28,8 @@ function byPlace(a: Candidate, b: Candidate): number {
 
 interface Source {
   candidates(pageUrl: string, problems: ScanProblem[]): Promise<Candidate[]>;
+  /** The files it reads: WARCs, or an index and the WARCs it names. */
+  files: string[];
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ async function memorySource(paths: ReadonlyArray<{ path: string; kind: 'warc' | 
   }
   return {
     candidates: async (pageUrl) => byPage.get(pageKey(pageUrl)) ?? [],
+    files: paths.map((p) => p.path),
     close: async () => undefined,
   };
 }
@@ -81,6 +84,7 @@ async function indexSource(path: string, warnings: string[]): Promise<Source> {
     else if (now.size !== indexed.size) warnings.push(`${path}: ${warcPath(name)} changed since it was indexed (${indexed.size} → ${now.size} bytes): run warckit-replay index again`);
   }
   return {
+    files: [path, ...Object.keys(meta?.warcs ?? {}).map(warcPath)],
     async candidates(pageUrl, problems) {
       const lines = (await Promise.all(metadataUriPrefixes(pageUrl).map((prefix) => linesWithPrefix(handle, indexKey(prefix))))).flat();
       const entries = lines.map(parseCdxjLine).filter((e): e is MetadataEntry => e !== undefined && isMetadataFor(e.uri, pageUrl));
@@ -148,6 +152,11 @@ export class TransclusionLookup {
       return { pageUrl: canonicalPageUrl(candidate), timestamp: closest[0]!.timestamp, transclusions: mergeTransclusions(records), records: records.length };
     }
     return undefined;
+  }
+
+  /** Every file the lookups read: the WARCs and indexes given, and the WARCs those indexes name. */
+  get files(): string[] {
+    return this.sources.flatMap((s) => s.files);
   }
 
   async close(): Promise<void> {

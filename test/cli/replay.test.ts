@@ -209,3 +209,26 @@ test('inject -o writes the page atomically, bytes kept; client prints or copies 
   assert.equal(copied.code, 0, copied.stderr);
   assert.deepEqual(await readFile(join(dir, 'static', 'transclusions.js')), await readFile(path));
 });
+
+test('-o naming one of the command\'s own inputs (the WARC being indexed, the WARC or page being injected) is refused, exit 2; the file is left as it was', async () => {
+  const dir = await tempDir();
+  const warc = await warcioWarc(dir);
+  const page = join(dir, 'p.html');
+  await writeFile(page, '<html><embed id="one" src="a.flv"></html>');
+  const index = join(dir, 'site.cdxj');
+  assert.equal((await runCli(main, ['index', warc, '-o', index])).code, 0);
+  const before = await Promise.all([warc, page, index].map((f) => readFile(f)));
+  const runs: Array<[string[], RegExp]> = [
+    [['index', warc, '-o', warc], /warcio\.warc\.gz is one of the inputs: refusing to replace it with the index/],
+    [['index', warc, '-o', join(dir, '.', 'warcio.warc.gz')], /is one of the inputs/],
+    [['inject', index, '--url', PAGE, '--timestamp', '2016', '--html', page, '-o', warc], /warcio\.warc\.gz is one of the inputs: refusing to replace it with the page/],
+    [['inject', index, '--url', PAGE, '--timestamp', '2016', '--html', page, '-o', index], /site\.cdxj is one of the inputs/],
+    [['inject', warc, '--url', PAGE, '--timestamp', '2016', '--html', page, '-o', page], /p\.html is the page given with --html: refusing to replace it with the page; write it elsewhere/],
+  ];
+  for (const [argv, message] of runs) {
+    const r = await runCli(main, argv);
+    assert.equal(r.code, 2, `${argv.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+  assert.deepEqual(await Promise.all([warc, page, index].map((f) => readFile(f))), before, 'nothing replaced');
+});
