@@ -37,7 +37,7 @@ function buildParser() {
     .option('manifest', { type: 'boolean', describe: "Check the last run's fixity manifests (<output-dir>/manifest.md5, manifest.sha256: md5sum/sha256sum format), then write them for this run's sources and outputs" })
     .options(FFMPEG_TOOL_OPTIONS)
     .option('queue', { type: 'string', describe: 'Convert on warckit-worker machines instead of here: a Redis URL (redis://host:6379/0); one job per source, inputs and --output-dir on storage the workers share at the same paths; results collected here' })
-    .option('stall-seconds', { type: 'string', describe: 'Stop a command that prints nothing and writes nothing for this long (an encoder hung on a damaged file) and fail that conversion (default: 600; with --queue, each worker\'s own applies)' })
+    .option('stall-seconds', { type: 'string', describe: 'Stop a command that prints nothing and writes nothing for this long (an encoder hung on a damaged file) and fail that conversion (default: 600; with --queue it goes with the jobs, and a worker\'s own --stall-seconds applies to jobs without one)' })
     .option('queue-wait-seconds', { type: 'string', describe: "With --queue: how long Redis may stop answering mid-run (restarting, network down) before the sources not back are given up on as failed (default: 60)" })
     .option('json', { type: 'boolean', describe: 'Print JSON lines on stdout (each conversion as it starts and ends, progress, warnings, then a summary) instead of messages' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print errors only, no progress display' })

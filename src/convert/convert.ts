@@ -178,7 +178,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
       // Loaded only here: a local run needs neither BullMQ nor Redis.
       const { convertOnQueue, rulesIdentity } = await import('../queue/producer-entry.js');
       const rules = await rulesIdentity(ruleSet);
-      const got = await convertOnQueue({ url: o.queue, sources: [...sources.values()], rules, outputDir, force: o.force, signal, logger, waitSeconds: o.queueWaitSeconds, previous: (url) => results.conversions[url], done, finished, progress: (running) => ((queueRunning = running), report()) });
+      const got = await convertOnQueue({ url: o.queue, sources: [...sources.values()], rules, outputDir, force: o.force, signal, logger, waitSeconds: o.queueWaitSeconds, ...(options.stallSeconds !== undefined ? { stallSeconds: o.stallSeconds } : {}), previous: (url) => results.conversions[url], done, finished, progress: (running) => ((queueRunning = running), report()) });
       toolVersion = got.toolVersion;
       runner.unwrittenSidecars.push(...got.unwrittenSidecars);
     } else {

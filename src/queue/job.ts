@@ -47,6 +47,8 @@ export interface SourceJobData {
   items: JobItem[];
   /** The source's list in the results file when the job was made. */
   previous: ConversionResult[];
+  /** The producer's `stallSeconds`, when it gave one: it wins over the worker's own (older workers ignore it). */
+  stallSeconds?: number;
 }
 
 export interface WireError {

@@ -43,6 +43,8 @@ export interface QueueRun {
   logger: Logger;
   /** How long Redis may stop answering mid-run before the sources not back are given up on. */
   waitSeconds: number;
+  /** The run's `stallSeconds`, when given: sent with each job (else each worker's own applies). */
+  stallSeconds?: number;
   previous(sourceUrl: string): readonly ConversionResult[] | undefined;
   /** Each conversion's outcome, then the source once all its outcomes are in (not after an abort). */
   done(outcome: ConversionOutcome): void;
@@ -169,6 +171,7 @@ export async function convertOnQueue(run: QueueRun): Promise<{ toolVersion?: str
         source: jobSource(state.entry, absolute),
         items: state.items.map(jobItem),
         previous: [...(run.previous(state.entry.url) ?? [])],
+        ...(run.stallSeconds !== undefined ? { stallSeconds: run.stallSeconds } : {}),
       };
       return { name: 'source', data, opts: { jobId: id, attempts: JOB_ATTEMPTS, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED } };
     });

@@ -28,7 +28,7 @@ export interface JobContext {
   limit: LimitFunction;
   logger: Logger;
   signal: AbortSignal;
-  /** Stop a command that shows no sign of life for this long. */
+  /** Stop a command that shows no sign of life for this long (unless the job says). */
   stallMs?: number;
   ffmpegPath?: string;
   ffprobePath?: string;
@@ -91,13 +91,15 @@ export async function runSourceJob(job: SourceJobData, ctx: JobContext): Promise
     if (removed.length) ctx.logger.warn(`removed ${removed.length} partial output(s) of an earlier try: ${removed.join(', ')}`);
     const tools = await locateTools(plan, ruleSet, ctx);
     const state = sourceStates(plan, ruleSet, job.outputDir, tools.ffprobe).get(entry)!;
+    // The producer's --stall-seconds, when it gave one, is what the run asked for.
+    const stallMs = typeof job.stallSeconds === 'number' && job.stallSeconds > 0 ? job.stallSeconds * 1000 : ctx.stallMs;
     const runner = new SourceRunner({
       ruleSet,
       tools,
       force: job.force,
       signal: ctx.signal,
       logger: ctx.logger,
-      ...(ctx.stallMs ? { stallMs: ctx.stallMs } : {}),
+      ...(stallMs ? { stallMs } : {}),
       previous: () => job.previous,
       onEvent: () => undefined,
       report: () => ctx.progress([...runner.running.values()]),

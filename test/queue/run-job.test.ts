@@ -78,3 +78,21 @@ test('a dead try\'s partial outputs of the job\'s own outputs are removed; other
   assert.deepEqual(removed.map((p) => p.slice(dir.length + 1)).sort(), ['.a.flv.webm.partial-123-abcdef.webm', '.a.flv.webm.partial-99-0a0b0c.webm']);
   assert.deepEqual((await readdir(dir)).sort(), ['.a.flv.mp4.partial-123-abcdef.mp4', '.a.flv.webm.partial-notmine', '.aa.flv.webm.partial-123-abcdef.webm', 'a.flv.webm']);
 });
+
+test('the producer\'s --stall-seconds travels with the job and wins over the worker\'s own', { timeout: 30_000 }, async () => {
+  const { dir, job } = await fixture();
+  const hang = `
+rules:
+  - &hang {name: copy, ext: txt, args: ['${process.execPath}', '-e', 'setTimeout(Object, 60000)', '{input}', '{output}']}
+file_types:
+  - {ext: .dat, conversion_rules: [*hang]}
+`;
+  await writeFile(join(dir, 'rules.yaml'), hang);
+  const ruleSet = await loadRules(join(dir, 'rules.yaml'));
+  const hung: SourceJobData = { ...job, rules: await rulesIdentity(ruleSet), items: [{ ...job.items[0]!, ruleDigest: ruleDigest(ruleSet.fileTypes[0]!.conversionRules[0]!) }], stallSeconds: 1 };
+  const started = Date.now();
+  const result = await runSourceJob(hung, { ...ctx(), stallMs: 600_000 });
+  assert.ok(Date.now() - started < 15_000, `stopped after ${Date.now() - started} ms`);
+  assert.equal(result.outcomes[0]!.status, 'failed');
+  assert.match(String(result.outcomes[0]!.result?.failure), /stalled: nothing printed and no output written for 1 s/);
+});
