@@ -55,6 +55,13 @@ export interface WriteWarcResult {
   warnings: string[];
 }
 
+/** A log path that is an existing file among the inputs would replace a file being archived (warcit does). */
+async function refuseInputAsLog(log: string, inputs: WriteWarcOptions['inputs']): Promise<void> {
+  const input = inputHolding(log, inputs);
+  if (input === undefined || !(await stat(log).then((info) => info.isFile(), () => false))) return;
+  throw new OutputError(`${log} is one of the files to archive (input ${input}): refusing to replace it with the log; give the log another path`);
+}
+
 /**
  * Write a WARC file from files, directories, ZIP files and objects: warcinfo, then per file a
  * resource record, a revisit for index files, a conversion record per successful conversion,
@@ -65,13 +72,6 @@ export interface WriteWarcResult {
  * const result = await writeWarc({ urlPrefix: 'http://www.example.com/', inputs: ['site/'], name: 'site', conversions: converted });
  * console.log(result.path, result.counts); // site.warc.gz { warcinfo: 1, resource: 12, revisit: 2, conversion: 4 }
  */
-/** A log path that is an existing file among the inputs would replace a file being archived (warcit does). */
-async function refuseInputAsLog(log: string, inputs: WriteWarcOptions['inputs']): Promise<void> {
-  const input = inputHolding(log, inputs);
-  if (input === undefined || !(await stat(log).then((info) => info.isFile(), () => false))) return;
-  throw new OutputError(`${log} is one of the files to archive (input ${input}): refusing to replace it with the log; give the log another path`);
-}
-
 export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcResult> {
   const opts = normalizeWarcOptions(options);
   const logger = options.logger ?? silentLogger;
