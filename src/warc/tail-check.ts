@@ -2,7 +2,9 @@
  * Before appending: does the existing WARC end with a complete record, in the compression the
  * new records will use? Only the end is read: the file is scanned backwards for the start of
  * its last record (a `WARC/1.` header after CRLFCRLF; for .warc.gz, a gzip member, since each
- * record is one member), and just that record is checked (inflated, for gzip) up to the end.
+ * record is one member), and just that record is checked (inflated, for gzip) up to the end. A
+ * last member holding several records (a WARC gzipped whole) is refused: readers that seek to a
+ * record's offset (warcio, pywb, wabac.js) cannot read such a file, nor what follows it.
  */
 import { once } from 'node:events';
 import type { FileHandle } from 'node:fs/promises';
@@ -53,6 +55,8 @@ interface Verdict {
   /** It is a complete record or member, ending here, before the end of the file. */
   endsAt?: number;
   reason?: string;
+  /** A complete gzip member to the end holding this many records (a WARC gzipped whole). */
+  records?: number;
 }
 
 async function checkPlainCandidate(handle: FileHandle, size: number, offset: number): Promise<Verdict> {
@@ -136,7 +140,8 @@ async function checkGzipCandidate(handle: FileHandle, size: number, offset: numb
   } catch (error) {
     return { complete: false, cut: true, reason: (error as WarcFormatError).message };
   }
-  return memberEnd === size ? { complete: true } : { complete: false, endsAt: memberEnd };
+  if (memberEnd !== size) return { complete: false, endsAt: memberEnd };
+  return walker.records > 1 ? { complete: false, records: walker.records } : { complete: true };
 }
 
 /**
@@ -157,6 +162,13 @@ export async function checkWarcTail(handle: FileHandle, size: number, path: stri
   for await (const offset of backwards(handle, size, gzip ? GZIP_MAGIC : WARC_MAGIC)) {
     const verdict = await check(handle, size, offset);
     if (verdict.complete) return;
+    if (verdict.records !== undefined) {
+      throw new WarcTailError(
+        path,
+        offset,
+        `its gzip member at offset ${offset} holds ${verdict.records} records, not one: a WARC gzipped whole, which warcio, pywb and ReplayWeb.page cannot index, nor any record appended after it; recompress it first (warcio recompress ${path} <new.warc.gz>) or write a new WARC`,
+      );
+    }
     if (verdict.cut && !cut) cut = { offset, reason: verdict.reason ?? 'cut off' };
     if (verdict.endsAt !== undefined) lastComplete = Math.max(lastComplete ?? 0, verdict.endsAt);
   }

@@ -29,15 +29,26 @@ async function warcs(dir: string): Promise<{ gz: string; plain: string }> {
   return { gz, plain };
 }
 
-test('complete WARCs pass: per-record gzip, plain, one gzip member for the whole file, empty', async () => {
+test('complete WARCs pass: per-record gzip, plain, empty', async () => {
   const dir = await tempDir();
   const { gz, plain } = await warcs(dir);
   await check(gz, true);
   await check(plain, false);
-  await writeFile(join(dir, 'whole.warc.gz'), gzipSync(await readFile(plain)));
-  await check(join(dir, 'whole.warc.gz'), true);
   await writeFile(join(dir, 'empty.warc.gz'), '');
   await check(join(dir, 'empty.warc.gz'), true);
+});
+
+test('a WARC gzipped whole (one member for all its records) is refused: warcio and pywb cannot index it, nor records appended after it', async () => {
+  const dir = await tempDir();
+  const { plain } = await warcs(dir);
+  const records = (await readWarc(plain)).records.length;
+  await writeFile(join(dir, 'whole.warc.gz'), gzipSync(await readFile(plain)));
+  await assert.rejects(check(join(dir, 'whole.warc.gz'), true), (e: Error) => {
+    assert.ok(e instanceof WarcTailError);
+    assert.match(e.message, new RegExp(`whole\\.warc\\.gz: its gzip member at offset 0 holds ${records} records, not one`));
+    assert.match(e.message, /warcio recompress/);
+    return true;
+  });
 });
 
 test('a WARC whose last record holds a WARC (with its own records and members) passes', async () => {
