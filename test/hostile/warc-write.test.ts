@@ -142,7 +142,7 @@ test('-a onto a cut-off, foreign or mis-compressed WARC is refused naming the fi
   assert.equal(cutAt, records[records.length - 1]!.offset, 'the offset named is where the cut record starts');
 });
 
-test('-a appends in place (same file, no copy); a gzip WARC written as one member is accepted', async () => {
+test('-a appends in place (same file, no copy); a gzip WARC written as one member is refused, left as it was (warcio cannot index it, nor what would follow)', async () => {
   const dir = await tempDir();
   const site = await pages(join(dir, 'site'), 3);
   await runCli(main, [P, site, '-n', join(dir, 'w'), '-q']);
@@ -152,11 +152,14 @@ test('-a appends in place (same file, no copy); a gzip WARC written as one membe
   const after = await stat(join(dir, 'w.warc.gz'));
   assert.equal(after.ino, before.ino, 'appended in place');
   assert.equal(await count(join(dir, 'w.warc.gz')), 8);
-  // A WARC gzipped as a whole (one member, several records) ends with a complete record too.
+  // A WARC gzipped as a whole (one member, several records): readers that seek to records stop at it.
   await runCli(main, [P, site, '-n', join(dir, 'whole'), '-q', '--no-gzip']);
-  await writeFile(join(dir, 'whole.warc.gz'), gzipSync(await readFile(join(dir, 'whole.warc'))));
-  assert.equal((await runCli(main, [P, site, '-n', join(dir, 'whole.warc.gz'), '-a', '-q'])).code, 0);
-  assert.equal(await count(join(dir, 'whole.warc.gz')), 8);
+  const whole = gzipSync(await readFile(join(dir, 'whole.warc')));
+  await writeFile(join(dir, 'whole.warc.gz'), whole);
+  const refused = await runCli(main, [P, site, '-n', join(dir, 'whole.warc.gz'), '-a', '-q']);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /holds 4 records, not one: a WARC gzipped whole.*warcio recompress/);
+  assert.deepEqual(await readFile(join(dir, 'whole.warc.gz')), whole);
 });
 
 test('SIGKILL mid-append: the next run repairs the WARC (truncates to the recorded length) and says so', async () => {
