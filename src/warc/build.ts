@@ -118,7 +118,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
     if (input.revisitOf) return true; // left out with the record it revisits, which is reported
     const unreadable = { path: error.source, problem: error.detail };
     unreadableInputs.push(unreadable);
-    logger.error(`${unreadable.path}: not archived: ${unreadable.problem} (when its turn came, after it was listed)`);
+    logger.error(`${unreadable.path}: not archived: ${unreadable.problem} (it changed after it was listed)`);
     emit({ type: 'input-unreadable', input: unreadable });
     return true;
   };

@@ -35,6 +35,8 @@ export interface RecordOutput {
   write(data: Buffer, position: number): Promise<void>;
   /** Write several buffers one after the other from `position` (no copy into one). */
   writev(data: readonly Buffer[], position: number): Promise<void>;
+  /** Cut the output to `length` bytes (a file: what a record taken out again left past the end). */
+  truncate?(length: number): Promise<void>;
 }
 
 export class FileOutput implements RecordOutput {
@@ -67,6 +69,14 @@ export class FileOutput implements RecordOutput {
         while (rest.length && bytesWritten >= rest[0]!.length) bytesWritten -= rest.shift()!.length;
         if (bytesWritten > 0) rest[0] = rest[0]!.subarray(bytesWritten);
       }
+    } catch (error) {
+      throw new WarcWriteError(this.name, describeWrite(error), { cause: error });
+    }
+  }
+
+  async truncate(length: number): Promise<void> {
+    try {
+      await this.fh.truncate(length);
     } catch (error) {
       throw new WarcWriteError(this.name, describeWrite(error), { cause: error });
     }

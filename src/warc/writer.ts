@@ -77,10 +77,12 @@ export interface WarcWriterOptions {
   /** Told as a streamed payload is written: bytes of it done so far. */
   onPayloadBytes?: (input: WarcRecordInput, bytesDone: number) => void;
   /**
-   * Told when a payload cannot be read before any byte of its record is written (a file removed
-   * or made unreadable since it was listed); return true to leave that record out (its `written`
-   * resolves to undefined), and the records that need it (a revisit of it) with it. Without it,
-   * or when it returns false, the write fails.
+   * Told when a payload cannot be read: before any byte of its record is written (a file removed
+   * or made unreadable since it was listed), or, writing to a file, while it is streamed in (cut
+   * short or grown meanwhile: what was written of its record is taken out again). Return true to
+   * leave that record out (its `written` resolves to undefined), and the records that need it (a
+   * revisit of it) with it. Without it, or when it returns false (or on a stream, mid-record),
+   * the write fails.
    */
   onUnreadable?: (input: WarcRecordInput, error: PayloadReadError) => boolean;
 }
@@ -132,6 +134,8 @@ export class WarcWriter {
   private batch: Buffer[] = [];
   private batchSize = 0;
   private batchStart = 0;
+  /** The furthest the output was written: past `position` once a streamed record is taken out again. */
+  private highWater = 0;
 
   /** A writer to `target`: a file handle (records from `startOffset` on) or any Writable. */
   constructor(
@@ -224,6 +228,8 @@ export class WarcWriter {
       await this.tail;
       if (this.failure) throw this.failure;
       await this.flushBatch();
+      // A record taken out again may have reached past the last one written after it.
+      if (this.highWater > this.position) await this.output.truncate!(this.position);
     } finally {
       await this.pool?.close();
     }
@@ -347,14 +353,24 @@ export class WarcWriter {
     }
   }
 
-  private async commit(prepared: Prepared): Promise<WrittenRecord> {
+  private async commit(prepared: Prepared): Promise<WrittenRecord | undefined> {
     const { input, head } = prepared;
     // Nothing more reaches the output once the run is stopped.
     this.signal?.throwIfAborted();
     const offset = this.position;
     let digests = prepared.digests;
     if (prepared.bytes) await this.appendSmall(prepared.bytes);
-    else digests = await this.writeStreamed(prepared, input.payload as StreamPayload);
+    else {
+      try {
+        digests = await this.writeStreamed(prepared, input.payload as StreamPayload);
+      } catch (error) {
+        // A file cut short or grown while it was streamed in: on a file, what was written of its record is taken out again.
+        if (!(error instanceof PayloadReadError) || !this.output.truncate || !this.options.onUnreadable?.(input, error)) throw error;
+        this.highWater = Math.max(this.highWater, this.position);
+        this.position = offset;
+        return undefined;
+      }
+    }
     const record: WrittenRecord = { recordId: head.recordId, type: head.type, date: head.date, offset, length: this.position - offset, digests: digests!, payloadLength: payloadSize(input.payload) };
     if (head.targetUri !== undefined) record.targetUri = head.targetUri;
     if (head.contentType !== undefined) record.contentType = head.contentType;

@@ -224,3 +224,49 @@ test('without onUnreadable, a payload that cannot be read still fails the write'
   await assert.rejects(writer.flush(), PayloadReadError);
   await fh.close();
 });
+
+for (const gzip of [false, true]) {
+  test(`onUnreadable: a large file that shrinks while it is being written into the WARC is taken out again (the output cut back to where its record began), with its revisit; the rest is written and the file ends with the last record (${gzip ? 'gzip' : 'plain'})`, async () => {
+    const dir = await tempDir();
+    const size = 20 * 1024 * 1024;
+    await writeFile(join(dir, 'big.bin'), randomBytes(size));
+    await writeFile(join(dir, 'a.html'), 'a'.repeat(3000));
+    await writeFile(join(dir, 'c.html'), 'c'.repeat(3000));
+    const file = (name: string, bytes: number): WarcRecordInput => ({
+      head: { type: 'resource', recordId: `<urn:uuid:${name}>`, date: new Date(0), targetUri: `http://x/${name}`, headers: [] },
+      payload: { kind: 'stream', size: bytes, name: join(dir, name), path: join(dir, name), open: () => createReadStream(join(dir, name)) },
+      payloadDigest: true,
+    });
+    const big = file('big.bin', size);
+    const revisit: WarcRecordInput = { head: { type: 'revisit', recordId: '<urn:uuid:r>', date: new Date(0), targetUri: 'http://x/', headers: [] }, payload: { kind: 'buffer', data: Buffer.alloc(0) }, payloadDigest: false, revisitOf: big };
+    const path = join(dir, gzip ? 'x.warc.gz' : 'x.warc');
+    const fh = await open(path, 'w');
+    const left: Array<[string, string]> = [];
+    let cut = false;
+    const writer = new WarcWriter(fh, 0, {
+      gzip,
+      onPayloadBytes: (input) => {
+        // A rotated log or a file still being copied in: cut short once its first bytes are in the WARC.
+        if (input === big && !cut) execFileSync('truncate', ['-s', '1M', join(dir, 'big.bin')]);
+        cut = true;
+      },
+      onUnreadable: (input, error) => {
+        left.push([input.head.recordId, error.message]);
+        return true;
+      },
+    });
+    const outcomes = [];
+    for (const input of [file('a.html', 3000), big, revisit, file('c.html', 3000)]) outcomes.push((await writer.add(input)).written);
+    await writer.flush();
+    await fh.close();
+    const written = await Promise.all(outcomes);
+    assert.deepEqual(written.map((r) => r?.recordId), ['<urn:uuid:a.html>', undefined, undefined, '<urn:uuid:c.html>']);
+    assert.deepEqual(left.map(([id]) => id), ['<urn:uuid:big.bin>', '<urn:uuid:r>']);
+    assert.match(left[0]![1], /big\.bin: .*size changed while reading/);
+    const { records, problems } = await readWarc(path);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(records.map((r) => r.targetUri), ['http://x/a.html', 'http://x/c.html']);
+    const last = written[3]!;
+    assert.equal((await readFile(path)).length, last.offset + last.length, 'nothing of the big record after the last one');
+  });
+}
