@@ -9,6 +9,7 @@ import yargs from 'yargs';
 import { VERSION } from '../version.js';
 import { FFMPEG_TOOL_OPTIONS, parseCommandLine, secondsProblem, wholeNumberProblem } from './args.js';
 import { type CliIO, createLogger, ExitCode, jsonLines, processIO } from './io.js';
+import { onHangup } from './signals.js';
 
 function buildParser() {
   return yargs()
@@ -98,6 +99,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     };
     process.on('SIGINT', handler);
     process.on('SIGTERM', handler);
+    onHangup(handler);
   });
   const code = await stopped;
   // Stopped: nothing is left to do. With Redis gone, BullMQ's blocking connection would go on
