@@ -108,17 +108,18 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
     logger.warn(message);
     emit({ type: 'warning', message } satisfies WarcEvent);
   };
-  // A file removed (or changed) after it was listed costs its own record, not the run's hours of work.
+  // A file removed (or changed) after it was listed, or a damaged ZIP member, costs its own record, not the run's hours of work.
   const unreadableInputs: UnreadableInput[] = [];
   const onUnreadable = (input: WarcRecordInput, error: PayloadReadError): boolean => {
-    // Only a file on disk, gone or changed by its turn: a damaged ZIP member, or an object input that fails, still stops the run.
-    const onDisk = input.payload.kind === 'stream' && input.payload.path !== undefined;
+    // Only files on disk and ZIP members: an object input that fails (the caller's own stream) still stops the run.
+    const onDisk = input.payload.kind === 'stream' && (input.payload.path !== undefined || input.payload.member === true);
     if (!onDisk && !input.revisitOf) return false;
     log?.settle(input.head.type, input.head.targetUri, false);
     if (input.revisitOf) return true; // left out with the record it revisits, which is reported
     const unreadable = { path: error.source, problem: error.detail };
     unreadableInputs.push(unreadable);
-    logger.error(`${unreadable.path}: not archived: ${unreadable.problem} (it changed after it was listed)`);
+    const member = input.payload.kind === 'stream' && input.payload.member === true;
+    logger.error(`${unreadable.path}: not archived: ${unreadable.problem}${member ? '' : ' (it changed after it was listed)'}`);
     emit({ type: 'input-unreadable', input: unreadable });
     return true;
   };

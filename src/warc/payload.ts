@@ -21,6 +21,8 @@ export interface StreamPayload {
   name: string;
   /** A file on disk holding exactly the payload: read directly, in large chunks, reads ahead. */
   path?: string;
+  /** A member of an archive on disk (a ZIP): like a file, one that cannot be read can be left out. */
+  member?: boolean;
   /** A fresh stream of the payload; called once per read. */
   open(): Promise<Readable> | Readable;
 }

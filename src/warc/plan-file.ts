@@ -98,7 +98,7 @@ function* resourceRecords(file: ArchivedFile, ctx: FileRecordContext): Generator
   const sourceHeader: Array<[string, string]> = sourceUri ? [['WARC-Source-URI', sourceUri]] : [];
   const resource: WarcRecordInput = {
     head: { type: 'resource', recordId: file.recordId, date, targetUri: url, contentType: ct.contentType, headers: [...sourceHeader, created()] },
-    payload: entry.data ? { kind: 'buffer', data: entry.data } : { kind: 'stream', size: entry.size, name: entry.path, open: entry.open, ...(entry.filePath !== undefined ? { path: entry.filePath } : {}) },
+    payload: entry.data ? { kind: 'buffer', data: entry.data } : { kind: 'stream', size: entry.size, name: entry.path, open: entry.open, ...(entry.filePath !== undefined ? { path: entry.filePath } : {}), ...(entry.zip ? { member: true } : {}) },
     payloadDigest: true,
   };
   ctx.log?.({ file: entry.path, 'Record-Type': 'resource', URL: url, timestamp: warcDate(date, version), 'Content-Type': ct.contentType, mime: ct.mime, charset: ct.charset });

@@ -156,32 +156,45 @@ test('Latin-1 file names (caf\\xe9.html): archived at caf%E9.html, named so in W
   assert.match(await readFile(join(dir, 'log.csv'), 'utf8'), /\r\nsite\/caf%E9\.html,resource,http:\/\/www\.example\.com\/caf%E9\.html,2001-03-03T04:05:06Z,text\/html,text\/html,\r\n/);
 });
 
-test('a ZIP whose stored member has a flipped byte: exit 2 naming the archive and the member, no WARC, no .partial', async () => {
+test('a ZIP whose stored member has a flipped byte: that member is left out, named with the archive and why; every other member archived, exit 1', async () => {
   const dir = await tempDir();
   await makeIanaLikeZip(join(dir, 'site.zip'));
   await flipStoredByte(join(dir, 'site.zip'), ianaLikeMembers().find(([name]) => name.endsWith('robots.txt'))![1]);
   const run = await warckit([P, 'site.zip', '-n', 'out'], dir);
-  assert.equal(run.code, 2, run.stderr);
-  assert.match(run.stderr, /bad CRC-32 for member "www\.iana\.org\/robots\.txt" of site\.zip/);
-  assert.deepEqual(await readdir(dir), ['site.zip']);
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /site\.zip\/www\.iana\.org\/robots\.txt: not archived: .*bad CRC-32 for member "www\.iana\.org\/robots\.txt" of site\.zip/);
+  const { records, problems } = await readWarc(join(dir, 'out.warc.gz'));
+  assert.deepEqual(problems, []);
+  const files = ianaLikeMembers().filter(([name]) => !name.endsWith('/'));
+  const urls = records.filter((r) => r.type === 'resource').map((r) => r.targetUri);
+  assert.deepEqual(urls.sort(), files.map(([name]) => P + name).filter((u) => !u.endsWith('robots.txt')).sort());
+  assert.deepEqual((await readdir(dir)).sort(), ['out.warc.gz', 'site.zip']);
 });
 
-test('a ZIP whose deflated member does not match its CRC-32, or whose deflated data is damaged: exit 2, nothing left behind', async () => {
+test('a ZIP whose deflated member does not match its CRC-32 (plain and gzip WARCs): left out, the rest archived, exit 1; a ZIP damaged where it cannot be listed still stops the run, nothing left behind', async () => {
   const dir = await tempDir();
   await makeIanaLikeZip(join(dir, 'crc.zip'));
   await changeRecordedCrc(join(dir, 'crc.zip'), 'www.iana.org/index.html');
-  const crc = await warckit([P, 'crc.zip', '-n', 'crc', '--no-gzip'], dir);
-  assert.equal(crc.code, 2, crc.stderr);
-  assert.match(crc.stderr, /bad CRC-32 for member "www\.iana\.org\/index\.html" of crc\.zip/);
+  for (const flags of [['--no-gzip'], []]) {
+    const name = `crc${flags.length}`;
+    const crc = await warckit([P, 'crc.zip', '-n', name, ...flags], dir);
+    assert.equal(crc.code, 1, crc.stderr);
+    assert.match(crc.stderr, /crc\.zip\/www\.iana\.org\/index\.html: not archived: .*bad CRC-32 for member "www\.iana\.org\/index\.html" of crc\.zip/);
+    const { records, problems } = await readWarc(join(dir, `${name}${flags.length ? '.warc' : '.warc.gz'}`));
+    assert.deepEqual(problems, []);
+    assert.ok(!records.some((r) => r.targetUri === `${P}www.iana.org/index.html` || r.targetUri === `${P}www.iana.org/`), 'its directory revisit is left out with it');
+    assert.equal(records.filter((r) => r.type === 'resource').length, ianaLikeMembers().filter(([name]) => !name.endsWith('/')).length - 1);
+  }
 
-  await makeIanaLikeZip(join(dir, 'data.zip'));
-  const zip = await readFile(join(dir, 'data.zip'));
-  zip[Math.floor(zip.length / 3)]! ^= 0xff; // inside some deflated member's data
-  await writeFile(join(dir, 'data.zip'), zip);
-  const data = await warckit([P, 'data.zip', '-n', 'data'], dir);
-  assert.equal(data.code, 2, data.stderr);
-  assert.match(data.stderr, /data\.zip/);
-  assert.deepEqual((await readdir(dir)).sort(), ['crc.zip', 'data.zip']);
+  await makeIanaLikeZip(join(dir, 'listing.zip'));
+  const zip = await readFile(join(dir, 'listing.zip'));
+  const directory = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); // the first central directory entry
+  zip[directory]! ^= 0xff; // its signature: the archive's list of members cannot be read
+  await writeFile(join(dir, 'listing.zip'), zip);
+  const listing = await warckit([P, 'listing.zip', '-n', 'listing'], dir);
+  assert.equal(listing.code, 2, listing.stderr);
+  assert.match(listing.stderr, /listing\.zip/);
+  assert.ok(!(await readdir(dir)).some((f) => f.startsWith('listing.warc') || f.includes('.partial')));
 });
 
 test('a legacy ZIP whose members are named "../x", "/x", "dir\\x" or in CP437: every member archived at the URL its path resolves to, exit 0 (the whole ZIP was refused)', async () => {
