@@ -3,11 +3,12 @@
  * read once (with the journal of a run that was stopped folded in), updated per source through
  * the append-only journal, and written back as YAML once, when the run ends.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '../util/logger.js';
 import { checkOutputTarget, describeCreateError, OutputError } from '../util/atomic.js';
 import { acquireLock, type FileLock, OutputLockedError, OutputLockError } from '../util/file-lock.js';
+import { makeDirectory } from '../util/make-dir.js';
 import { journalPathFor, JournalWriter, readJournal } from './results-journal.js';
 import { type ConversionResult, type ConversionResults, readResultsYaml } from './results.js';
 import { assembleConversionResults, orderedResult, stringifySourceResults, writeConversionResults } from './results-write.js';
@@ -40,7 +41,9 @@ export class ResultsStore {
     const command = [basename(process.argv[1] ?? 'node'), ...process.argv.slice(2)].join(' ');
     // A results file that could not be written at the end (a link, a device) is refused before anything runs.
     await checkOutputTarget(file, true);
-    await mkdir(dirname(file), { recursive: true });
+    await makeDirectory(dirname(file)).catch(async (error: unknown) => {
+      throw new OutputError(`cannot write ${file}: ${await describeCreateError(error, dirname(file))}`, { cause: error });
+    });
     const lock = await acquireLock(file, { command, hint: 'wait for it to finish, or convert into another --output-dir' }).catch(async (error: unknown) => {
       if (error instanceof OutputLockedError || error instanceof OutputLockError) throw error;
       throw new OutputError(`cannot write ${file}: ${await describeCreateError(error, dirname(file))}`, { cause: error });

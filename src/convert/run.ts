@@ -5,7 +5,7 @@
  * under the final name.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { setTimeout } from 'node:timers/promises';
@@ -19,6 +19,7 @@ import { ConversionError } from './errors.js';
 import type { PlannedConversion } from './plan.js';
 import type { Verdict } from '../verify/media-checks.js';
 import { partialPrefix } from '../util/beside-names.js';
+import { makeDirectory } from '../util/make-dir.js';
 
 const TAIL_BYTES = 16 * 1024;
 const TAIL_LINES = 20;
@@ -103,7 +104,7 @@ class Tail {
 /** mkdir -p, once per directory per run (10,000 outputs in one directory ask once). */
 async function makeDir(dir: string, made?: Set<string>): Promise<void> {
   if (made?.has(dir)) return;
-  await mkdir(dir, { recursive: true });
+  await makeDirectory(dir);
   made?.add(dir);
 }
 

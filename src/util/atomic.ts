@@ -6,13 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants, rmSync } from 'node:fs';
-import { access, type FileHandle, link, lstat, mkdir, open, readlink, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { access, type FileHandle, link, lstat, open, readlink, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { removeAppendMarker, repairInterruptedAppend, rollbackAppend, rollbackAppendSync, writeAppendMarker } from './append-marker.js';
 import { acquireLock, type FileLock, OutputLockedError, OutputLockError } from './file-lock.js';
 import { removeDeadPartials, removedPartialsNotice } from './dead-partials.js';
 import { partialPrefix } from './beside-names.js';
 import { fileKind } from './regular-file.js';
+import { makeDirectory } from './make-dir.js';
 import { describeWriteError } from './write-errors.js';
 
 /** How an output that exists is treated: refused (`create`), replaced (`overwrite`), or added to (`append`). */
@@ -305,7 +306,7 @@ export async function writeFileAtomic(finalPath: string, data: string | Buffer):
   await checkOutputTarget(finalPath, true);
   const tempPath = tempPathFor(finalPath);
   try {
-    await mkdir(dirname(finalPath), { recursive: true });
+    await makeDirectory(dirname(finalPath));
     await writeFile(tempPath, data, { flag: 'wx' });
     await rename(tempPath, finalPath);
   } catch (error) {

@@ -4,12 +4,13 @@
  * lives in the temp directory, so a log inside an input directory is never archived.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Stringifier } from 'csv-stringify';
 import { checkOutputTarget, describeCreateError, OutputError, tempPathFor } from '../util/atomic.js';
+import { makeDirectory } from '../util/make-dir.js';
 import type { LogRow } from './plan-file.js';
 
 const LOG_COLUMNS = ['file', 'Record-Type', 'URL', 'timestamp', 'Content-Type', 'mime', 'charset'];
@@ -56,7 +57,7 @@ export class RecordLog {
       for (const row of this.waiting.splice(0)) this.csv.write(row);
       this.csv.end();
       await finished(this.out);
-      await mkdir(dirname(this.path), { recursive: true });
+      await makeDirectory(dirname(this.path));
       await copyFile(join(this.dir, 'log.csv'), temp);
       await rename(temp, this.path);
     } catch (error) {

@@ -5,7 +5,7 @@
  * place by rename, which would replace a device or link with a regular file.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { lstat, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -65,5 +65,25 @@ test('a full disk from the first byte: the WARC and the results file each fail n
     assert.match(r.stderr, message, what);
     assert.doesNotMatch(r.stderr, /ENOSPC/, `${what}: said in words`);
     assert.deepEqual(r.after, ['filler'], `${what}: nothing left on the full disk`);
+  }
+});
+
+test('an output directory that cannot be made (under /proc, where Node\'s own mkdir -p spins for ever at full CPU) or that is a file: exit 2 at once, naming it', async () => {
+  const dir = await tempDir();
+  await makeSite(join(dir, 'site'));
+  await writeFile(join(dir, 'site', 'clip.flv'), 'not really a clip');
+  await writeFile(join(dir, 'cp.yaml'), "file_types:\n  - ext: '.flv'\n    conversion_rules:\n      - {name: copy, ext: txt, command: 'cp {input} {output}'}\n");
+  await writeFile(join(dir, 'afile'), 'a file');
+  const cases: Array<[string, RegExp]> = [
+    ['/proc/warckit-no-such-dir/out', /\/proc\/warckit-no-such-dir\/out.*(no such directory|permission denied|read-only)/],
+    [join(dir, 'afile'), /afile.*a parent is not a directory/],
+    [join(dir, 'afile', 'below'), /afile.*a parent is not a directory/],
+  ];
+  for (const [outputDir, message] of cases) {
+    const r = spawnSync(process.execPath, [CONVERT_BIN, P, 'site', '--rules', 'cp.yaml', '--output-dir', outputDir], { cwd: dir, encoding: 'utf8', timeout: 10_000, killSignal: 'SIGKILL' });
+    assert.equal(r.signal, null, `${outputDir}: still running after 10 s`);
+    assert.equal(r.status, 2, `${outputDir}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /EEXIST|ENOENT/, 'said in words');
   }
 });
