@@ -36,9 +36,21 @@ export function formatManifest(lines: readonly FixityLine[]): string {
   return sorted.map((l) => (/[\\\n\r]/.test(l.path) ? `\\${l.hash}  ${escapeName(l.path)}\n` : `${l.hash}  ${l.path}\n`)).join('');
 }
 
+/** The tags of the BSD format (`SHA256 (path) = digest`), as GNU `--tag`, macOS `shasum --tag` and `md5`, and `openssl dgst` write them. */
+const TAG_ALGORITHM: Record<string, FixityAlgorithm> = { MD5: 'md5', SHA256: 'sha256', 'SHA2-256': 'sha256' };
+
+/** A line's digest and path, in either format; undefined for neither. */
+function lineParts(line: string): { hash: string; path: string; tag?: string } | undefined {
+  const tagged = /^([A-Za-z0-9-]+) ?\((.+)\) ?= ([0-9a-fA-F]+)$/.exec(line);
+  if (tagged && TAG_ALGORITHM[tagged[1]!.toUpperCase()]) return { tag: tagged[1]!, path: tagged[2]!, hash: tagged[3]! };
+  const plain = /^([0-9a-fA-F]+) [ *](.+)$/.exec(line);
+  return plain ? { hash: plain[1]!, path: plain[2]! } : undefined;
+}
+
 /**
  * Read a manifest; the algorithm is told by the digests' length (32 hex digits: md5, 64:
- * sha256). `*` (binary mode) before the name is accepted. Errors name the file and line.
+ * sha256). `*` (binary mode) before the name is accepted, and so is the BSD tag format
+ * (`SHA256 (path) = digest`). Errors name the file and line.
  */
 export function parseManifest(text: string, file: string): { algorithm: FixityAlgorithm; lines: FixityLine[] } {
   let algorithm: FixityAlgorithm | undefined;
@@ -47,14 +59,16 @@ export function parseManifest(text: string, file: string): { algorithm: FixityAl
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '' || line.startsWith('#')) return;
     const escaped = line.startsWith('\\');
-    const match = /^([0-9a-fA-F]+) [ *](.+)$/.exec(escaped ? line.slice(1) : line);
-    if (!match) throw new FixityManifestError(`${file}: line ${i + 1}: expected "<hex digest>  <path>", got ${JSON.stringify(line.slice(0, 80))}`);
-    const hash = match[1]!.toLowerCase();
+    const body = escaped ? line.slice(1) : line;
+    const parsed = lineParts(body);
+    if (!parsed) throw new FixityManifestError(`${file}: line ${i + 1}: expected "<hex digest>  <path>" or "SHA256 (<path>) = <hex digest>", got ${JSON.stringify(line.slice(0, 80))}`);
+    const hash = parsed.hash.toLowerCase();
     const kind = (Object.keys(HEX_LENGTH) as FixityAlgorithm[]).find((a) => HEX_LENGTH[a] === hash.length);
     if (!kind) throw new FixityManifestError(`${file}: line ${i + 1}: a ${hash.length}-digit digest is neither md5 (32) nor sha256 (64)`);
+    if (parsed.tag && TAG_ALGORITHM[parsed.tag.toUpperCase()] !== kind) throw new FixityManifestError(`${file}: line ${i + 1}: an ${parsed.tag} tag on a ${hash.length}-digit digest`);
     if (algorithm && kind !== algorithm) throw new FixityManifestError(`${file}: line ${i + 1}: an ${kind} digest among ${algorithm} digests`);
     algorithm = kind;
-    lines.push({ hash, path: escaped ? unescapeName(match[2]!) : match[2]! });
+    lines.push({ hash, path: escaped ? unescapeName(parsed.path) : parsed.path });
   });
   if (!algorithm) throw new FixityManifestError(`${file}: no digests in it`);
   return { algorithm, lines };

@@ -26,6 +26,23 @@ test('manifests round-trip, names with a backslash or newline escaped as GNU cor
   assert.throws(() => parseManifest(`${'a'.repeat(40)}  x\n`, 'm'), /neither md5 \(32\) nor sha256 \(64\)/);
 });
 
+test('the BSD tag format (sha256sum --tag, macOS shasum --tag and md5, openssl dgst) is read too; a tag that disagrees with the digest is an error', async () => {
+  const dir = await tempDir();
+  await writeFile(join(dir, 'a b.flv'), 'clip');
+  await writeFile(join(dir, 'c(1).wav'), 'sound');
+  const gnu = (await run('sha256sum', ['--tag', 'a b.flv', 'c(1).wav'], { cwd: dir })).stdout;
+  assert.match(gnu, /^SHA256 \(a b\.flv\) = [0-9a-f]{64}$/m);
+  const digests = parseManifest((await run('sha256sum', ['a b.flv', 'c(1).wav'], { cwd: dir })).stdout, 'plain');
+  assert.deepEqual(parseManifest(gnu, 'tag'), digests);
+  const md5 = (await run('md5sum', ['--tag', 'a b.flv'], { cwd: dir })).stdout;
+  assert.deepEqual(parseManifest(md5, 'tag.md5'), parseManifest((await run('md5sum', ['a b.flv'], { cwd: dir })).stdout, 'plain.md5'));
+  const hash = digests.lines[0]!.hash;
+  for (const line of [`SHA256(a b.flv)= ${hash}`, `SHA2-256(a b.flv)= ${hash}`, `SHA256 (a b.flv) = ${hash.toUpperCase()}`]) {
+    assert.deepEqual(parseManifest(`${line}\n`, 'openssl').lines, [{ hash, path: 'a b.flv' }], line);
+  }
+  assert.throws(() => parseManifest(`MD5 (a b.flv) = ${hash}\n`, 'm'), /m: line 1: an MD5 tag on a 64-digit digest/);
+});
+
 test('written manifests pass md5sum -c and sha256sum -c; a changed or missing file is found', async () => {
   const dir = await tempDir();
   const out = join(dir, 'out');
