@@ -93,6 +93,26 @@ export function createMimeTypes(files: readonly string[] = DEFAULT_MIME_TYPES_FI
   return new MimeTypes(files);
 }
 
+/** RFC 9110 token characters. */
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}$`);
+const PARAMETER = new RegExp(`^${TOKEN}=(?:${TOKEN}|"(?:[^"\\\\]|\\\\.)*")$`);
+
+/**
+ * What is wrong with a Content-Type given by hand (`-m`, a mapfile), or undefined when it is a
+ * media type (`type/subtype`, parameters after `;`). Pure.
+ */
+export function mediaTypeProblem(value: string): string | undefined {
+  if (value.trim() === '') return 'empty';
+  if (/[\r\n]/.test(value)) return `"${value.replace(/\r/g, '\\r').replace(/\n/g, '\\n')}" holds a line break`;
+  if (/[\x00-\x08\x0b-\x1f\x7f]/.test(value)) return `"${value}" holds a control character`;
+  const [type, ...parameters] = value.split(';');
+  if (!MEDIA_TYPE.test(type!.trim())) return `"${value}" is not a MIME type (type/subtype, e.g. text/html)`;
+  const bad = parameters.map((p) => p.trim()).find((p) => p !== '' && !PARAMETER.test(p));
+  if (bad !== undefined) return `"${value}": the parameter "${bad}" is not name=value`;
+  return undefined;
+}
+
 let systemTable: MimeTypes | undefined;
 
 /** The MIME type warcit gives a URL or file name by its name, or undefined. Query strings are ignored. */

@@ -3,6 +3,7 @@
  * rightmost part of its path — its URL, timestamp and/or Content-Type. A row may match one
  * file only; a second match is an error, as in warcit.
  */
+import { mediaTypeProblem } from '../media/mime.js';
 import { readRegularFile } from '../util/regular-file.js';
 
 export const MAPFILE_COLUMNS = ['file', 'URL', 'timestamp', 'Content-Type'] as const;
@@ -60,6 +61,8 @@ export function parseMapfile(text: string, file: string, parse: typeof import('c
       if (value !== undefined && value !== '') row[column] = value;
     });
     if (!row.file) throw new MapfileError(`${file}: line ${i + 2}: empty "file" value`);
+    const typeProblem = row['Content-Type'] === undefined ? undefined : mediaTypeProblem(String(row['Content-Type']));
+    if (typeProblem) throw new MapfileError(`${file}: line ${i + 2}: Content-Type: ${typeProblem}`);
     return row as unknown as MapfileRow;
   });
 }
@@ -96,6 +99,8 @@ export function mapfileRowsFrom(entries: readonly MapfileEntry[], timestamp14: (
     }
     if (entry.contentType !== undefined) {
       if (typeof entry.contentType !== 'string' || entry.contentType === '') throw new MapfileError(`${where}.contentType: expected a Content-Type`);
+      const typeProblem = mediaTypeProblem(entry.contentType);
+      if (typeProblem) throw new MapfileError(`${where}.contentType: ${typeProblem}`);
       row['Content-Type'] = entry.contentType;
     }
     if (row.URL === undefined && row.timestamp === undefined && row['Content-Type'] === undefined) throw new MapfileError(`${where}: gives nothing besides file (url, date or contentType)`);

@@ -9,6 +9,7 @@ import type { ConversionResults } from '../convert/results.js';
 import { type EntryInput, isEntryInput } from '../inputs/entry.js';
 import { fnmatchToRegExp, pathToUrlPath } from '../inputs/url.js';
 import { type CharsetSetting, parseCharsetSetting } from '../media/charset.js';
+import { mediaTypeProblem } from '../media/mime.js';
 import type { TransclusionFormat } from '../transclusions/formats.js';
 import type { TransclusionManifest, TransclusionManifestDocument } from '../transclusions/manifest.js';
 import type { WriteMode } from '../util/atomic.js';
@@ -198,6 +199,7 @@ function overrides(value: WarcRecordOptions['mimeOverrides']): Array<[RegExp, st
   if (!pairs || !pairs.every((p) => Array.isArray(p) && typeof p[0] === 'string' && p[0] !== '' && typeof p[1] === 'string' && p[1] !== '')) {
     throw new WarcOptionsError('mimeOverrides', "an object of wildcard to MIME type ({ '*.php': 'text/html' }) or [wildcard, mime] pairs", shownValue(value));
   }
+  for (const [, mime] of pairs) if (mediaTypeProblem(mime as string)) throw new WarcOptionsError('mimeOverrides', 'MIME types such as text/html', shownValue(mime));
   return pairs.map(([pattern, mime]) => [fnmatchToRegExp(pattern as string), mime as string]);
 }
 

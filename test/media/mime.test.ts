@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createMimeTypes, DEFAULT_MIME_TYPES_FILES, mimeFromName } from '../../src/media/mime.js';
+import { createMimeTypes, DEFAULT_MIME_TYPES_FILES, mediaTypeProblem, mimeFromName } from '../../src/media/mime.js';
 import { tempDir } from '../helpers/tmp.js';
 
 // What Python 3.11's mimetypes.guess_type(url, strict=False)[0] answers with no mime.types file
@@ -74,4 +74,13 @@ test("the default table reads Python's known files, /etc/mime.types first", () =
   assert.equal(mimeFromName('http://x/a.tgz?x=1.png'), 'application/x-tar');
   assert.equal(mimeFromName('http://x/a.html?x=1.png'), 'text/html');
   assert.equal(mimeFromName('http://x/page?x=1.png'), undefined);
+});
+
+test('mediaTypeProblem: type/subtype with parameters passes; a missing slash, spaces, a line break or a bad parameter is named', () => {
+  for (const ok of ['text/html', 'video/x-flv', 'text/html; charset=utf-8', 'application/vnd.youtube-dl_formats+json', 'text/plain;charset="iso-8859-1"', 'audio/webm; codecs=opus']) assert.equal(mediaTypeProblem(ok), undefined, ok);
+  assert.match(mediaTypeProblem('texthtml')!, /not a MIME type \(type\/subtype/);
+  assert.match(mediaTypeProblem('text/ html')!, /not a MIME type/);
+  assert.match(mediaTypeProblem('text/html\r\nX-Injected: yes')!, /line break|control character/);
+  assert.match(mediaTypeProblem('text/html; charset')!, /parameter/);
+  assert.match(mediaTypeProblem('')!, /empty/);
 });

@@ -113,3 +113,12 @@ test('MapfileMatcher: rows are looked at in proportion to the rows and paths, no
   for (let i = 0; i < n; i++) assert.equal(matcher.match(`site/d${i % 7}/f${i}.html`), plain[i]);
   assert.ok(reads <= 4 * n, `${reads} row reads for ${n} rows and ${n} files`);
 });
+
+test('a Content-Type that is not a MIME type, in a mapfile or -m, is an error naming where (it was written escaped into the record)', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'site'), { recursive: true });
+  await writeFile(join(dir, 'site', 'a.html'), 'a');
+  await writeFile(join(dir, 'map.csv'), 'file,Content-Type\na.html,text/html\nb.html,"text/html\r\nX-Injected: yes"\n');
+  await assert.rejects(writeWarc({ urlPrefix: 'http://x/', inputs: [join(dir, 'site')], name: join(dir, 'w'), mapfile: join(dir, 'map.csv') }), (e: Error) => e instanceof MapfileError && /map\.csv: line 3: Content-Type: .*line break/.test(e.message));
+  await assert.rejects(writeWarc({ urlPrefix: 'http://x/', inputs: [join(dir, 'site')], name: join(dir, 'w'), mimeOverrides: { '*.html': 'texthtml' } }), /mimeOverrides.*MIME type/);
+});
