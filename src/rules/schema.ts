@@ -280,6 +280,13 @@ export function toRuleSet(doc: unknown, file: string, options: { anchorHolders?:
     const final = c.optBool(m.final, `${where}.final`);
     const list = m.conversion_rules ?? [];
     const conversionRules = c.list(list, `${where}.conversion_rules`, 'a list of rules').map((r, j) => checkRule(c, r, `${where}.conversion_rules[${j}]`));
+    const byExt = new Map<string, number>();
+    conversionRules.forEach((rule, j) => {
+      if (rule.skip) return;
+      const earlier = byExt.get(rule.ext);
+      if (earlier !== undefined) c.fail(`${where}.conversion_rules[${j}].ext`, `"${rule.ext}" is also the ext of rule ${conversionRules[earlier]!.name} (conversion_rules[${earlier}]): both would write <source>.${rule.ext}; give each its own ext`);
+      byExt.set(rule.ext, j);
+    });
     return { ext, regex, ...(mime ? { mime } : {}), ...(probe ? { probe } : {}), final, conversionRules, where };
   });
   return { file, outputDir, urlPrefix, convertStdout, ...(options.dir !== undefined ? { dir: options.dir } : {}), fileTypes };

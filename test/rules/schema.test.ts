@@ -231,3 +231,9 @@ test('purpose, verify and probe placeholders: checked values, a file type by mim
   for (const [rule, message] of bad) assert.throws(() => parseRules(`file_types:\n  - {ext: .flv, conversion_rules: [${rule}]}\n`, 'bad.yaml'), message);
   assert.throws(() => parseRules('file_types:\n  - {ext: .flv, final: maybe, conversion_rules: []}\n', 'bad.yaml'), /file_types\[0\]\.final: expected true or false/);
 });
+
+test('two rules of one file type that make the same ext (the second would overwrite the first, which warcit then records with the other bytes) is an error naming both; a skipped one does not count', () => {
+  const rules = (second: string) => `file_types:\n  - ext: .flv\n    conversion_rules:\n      - {name: a, ext: txt, command: 'cp {input} {output}'}\n      - {name: b, ext: txt, command: 'cp {input} {output}'${second}}\n`;
+  assert.throws(() => parseRules(rules(''), 'r.yaml'), /r\.yaml: file_types\[0\]\.conversion_rules\[1\]\.ext: "txt" is also the ext of rule a \(conversion_rules\[0\]\): both would write <source>\.txt/);
+  assert.doesNotThrow(() => parseRules(rules(', skip: true'), 'r.yaml'));
+});
