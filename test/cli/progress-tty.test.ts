@@ -5,34 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { makeClip } from '../convert/clips.js';
+import { PTY, PYTHON } from '../helpers/pty.js';
 import { tempDir } from '../helpers/tmp.js';
-
-const PYTHON = ['/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p));
-/** Runs argv in a pty 200 columns wide and copies what the terminal shows to stdout. */
-const PTY = `
-import os, pty, sys, fcntl, termios, struct
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[1], sys.argv[1:])
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 50, 200, 0, 0))
-while True:
-    try:
-        data = os.read(fd, 65536)
-    except OSError:
-        break
-    if not data:
-        break
-    sys.stdout.buffer.write(data)
-    sys.stdout.flush()
-_, status = os.waitpid(pid, 0)
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
 
 async function inTerminal(argv: string[], cwd: string): Promise<{ code: number | null; screen: string }> {
   const child = spawn(PYTHON!, ['-c', PTY, process.execPath, ...argv], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -1,10 +1,10 @@
 /** A signal ends a stuck run within a second, with its outputs put back. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { PTY, PYTHON } from '../helpers/pty.js';
 import { tempDir } from '../helpers/tmp.js';
 
 test('SIGTERM while the run is stuck: exit 130 after forceExitMs, append truncated back, temp file, lock and marker gone', async () => {
@@ -30,26 +30,6 @@ test('SIGTERM while the run is stuck: exit 130 after forceExitMs, append truncat
   assert.equal(await readFile(join(dir, 'w.warc'), 'utf8'), 'existing');
   assert.deepEqual(await readdir(dir), ['w.warc']);
 });
-
-const PYTHON = ['/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p));
-/** Runs argv in a pseudo-terminal, copying what it shows to stdout. */
-const PTY = `
-import os, pty, sys
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[1], sys.argv[1:])
-while True:
-    try:
-        data = os.read(fd, 65536)
-    except OSError:
-        break
-    if not data:
-        break
-    sys.stdout.buffer.write(data)
-    sys.stdout.flush()
-_, status = os.waitpid(pid, 0)
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
 
 /** A run stuck with an append open; prints "ready <pid>". */
 function stuckRun(dir: string): string {
