@@ -133,8 +133,12 @@ const BATCH = 256;
 
 async function* walkDir(input: string, urlPrefix: string, signal: AbortSignal | undefined): AsyncGenerator<WalkItem[]> {
   const rootDir = dirname(input);
+  // Depth first, files of a directory before its subdirectories, on a stack of its own: a tree
+  // as deep as paths go (a mirror that recursed into itself) would overflow the call stack.
   // Paths stay strings while every name is UTF-8 (stat on a Buffer path is slower); bytes only below a name that is not.
-  async function* visit(dir: string | Buffer, shownDir: string, rel: string): AsyncGenerator<WalkItem[]> {
+  const pending: Array<{ path: string | Buffer; shown: string; rel: string }> = [{ path: input, shown: input, rel: '' }];
+  while (pending.length) {
+    const { path: dir, shown: shownDir, rel } = pending.pop()!;
     signal?.throwIfAborted();
     let named: Array<{ item: Dirent<Buffer> | Dirent; name: DecodedName; bytes?: Buffer }>;
     try {
@@ -170,9 +174,8 @@ async function* walkDir(input: string, urlPrefix: string, signal: AbortSignal | 
       }
     }
     if (batch.length) yield batch;
-    for (const sub of subdirs) yield* visit(sub.path, sub.shown, sub.rel);
+    for (let i = subdirs.length - 1; i >= 0; i--) pending.push(subdirs[i]!);
   }
-  yield* visit(input, input, '');
 }
 
 /** Find the ZIP file a path like `site.zip/www.example.com/` points into. */

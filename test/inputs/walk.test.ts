@@ -151,3 +151,18 @@ test('symbolic links to directories are not followed (as os.walk), and listed as
   ]);
   assert.deepEqual(walk.skipped, []);
 });
+
+test('a tree as deep as paths go (1,900 levels: a mirror that recursed into itself) is walked, in the same order as a shallow one (it overflowed the call stack)', async () => {
+  const dir = await tempDir();
+  let deep = join(dir, 'site');
+  await mkdir(deep);
+  await writeFile(join(deep, 'top.html'), 'top');
+  for (let i = 0; i < 1900; i++) deep = join(deep, 'd');
+  await mkdir(deep, { recursive: true });
+  await writeFile(join(deep, 'x.html'), 'deep');
+  await mkdir(join(dir, 'site', 'e'));
+  await writeFile(join(dir, 'site', 'e', 'after.html'), 'after');
+  const walk = await walkInputs([join(dir, 'site')], P);
+  walk.close();
+  assert.deepEqual(walk.entries.map((e) => e.url), [`${P}top.html`, `${P}${'d/'.repeat(1900)}x.html`, `${P}e/after.html`], 'files first, then each subdirectory in name order, depth first');
+});
