@@ -45,6 +45,14 @@ export function notMediaResult(entry: FileEntry, sourcePath: string, sha256: str
   return { url: entry.url, output: '', metadata: {}, type: 'not-media', success: false, source_size: size, source_sha256: sha256, source_path: sourcePath, exit_code: null, failure: reason };
 }
 
+/**
+ * The one entry a source that cannot be read gets in the results when its rules are
+ * alternatives chosen by what the file is: which would have run is unknown, so none is named.
+ */
+export function unreadableResult(entry: FileEntry, sourcePath: string, reason: string): ConversionResult {
+  return { url: entry.url, output: '', metadata: {}, type: 'unreadable', success: false, source_path: sourcePath, exit_code: null, failure: reason };
+}
+
 /** The conversion "event" recorded with a result: when, which tool and version, which rule of which rules file. */
 export function conversionEvent(rule: ConversionRule, ruleSet: RuleSet, toolVersion: string | undefined, probeVersion: string | undefined): Record<string, unknown> {
   return {

@@ -21,7 +21,7 @@ import type { ConversionRule, RuleSet } from '../rules/schema.js';
 import { shellQuote } from '../rules/template.js';
 import { type Characterization, type CharacterizedFile, probeJsonValue, readCharacterization, SIDECAR_EXT, writeCharacterization } from './characterization.js';
 import type { ConversionOutcome } from './convert.js';
-import { conversionEvent, isMediaRule, isSelected, notMediaResult, programOf, selectedKeys, sourceSecondsOnce, verifierFor } from './policy.js';
+import { conversionEvent, isMediaRule, isSelected, notMediaResult, programOf, selectedKeys, sourceSecondsOnce, unreadableResult, verifierFor } from './policy.js';
 import { type GatheredFacts, gatherFacts, probeValues } from './source-facts.js';
 import { sha256FileInfo } from './digest.js';
 import { ConversionError } from './errors.js';
@@ -80,6 +80,8 @@ export interface SourceState {
   probing: Promise<void>[];
   /** Its "not media" outcome is given (once per source). */
   notMediaGiven?: boolean;
+  /** The source could not be read and its one failure (for alternative rules) was given. */
+  unreadableGiven?: boolean;
   sourceSeconds?: () => Promise<number | undefined>;
 }
 
@@ -265,6 +267,12 @@ export class SourceRunner {
       if (!state.reported) logger.error(message);
       state.reported = true;
       const error = new ConversionError(message, { source: p.source.url, output: p.output, argv: [], exitCode: null, signal: null, stderrTail: '', cause });
+      if (p.conditional) {
+        // Alternatives for what the file is: one failure for the source, not one per rule that might have applied.
+        if (state.unreadableGiven) return { ...outcomeBase(p), status: 'failed', argv: [], unselected: true };
+        state.unreadableGiven = true;
+        return { ...outcomeBase(p), rule: '', url: p.source.url, output: '', status: 'failed', argv: [], result: unreadableResult(p.source, p.sourcePath, message), error };
+      }
       const result: ConversionResult = { url: p.url, output: p.output, metadata: structuredClone(p.rule.metadata), type: 'conversion', success: false, source_path: p.sourcePath, exit_code: null, failure: message };
       return { ...outcomeBase(p), status: 'failed', argv: [], result, error };
     }

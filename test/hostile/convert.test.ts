@@ -17,6 +17,7 @@ import { readConversionResults } from '../../src/convert/results.js';
 import { readWarc } from '../helpers/warc-check.js';
 import { runOnScratchMount, scratchMountsAvailable } from '../helpers/scratch-mount.js';
 import { tempDir } from '../helpers/tmp.js';
+import { flipStoredByte } from '../helpers/zip-fixture.js';
 
 const P = 'http://www.example.com/';
 const BIN = resolve('bin/warckit-convert.js');
@@ -441,4 +442,27 @@ test('a characterization sidecar that cannot be written (a directory in its plac
   assert.match(r.stderr, /talk\.wav\.ffprobe\.json: characterization not written \(.*\); the next run writes it/);
   const [flac] = (await readConversionResults(join(dir, 'out', RESULTS))).conversions[`${P}talk.wav`]!;
   assert.equal(flac!.success, true);
+});
+
+test('a damaged ZIP member under the default rules gets one failure in the results, naming the member and why, not one per alternative rule; the other member converts', { timeout: 120_000 }, async () => {
+  const dir = await tempDir();
+  await makeClip(join(dir, 'good.flv'), 'av', 'flv', 1);
+  const bad = Buffer.from(`FLV${'damaged clip '.repeat(2000)}`);
+  const zip = new yazl.ZipFile();
+  zip.addFile(join(dir, 'good.flv'), 'media/good.flv', { compress: false });
+  zip.addBuffer(bad, 'media/bad.flv', { compress: false });
+  zip.end();
+  await new Promise<void>((done, fail) => zip.outputStream.pipe(createWriteStream(join(dir, 'site.zip'))).on('close', done).on('error', fail));
+  await flipStoredByte(join(dir, 'site.zip'), bad);
+  const r = await runToEnd([P, 'site.zip', '--output-dir', 'out', '-j', '2'], { cwd: dir });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /site\.zip\/media\/bad\.flv: cannot read \(bad CRC-32 for member "media\/bad\.flv"/);
+  assert.match(r.stderr, /\d+ converted, 0 skipped \(up to date\), 1 failed, 2 file\(s\)/);
+  const results = await readConversionResults(join(dir, 'out', RESULTS));
+  const entries = results.conversions[`${P}media/bad.flv`]!;
+  assert.equal(entries.length, 1, JSON.stringify(entries.map((e) => e.metadata.name)));
+  assert.equal(entries[0]!.type, 'unreadable');
+  assert.equal(entries[0]!.success, false);
+  assert.match(String(entries[0]!.failure), /bad CRC-32/);
+  assert.ok(results.conversions[`${P}media/good.flv`]!.every((e) => e.success), 'the good member converts');
 });
