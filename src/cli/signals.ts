@@ -1,7 +1,7 @@
 /**
- * Ctrl-C / SIGTERM (and SIGHUP from a closed terminal) for a CLI run: the first signal aborts the run (which cleans up after
- * itself); a second one puts the open outputs back (temporary files removed, appends
- * truncated, locks released) and exits at once. With `forceExitMs`, the same happens by
+ * Ctrl-C / SIGTERM (and SIGHUP from a closed terminal) for a CLI run: the first signal aborts
+ * the run (which cleans up after itself); a second one puts the open outputs back (temporary
+ * files removed, appends truncated, locks released) and exits at once. With `forceExitMs`, the same happens by
  * itself when the run has not ended that long after the first signal.
  */
 import { openAtomicFiles } from '../util/atomic.js';
