@@ -122,6 +122,13 @@ async function runIndex({ args, logger, json }: Run): Promise<Outcome> {
   return { code: result.problems.length ? ExitCode.damagedInput : ExitCode.ok, summary: { path: result.path, records: result.records, damaged: result.problems.length } };
 }
 
+/** A replay collection's prefix ends with "/" (…/my-coll/): one without it would make URLs of nothing. */
+function collectionPrefix(prefix: string, logger: Logger): string {
+  if (prefix.endsWith('/')) return prefix;
+  logger.warn(`--prefix ${prefix} does not end with "/": taken as ${prefix}/`);
+  return `${prefix}/`;
+}
+
 /** inject -o naming a WARC or index it reads (those an index names too), or the page itself, would lose that file. */
 async function refuseOwnInput(output: string, inputs: readonly string[], page: string): Promise<void> {
   if (await sameFileAmong(output, inputs)) throw new ReplayInputError(`${output} is one of the inputs: refusing to replace it with the page; write the page elsewhere`);
@@ -152,7 +159,7 @@ async function runPage(command: string, { args, io, logger, json }: Run): Promis
       else io.stdout.write(`${JSON.stringify(found ?? {}, null, 2)}\n`);
       return { code: damaged ? ExitCode.damagedInput : found ? ExitCode.ok : ExitCode.partialFailure, summary: base };
     }
-    const prefix = args.prefix === undefined ? undefined : String(args.prefix);
+    const prefix = args.prefix === undefined ? undefined : collectionPrefix(String(args.prefix), logger);
     const result = found && injectTransclusionsIntoBytes
       ? injectTransclusionsIntoBytes(html, found.transclusions, {
           ...(args.charset ? { charset: String(args.charset) } : {}),

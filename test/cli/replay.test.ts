@@ -84,6 +84,11 @@ test('inject: each media in its own element; --prefix rewrites to <prefix><ts>id
   assert.equal(out.code, 0, out.stderr);
   assert.match(out.stdout, /<video controls data-warckit-media="http:\/\/example\.com\/a\.flv" id="one"><source src="http:\/\/localhost:8080\/coll\/20160102000000id_\/http:\/\/example\.com\/a\.flv\.webm" type="video\/webm">/);
   assert.match(out.stdout, /<video controls data-warckit-media="http:\/\/example\.com\/b\.flv" id="two"><source src="http:\/\/localhost:8080\/coll\/20160102000000id_\/http:\/\/example\.com\/b\.flv\.webm"/);
+  // A collection prefix without its closing slash made http://localhost:8080/coll20160102000000id_/…, a URL of nothing.
+  const bare = await runCli(main, ['inject', warc, '--url', PAGE, '--timestamp', '20160102000000', '--html', join(dir, 'p.html'), '--prefix', 'http://localhost:8080/coll']);
+  assert.equal(bare.code, 0, bare.stderr);
+  assert.match(bare.stdout, /src="http:\/\/localhost:8080\/coll\/20160102000000id_\/http:\/\/example\.com\/a\.flv\.webm"/);
+  assert.match(bare.stderr, /--prefix http:\/\/localhost:8080\/coll does not end with "\/": taken as http:\/\/localhost:8080\/coll\//);
 });
 
 test('errors name the file; bad timestamps and missing flags are refused', async () => {
