@@ -237,6 +237,10 @@ function finalStatus(result: WriteWarcResult, args: ParsedArgs, io: CliIO, logge
       code = ExitCode.partialFailure;
     }
   }
+  if (result.uncharacterized.length) {
+    logger.error(`${result.uncharacterized.length} source(s) archived without their characterization records: their sidecars are missing, damaged or refused (listed above); run warckit-convert again to write them`);
+    code = ExitCode.partialFailure;
+  }
   const unmatchedMedia = result.unmatchedTransclusions.length;
   if (unmatchedMedia) {
     const ignored = Boolean(args['ignore-unmatched-transclusions']);

@@ -41,6 +41,8 @@ export interface WriteWarcResult {
   unmatchedConversions: UnmatchedConversionSource[];
   /** Manifest media URLs that matched no input file. */
   unmatchedTransclusions: string[];
+  /** `characterize`: archived sources written without their characterization records (sidecar missing, broken or refused). */
+  uncharacterized: string[];
   /** Inputs not archived because they are not regular files (FIFOs, sockets, devices, broken symlinks). */
   skippedInputs: SkippedInput[];
   /**
@@ -181,6 +183,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
     skippedConversions: report.skippedConversions,
     unmatchedConversions: report.unmatchedConversions,
     unmatchedTransclusions: report.unmatchedTransclusions,
+    uncharacterized: report.uncharacterized,
     skippedInputs: report.skippedInputs,
     unreadableInputs,
     ...(logError ? { logError } : {}),

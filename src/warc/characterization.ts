@@ -51,10 +51,16 @@ function serialized(ffprobe: unknown): Buffer | undefined {
 
 /**
  * Read the sidecars the results file names. A sidecar outside `root` (the directory the results
- * file speaks for) is refused unread, a missing or broken one is reported; an output's
+ * file speaks for) is refused unread, a missing or broken one is reported (and its source
+ * added to `unusable`); an output's
  * characterization is used only while its sha256 is the one recorded for the conversion.
  */
-export async function loadCharacterizations(results: ConversionResults, root: string, warn: (message: string) => void): Promise<Map<string, SourceCharacterizations>> {
+export async function loadCharacterizations(
+  results: ConversionResults,
+  root: string,
+  warn: (message: string) => void,
+  unusable: Set<string> = new Set(),
+): Promise<Map<string, SourceCharacterizations>> {
   const out = new Map<string, SourceCharacterizations>();
   for (const [source, list] of Object.entries(results.conversions)) {
     const named = list.find((r) => typeof r.characterization === 'string')?.characterization as string | undefined;
@@ -62,11 +68,13 @@ export async function loadCharacterizations(results: ConversionResults, root: st
     const real = await realpath(resolve(named)).catch(() => undefined);
     if (real && !isInside(root, real)) {
       warn(`refusing characterization ${named} of ${source}: outside ${root}, the directory the results file speaks for`);
+      unusable.add(source);
       continue;
     }
     const doc = real ? await readCharacterization(real) : undefined;
     if (!doc) {
       warn(`characterization ${named} of ${source} is missing or not a warckit characterization: no metadata record for it`);
+      unusable.add(source);
       continue;
     }
     const outputs = new Map<string, Buffer>();

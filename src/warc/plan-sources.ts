@@ -26,6 +26,8 @@ export interface PlanSources {
   manifestSpelling?: Map<string, string>;
   /** `characterize`: the ffprobe JSON of each source (by URL) and of its outputs. */
   characterizations?: Map<string, SourceCharacterizations>;
+  /** `characterize`: sources whose sidecar is missing, broken or refused (their records cannot be written). */
+  unusableCharacterizations?: Set<string>;
 }
 
 function isConvertResult(value: unknown): value is ConvertResult {
@@ -75,7 +77,8 @@ export async function loadPlanSources(options: WarcRecordOptions, warn: (message
   if (options.characterize && conversions) {
     // Sidecars are read only inside the directory the results speak for.
     if (conversions.root === undefined) throw new WarcOptionsError('conversionsDir', 'the directory of the conversions, to read their characterization sidecars from (`characterize` with conversions given as objects)', 'nothing');
-    sources.characterizations = await loadCharacterizations(conversions.results, conversions.root, warn);
+    sources.unusableCharacterizations = new Set();
+    sources.characterizations = await loadCharacterizations(conversions.results, conversions.root, warn, sources.unusableCharacterizations);
   }
   const manifest = await loadManifest(options.transclusions);
   if (manifest) {

@@ -40,6 +40,8 @@ export interface WarcPlanReport {
   unmatchedConversions: UnmatchedConversionSource[];
   /** Manifest media URLs that matched no input file. */
   unmatchedTransclusions: string[];
+  /** `characterize`: archived sources written without their characterization records (sidecar missing, broken or refused). */
+  uncharacterized: string[];
   warnings: string[];
   /** Input files (and their bytes) found so far; final once `walking` is false. */
   filesFound: number;
@@ -122,7 +124,7 @@ export async function planWarcRecords(options: WarcRecordOptions, internals: Pla
   const opts = normalizeRecordOptions(options);
   const logger = options.logger ?? silentLogger;
   const emit = options.onEvent ?? (() => undefined);
-  const report: WarcPlanReport = { skippedInputs: [], skippedConversions: [], unmatchedConversions: [], unmatchedTransclusions: [], warnings: [], filesFound: 0, bytesFound: 0, walking: true };
+  const report: WarcPlanReport = { skippedInputs: [], skippedConversions: [], unmatchedConversions: [], unmatchedTransclusions: [], uncharacterized: [], warnings: [], filesFound: 0, bytesFound: 0, walking: true };
   const warn = (message: string): void => {
     report.warnings.push(message);
     logger.warn(message);
@@ -218,6 +220,7 @@ class PlanRun {
           yield record;
         }
       }
+      if (this.sources.unusableCharacterizations?.has(file.url)) this.report.uncharacterized.push(file.url);
       if (this.pages && this.sources.manifest?.transclusions.has(file.url)) {
         const complete = this.pages.add(file.url);
         if (groups) yield* groupRecords(complete, this.context);

@@ -75,6 +75,14 @@ test('warckit --characterize: one metadata record per source and output, WARC-Co
   const { code: refused, stderr: why } = await runCli(warckit, [P, site, '-n', join(dir, 'x'), '--characterize']);
   assert.equal(refused, 2);
   assert.match(why, /characterize/);
+  // A sidecar damaged since: the WARC is written without its records, and the run says it did not do all it was asked (exit 1).
+  const sidecar = converted.conversions.find((c) => c.result?.characterization)!.result!.characterization as string;
+  await writeFile(sidecar, '{broken');
+  const damaged = await runCli(warckit, [P, site, '-n', join(dir, 'damaged'), '--conversions', converted.resultsFile!, '--characterize']);
+  assert.equal(damaged.code, 1, damaged.stderr);
+  assert.match(damaged.stderr, /a\.mp4\.ffprobe\.json of http:\/\/www\.example\.com\/a\.mp4 is missing or not a warckit characterization/);
+  assert.match(damaged.stderr, /1 source\(s\) archived without their characterization records/);
+  assert.equal((await readWarc(join(dir, 'damaged.warc.gz'))).records.filter((r) => r.type === 'metadata').length, 0);
 });
 
 test('characterize with conversions given as objects: a convertMedia result is read from its outputDir; bare outcomes need conversionsDir', async () => {
