@@ -63,8 +63,14 @@ export function parseMapfile(text: string, file: string, parse: typeof import('c
     if (!row.file) throw new MapfileError(`${file}: line ${i + 2}: empty "file" value`);
     const typeProblem = row['Content-Type'] === undefined ? undefined : mediaTypeProblem(String(row['Content-Type']));
     if (typeProblem) throw new MapfileError(`${file}: line ${i + 2}: Content-Type: ${typeProblem}`);
+    if (row.URL !== undefined && !isAbsoluteUrl(String(row.URL))) throw new MapfileError(`${file}: line ${i + 2}: URL "${row.URL}" is not an absolute URL (scheme://host/path): it becomes the record's WARC-Target-URI`);
     return row as unknown as MapfileRow;
   });
+}
+
+/** `scheme:` and more: what a record's WARC-Target-URI must be (replay systems look records up by it). */
+function isAbsoluteUrl(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\S/i.test(url);
 }
 
 /** A mapfile is read whole; a row per file makes 256 MiB a few million files. */
@@ -91,6 +97,7 @@ export function mapfileRowsFrom(entries: readonly MapfileEntry[], timestamp14: (
     const row: MapfileRow = { file: entry.file, line: i + 1, where };
     if (entry.url !== undefined) {
       if (typeof entry.url !== 'string' || entry.url === '') throw new MapfileError(`${where}.url: expected a URL`);
+      if (!isAbsoluteUrl(entry.url)) throw new MapfileError(`${where}.url: "${entry.url}" is not an absolute URL (scheme://host/path)`);
       row.URL = entry.url;
     }
     if (entry.date !== undefined) {

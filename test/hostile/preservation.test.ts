@@ -75,7 +75,7 @@ test('an output corrupted between encode and proof (one byte flipped): verify: l
   assert.match(v.stdout, /^failed +conversion +http:\/\/www\.example\.com\/raw\.avi\.mkv +not lossless: /m);
 });
 
-test('results naming characterization outside the conversions dir (/etc/passwd), or a FIFO: refused or reported unread, the WARC still written', async () => {
+test('results naming characterization outside the conversions dir (/etc/passwd), or a FIFO: refused or reported unread, the WARC still written, exit 1', async () => {
   const dir = await tempDir();
   const site = join(dir, 'site');
   await makeClip(join(site, 'a.mp4'), 'av', 'mp4');
@@ -90,7 +90,8 @@ test('results naming characterization outside the conversions dir (/etc/passwd),
   const warc = join(dir, 'x.warc.gz');
   const started = Date.now();
   const { code, stderr } = await runCli(warckit, [P, site, '-n', warc, '--conversions', r.resultsFile!, '--characterize']);
-  assert.equal(code, 0, stderr);
+  assert.equal(code, 1, stderr);
+  assert.match(stderr, /2 source\(s\) archived without their characterization records/);
   assert.ok(Date.now() - started < 20_000, 'no hang on the FIFO');
   assert.match(stderr, /refusing characterization \/etc\/passwd of http:\/\/www\.example\.com\/a\.mp4: outside/);
   assert.match(stderr, /characterization .*pipe\.json of http:\/\/www\.example\.com\/b\.mp4 is missing or not a warckit characterization/);

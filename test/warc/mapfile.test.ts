@@ -122,3 +122,14 @@ test('a Content-Type that is not a MIME type, in a mapfile or -m, is an error na
   await assert.rejects(writeWarc({ urlPrefix: 'http://x/', inputs: [join(dir, 'site')], name: join(dir, 'w'), mapfile: join(dir, 'map.csv') }), (e: Error) => e instanceof MapfileError && /map\.csv: line 3: Content-Type: .*line break/.test(e.message));
   await assert.rejects(writeWarc({ urlPrefix: 'http://x/', inputs: [join(dir, 'site')], name: join(dir, 'w'), mimeOverrides: { '*.html': 'texthtml' } }), /mimeOverrides.*MIME type/);
 });
+
+test('a mapfile URL that is not absolute ("not a url", "www.example.com/a.html") is an error naming the line (it was written as the record\'s WARC-Target-URI)', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'site'), { recursive: true });
+  await writeFile(join(dir, 'site', 'a.html'), 'a');
+  for (const url of ['not a url', 'www.example.com/a.html', '/a.html']) {
+    await writeFile(join(dir, 'map.csv'), `file,URL\na.html,${url}\n`);
+    await assert.rejects(writeWarc({ urlPrefix: 'http://x/', inputs: [join(dir, 'site')], name: join(dir, 'w'), mapfile: join(dir, 'map.csv') }), (e: Error) => e instanceof MapfileError && e.message.includes(`map.csv: line 2: URL "${url}" is not an absolute URL`), url);
+  }
+  await assert.rejects(writeWarc({ urlPrefix: 'http://x/', inputs: [join(dir, 'site')], name: join(dir, 'w'), mapfile: [{ file: 'a.html', url: 'a.html' }] }), /mapfile\[0\]\.url: "a\.html" is not an absolute URL/);
+});
