@@ -66,7 +66,7 @@ function buildParser() {
     .example('$0 http://www.example.com/ media/ -n media --max-size 1GB --cdxj', 'media-00000.warc.gz, media-00001.warc.gz… of at most 1 GB, each with media-0000N.warc.gz.cdxj')
     .example('$0 http://www.example.com/ more/ -n site -a --json', 'append to site.warc.gz, JSON lines for a pipeline')
     .epilogue(
-      'Exit status: 0 done; 1 WARC written, but some inputs (not regular files, gone or changed by their turn, or damaged ZIP members) or conversions were not (missing, changed, refused, or matching no input), or transclusion manifest media matched no input, or the --log file or a --cdxj index could not be written; 2 error (nothing written); 130 interrupted (nothing written).',
+      'Exit status: 0 done; 1 WARC written, but some inputs (not regular files, gone or changed by their turn, or damaged ZIP members) or conversions were not (missing, changed, refused, or matching no input), or transclusion manifest media matched no input, or --characterize sidecars were missing, or the --log file or a --cdxj index could not be written; 2 error (nothing written); 130 interrupted (nothing written).',
     )
     .wrap(110)
     .exitProcess(false)
