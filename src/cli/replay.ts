@@ -3,7 +3,8 @@
  * records of WARCs, say what a page gets at a time, put it into the archived HTML, or hand out
  * the browser client for pywb and ReplayWeb.page.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import yargs from 'yargs';
 import { ReplayInputError } from '../replay/file-kind.js';
 import type { ScanProblem } from '../replay/warc-scan.js';
@@ -187,8 +188,12 @@ async function runClient({ args, io, logger, json }: Run): Promise<Outcome> {
     if (!json) io.stdout.write(`${path}\n`);
     return { code: ExitCode.ok, summary: { client: path } };
   }
-  await writeFileAtomic(String(args.output), await readFile(path));
-  logger.info(`Copied ${path} to ${String(args.output)}`);
+  const output = String(args.output);
+  if (await stat(output).then((info) => info.isDirectory(), () => false)) {
+    throw new ReplayInputError(`${output}: is a directory; give the client's file name in it (${join(output, 'transclusions.js')} for pywb's static/ directory, ${join(output, 'warckit-transclusions.js')} beside ReplayWeb.page's sw.js)`);
+  }
+  await writeFileAtomic(output, await readFile(path));
+  logger.info(`Copied ${path} to ${output}`);
   return { code: ExitCode.ok, summary: { client: path, output: String(args.output) } };
 }
 

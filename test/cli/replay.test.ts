@@ -212,6 +212,9 @@ test('inject -o writes the page atomically, bytes kept; client prints or copies 
   assert.match(path, /dist\/client\/warckit-transclusions\.js$/);
   const copied = await runCli(main, ['client', '-o', join(dir, 'static', 'transclusions.js')]);
   assert.equal(copied.code, 0, copied.stderr);
+  const intoDir = await runCli(main, ['client', '-o', join(dir, 'static')]);
+  assert.equal(intoDir.code, 2);
+  assert.match(intoDir.stderr, /static: is a directory; give the client's file name in it \(.*static\/transclusions\.js for pywb's static\/ directory/);
   assert.deepEqual(await readFile(join(dir, 'static', 'transclusions.js')), await readFile(path));
 });
 
