@@ -3,7 +3,8 @@
  * client; the DOM is reached through an adapter, so cheerio and the browser share the rule).
  *
  * - A transclusion's selector (default `object, embed`) names candidate elements; of nested
- *   candidates only the outermost is taken (an `<object>` and its inner `<embed>` are one player).
+ *   candidates only the outermost is taken (an `<object>` and its inner `<embed>` are one player),
+ *   and one that is the fallback inside a `<video>`/`<audio>` stands for that element.
  * - An element that references one of the page's media (its src, data, flashvars or a
  *   `<param>`/`<embed>` inside it names the file) goes to that media only.
  * - With an explicit selector, every other element it matches is replaced too. With the default
@@ -141,7 +142,29 @@ function candidatesFor<E>(dom: DomAdapter<E>, selector: string, mediaUrl: string
     }
     return why === undefined;
   });
-  return outermost(dom, allowed);
+  return outermost(dom, liftedToPlayers(dom, selector, allowed));
+}
+
+/**
+ * A candidate inside a `<video>` or `<audio>` is that element's fallback, as in the "Video for
+ * Everybody" markup of 2010 (`<video><source src=x.mp4><object>…Flash…</object></video>`):
+ * browsers show the `<video>` (whose sources were often never archived) and skip the fallback,
+ * so the outermost such element is taken instead. One pass in document order.
+ */
+function liftedToPlayers<E>(dom: DomAdapter<E>, selector: string, elements: readonly E[]): E[] {
+  if (!elements.length) return [];
+  const wanted = new Set(elements);
+  const lifted: E[] = [];
+  let player: E | undefined;
+  for (const el of dom.select(`video, audio, ${selector}`)) {
+    if (player !== undefined && !dom.contains(player, el)) player = undefined;
+    const tag = dom.tagName(el);
+    if (player === undefined && (tag === 'video' || tag === 'audio') && !dom.isInserted(el)) player = el;
+    if (!wanted.has(el)) continue;
+    const taken = player ?? el;
+    if (lifted[lifted.length - 1] !== taken) lifted.push(taken);
+  }
+  return lifted;
 }
 
 /**

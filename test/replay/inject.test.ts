@@ -122,3 +122,22 @@ test('inject (bytes): a declared charset wins over sniffing; UTF-16 is refused w
   assert.equal(injectTransclusionsIntoBytes(page, [VIDEO], { charset: 'iso-8859-2' }).charset, 'iso-8859-2');
   assert.throws(() => injectTransclusionsIntoBytes(Buffer.from('\ufeff<p>x</p>', 'utf16le'), [VIDEO]), /utf-16le pages are not supported/);
 });
+
+test('inject: a Flash player that is the fallback inside a <video> ("Video for Everybody", 2010) replaces the <video> itself, which browsers show, not the fallback they skip', () => {
+  const html = `<html><body>
+    <video id="vfe" width="320" height="240" controls><source src="v.mp4" type="video/mp4">
+      <object data="player.swf" width="320" height="240"><param name="flashvars" value="file=v.flv"><embed src="player.swf" flashvars="file=v.flv"></object>
+    </video>
+    <p id="after">after</p>
+    <embed id="plain" src="other.swf">
+  </body></html>`;
+  const { html: out, applied } = injectTransclusions(html, [VIDEO]);
+  const $ = cheerio.load(out);
+  assert.deepEqual(applied, [VIDEO.mediaUrl]);
+  assert.equal($('video').length, 1, 'no <video> left inside another');
+  assert.equal($('video').attr('id'), 'vfe');
+  assert.equal($('video').attr('data-warckit-media'), VIDEO.mediaUrl);
+  assert.equal($('video source[src="v.mp4"]').length, 0, 'the unarchived MP4 source is gone with the element');
+  assert.equal($('#plain').length, 1, 'the other player is left');
+  assert.equal($('#after').text(), 'after');
+});
