@@ -134,8 +134,8 @@ export class WarcWriter {
   private batch: Buffer[] = [];
   private batchSize = 0;
   private batchStart = 0;
-  /** The furthest the output was written: past `position` once a streamed record is taken out again. */
-  private highWater = 0;
+  /** A streamed record was taken out again: the output may reach past `position`, and is cut at the end. */
+  private tookBack = false;
 
   /** A writer to `target`: a file handle (records from `startOffset` on) or any Writable. */
   constructor(
@@ -196,15 +196,17 @@ export class WarcWriter {
     const written = this.tail.then(async (): Promise<WrittenRecord | undefined> => {
       if (this.failure) throw this.failure;
       this.pool?.want(ticket); // its batch may still be gathering
-      let ready: Prepared;
+      const offset = this.position;
       try {
-        ready = await prepared;
+        return await this.commit(await prepared);
       } catch (error) {
-        // Nothing of this record is in the output yet: it can be left out.
-        if (error instanceof PayloadReadError && this.options.onUnreadable?.(input, error)) return undefined;
+        // Unreadable before its record was begun, or (on a file) while it was streamed in: left out, what was written of it taken out again.
+        if (error instanceof PayloadReadError && this.canTakeBack(offset) && this.options.onUnreadable?.(input, error)) {
+          this.position = offset;
+          return undefined;
+        }
         throw error;
       }
-      return this.commit(ready);
     });
     this.written.set(input, written);
     this.tail = written.then(
@@ -229,7 +231,7 @@ export class WarcWriter {
       if (this.failure) throw this.failure;
       await this.flushBatch();
       // A record taken out again may have reached past the last one written after it.
-      if (this.highWater > this.position) await this.output.truncate!(this.position);
+      if (this.tookBack) await this.output.truncate!(this.position);
     } finally {
       await this.pool?.close();
     }
@@ -332,6 +334,14 @@ export class WarcWriter {
     this.position += data.length;
   }
 
+  /** Whether what was written since `offset` can be taken out again: nothing, or (on a file, which is cut at the end) anything. */
+  private canTakeBack(offset: number): boolean {
+    if (this.position === offset) return true;
+    if (!this.output.truncate) return false;
+    this.tookBack = true;
+    return true;
+  }
+
   private async appendSmall(data: Buffer): Promise<void> {
     if (this.batch.length === 0) this.batchStart = this.position;
     this.batch.push(data);
@@ -353,24 +363,14 @@ export class WarcWriter {
     }
   }
 
-  private async commit(prepared: Prepared): Promise<WrittenRecord | undefined> {
+  private async commit(prepared: Prepared): Promise<WrittenRecord> {
     const { input, head } = prepared;
     // Nothing more reaches the output once the run is stopped.
     this.signal?.throwIfAborted();
     const offset = this.position;
     let digests = prepared.digests;
     if (prepared.bytes) await this.appendSmall(prepared.bytes);
-    else {
-      try {
-        digests = await this.writeStreamed(prepared, input.payload as StreamPayload);
-      } catch (error) {
-        // A file cut short or grown while it was streamed in: on a file, what was written of its record is taken out again.
-        if (!(error instanceof PayloadReadError) || !this.output.truncate || !this.options.onUnreadable?.(input, error)) throw error;
-        this.highWater = Math.max(this.highWater, this.position);
-        this.position = offset;
-        return undefined;
-      }
-    }
+    else digests = await this.writeStreamed(prepared, input.payload as StreamPayload);
     const record: WrittenRecord = { recordId: head.recordId, type: head.type, date: head.date, offset, length: this.position - offset, digests: digests!, payloadLength: payloadSize(input.payload) };
     if (head.targetUri !== undefined) record.targetUri = head.targetUri;
     if (head.contentType !== undefined) record.contentType = head.contentType;
