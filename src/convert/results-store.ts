@@ -6,8 +6,8 @@
 import { rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '../util/logger.js';
-import { checkOutputTarget, describeCreateError, OutputError } from '../util/atomic.js';
-import { acquireLock, type FileLock, OutputLockedError, OutputLockError } from '../util/file-lock.js';
+import { checkOutputTarget, describeCreateError, lockOutputFile, OutputError } from '../util/atomic.js';
+import type { FileLock } from '../util/file-lock.js';
 import { makeDirectory } from '../util/make-dir.js';
 import { journalPathFor, JournalWriter, readJournal } from './results-journal.js';
 import { type ConversionResult, type ConversionResults, readResultsYaml } from './results.js';
@@ -44,10 +44,7 @@ export class ResultsStore {
     await makeDirectory(dirname(file)).catch(async (error: unknown) => {
       throw new OutputError(`cannot write ${file}: ${await describeCreateError(error, dirname(file))}`, { cause: error });
     });
-    const lock = await acquireLock(file, { command, hint: 'wait for it to finish, or convert into another --output-dir' }).catch(async (error: unknown) => {
-      if (error instanceof OutputLockedError || error instanceof OutputLockError) throw error;
-      throw new OutputError(`cannot write ${file}: ${await describeCreateError(error, dirname(file))}`, { cause: error });
-    });
+    const lock = await lockOutputFile(file, { command, hint: 'wait for it to finish, or convert into another --output-dir' });
     try {
       if (lock.tookOver) {
         const o = lock.tookOver;

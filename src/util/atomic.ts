@@ -9,7 +9,7 @@ import { constants, rmSync } from 'node:fs';
 import { access, type FileHandle, link, lstat, open, readlink, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { removeAppendMarker, repairInterruptedAppend, rollbackAppend, rollbackAppendSync, writeAppendMarker } from './append-marker.js';
-import { acquireLock, type FileLock, OutputLockedError, OutputLockError } from './file-lock.js';
+import { acquireLock, type FileLock, type LockOptions, OutputLockedError, OutputLockError } from './file-lock.js';
 import { removeDeadPartials, removedPartialsNotice } from './dead-partials.js';
 import { partialPrefix } from './beside-names.js';
 import { fileKind } from './regular-file.js';
@@ -125,18 +125,26 @@ export async function checkOutputTarget(finalPath: string, onlyKind = false): Pr
   return true;
 }
 
-async function lockOutput(finalPath: string, options: OpenAtomicOptions): Promise<FileLock> {
+/**
+ * Take the lock on an output for the run ({@link acquireLock}); a lock file that cannot be
+ * created (a full disk, no such directory) is an {@link OutputError} naming the output.
+ */
+export async function lockOutputFile(finalPath: string, options: LockOptions = {}): Promise<FileLock> {
   try {
-    const lock = await acquireLock(finalPath, options.command !== undefined ? { command: options.command } : {});
-    if (lock.tookOver) {
-      const t = lock.tookOver;
-      options.onNotice?.(`${finalPath}: took over the lock left by pid ${t.pid} (since ${t.since}), which is no longer running`);
-    }
-    return lock;
+    return await acquireLock(finalPath, options);
   } catch (error) {
     if (error instanceof OutputLockedError || error instanceof OutputLockError) throw error;
-    throw new OutputError(`cannot write ${finalPath}: ${await describeCreateError(error, dirname(finalPath))} (directory ${dirname(finalPath)})`);
+    throw new OutputError(`cannot write ${finalPath}: ${await describeCreateError(error, dirname(finalPath))} (directory ${dirname(finalPath)})`, { cause: error });
   }
+}
+
+async function lockOutput(finalPath: string, options: OpenAtomicOptions): Promise<FileLock> {
+  const lock = await lockOutputFile(finalPath, options.command !== undefined ? { command: options.command } : {});
+  if (lock.tookOver) {
+    const t = lock.tookOver;
+    options.onNotice?.(`${finalPath}: took over the lock left by pid ${t.pid} (since ${t.since}), which is no longer running`);
+  }
+  return lock;
 }
 
 /**
