@@ -64,7 +64,8 @@ export function unknownArgument(argv: readonly string[], known: ReadonlySet<stri
   return undefined;
 }
 
-const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+/** A URL that starts with its scheme (`http://`). */
+export const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /** `<url_prefix> <inputs...>` given the other way round: the message to print, or undefined. */
 export function swappedPrefix(positionals: readonly string[], name: string): string | undefined {

@@ -13,7 +13,7 @@ import { readRegularFile } from '../util/regular-file.js';
 import { sameFileAmong } from '../util/same-file.js';
 import { VERSION } from '../version.js';
 import { hasZoneOffset, parseFixedDate, timestamp14 } from '../util/timestamps.js';
-import { type ParsedArgs, parseCommandLine } from './args.js';
+import { type ParsedArgs, parseCommandLine, SCHEME } from './args.js';
 import { type CliIO, createLogger, ExitCode, type JsonLines, jsonLines, type Logger, processIO } from './io.js';
 
 /** An archived page is read whole; anything bigger is not a page. */
@@ -91,7 +91,7 @@ export function requestedTimestamp(value: string): string {
 /** The page URL asked for: one without its scheme (`www.example.com/page.html`) is taken as http://, as wayback machines take it. */
 export function requestedUrl(value: string): string {
   if (value.trim() === '') throw new Error(`--url: expected the page's URL (http://www.example.com/page.html), got "${value}"`);
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value.replace(/^\/+/, '')}`;
+  return SCHEME.test(value) ? value : `http://${value.replace(/^\/+/, '')}`;
 }
 
 function list(value: unknown): string[] {
