@@ -7,7 +7,7 @@ import { carriedAttributes, describeMedia } from '../../src/replay/media.js';
 import type { LookupResult } from '../../src/replay/lookup.js';
 import type { Transclusion } from '../../src/replay/records.js';
 import { MEDIA_MARKER } from '../../src/replay/render.js';
-import { type DomAdapter, NOT_REFERENCES, planTargets, REFERENCE_PARTS } from '../../src/replay/targets.js';
+import { documentBase, type DomAdapter, NOT_REFERENCES, planTargets, REFERENCE_PARTS } from '../../src/replay/targets.js';
 import type { ReplayEnv } from './replay-env.js';
 
 function attributesOf(el: Element): Record<string, string> {
@@ -56,7 +56,9 @@ export function applyTransclusions(doc: Document, env: ReplayEnv, found: LookupR
   const applied = new Set<string>();
   const warned = new Set<string>();
   const apply = (): void => {
-    const { plans, problems } = planTargets(browserAdapter(doc), found.transclusions, { alreadyApplied: applied });
+    // The archived page's base, not the replay URL's: references the replay system left as written (flashvars) resolve against it.
+    const baseUrl = documentBase(env.pageUrl, doc.querySelector('base[href]')?.getAttribute('href') ?? undefined);
+    const { plans, problems } = planTargets(browserAdapter(doc), found.transclusions, { alreadyApplied: applied, baseUrl });
     for (const { transclusion, elements } of plans) {
       for (const el of elements) el.parentNode?.replaceChild(mediaElement(doc, el, transclusion, env, found.timestamp), el);
       applied.add(transclusion.mediaUrl);

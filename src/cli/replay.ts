@@ -163,6 +163,7 @@ async function runPage(command: string, { args, io, logger, json }: Run): Promis
     const prefix = args.prefix === undefined ? undefined : collectionPrefix(String(args.prefix), logger);
     const result = found && injectTransclusionsIntoBytes
       ? injectTransclusionsIntoBytes(html, found.transclusions, {
+          pageUrl: url,
           ...(args.charset ? { charset: String(args.charset) } : {}),
           ...(prefix === undefined ? {} : { rewriteUrl: (url: string) => `${prefix}${found.timestamp}id_/${url}` }),
         })

@@ -9,13 +9,19 @@ import { decodeHtml, sniffCharset } from './html-bytes.js';
 import { carriedAttributes, mediaKind } from './media.js';
 import type { Transclusion } from './records.js';
 import { MEDIA_MARKER, type RenderOptions, renderMediaElement } from './render.js';
-import { type DomAdapter, NOT_REFERENCES, planTargets, REFERENCE_PARTS, type TargetProblem } from './targets.js';
+import { documentBase, type DomAdapter, NOT_REFERENCES, planTargets, REFERENCE_PARTS, type TargetProblem } from './targets.js';
 
 export { DEFAULT_SELECTOR } from './targets.js';
 
 /** Options of {@link injectTransclusions}: `rewriteUrl` maps each media URL (e.g. to `<prefix><timestamp>id_/<url>`). */
 export interface InjectOptions {
   rewriteUrl?: RenderOptions['rewriteUrl'];
+  /**
+   * The page's URL: relative references (`src="video.flv"`, flashvars `file=../ep1/video.flv`)
+   * are resolved against it, or against the page's `<base href>`, so that media sharing a file
+   * name in different directories each go to the player that references them.
+   */
+  pageUrl?: string;
 }
 
 /** Options of {@link injectTransclusionsIntoBytes}. */
@@ -99,7 +105,8 @@ function spliceRange(el: Element): [number, number] | undefined {
 
 function planSplices(text: string, transclusions: readonly Transclusion[], options: InjectOptions): InjectOutcome & { splices: Splice[] } {
   const $ = cheerio.load(text, { sourceCodeLocationInfo: true });
-  const { plans, unmatched, problems } = planTargets(cheerioAdapter($), transclusions);
+  const baseUrl = options.pageUrl !== undefined ? documentBase(options.pageUrl, $('base[href]').first().attr('href')) : undefined;
+  const { plans, unmatched, problems } = planTargets(cheerioAdapter($), transclusions, baseUrl !== undefined ? { baseUrl } : {});
   const splices: Splice[] = [];
   const applied: string[] = [];
   for (const { transclusion, elements } of plans) {

@@ -6,7 +6,9 @@
  *   candidates only the outermost is taken (an `<object>` and its inner `<embed>` are one player),
  *   and one that is the fallback inside a `<video>`/`<audio>` stands for that element.
  * - An element that references one of the page's media (its src, data, flashvars or a
- *   `<param>`/`<embed>` inside it names the file) goes to that media only.
+ *   `<param>`/`<embed>` inside it names the file) goes to that media only: first a reference
+ *   that resolves (against the page's base URL, when known) to the media's URL, else the media
+ *   whose name it holds the most of (`ep2/video.flv` names `…/ep2/video.flv`, not `…/ep1/video.flv`).
  * - With an explicit selector, every other element it matches is replaced too. With the default
  *   selector, a media that no element references takes the first free candidate (pywb's rule).
  * - Only media-like elements are replaced (players, images, links, frames, and small
@@ -58,6 +60,27 @@ export interface TargetResult<E> {
 export interface PlanOptions {
   /** Media already put into this page (a re-run after the page changed): no first-free fallback for them. */
   alreadyApplied?: ReadonlySet<string>;
+  /**
+   * The URL the page's relative references resolve against ({@link documentBase}): a reference
+   * that resolves to a media's URL goes to that media, whatever other media share its file name.
+   */
+  baseUrl?: string;
+}
+
+/**
+ * The URL a page's relative references resolve against: its `<base href>` (as written, or as a
+ * replay system rewrote it: the archived URL inside), else the page's own URL. A base that is
+ * not a URL is ignored, as browsers ignore it.
+ */
+export function documentBase(pageUrl: string, baseHref?: string): string {
+  if (!baseHref?.trim()) return pageUrl;
+  // pywb and wabac.js write it as <prefix><timestamp><modifier>/<archived URL>.
+  const archived = /\/\d{0,14}(?:[a-z]{2}_)?\/(https?:\/\/.+)$/i.exec(baseHref.trim())?.[1];
+  try {
+    return new URL(archived ?? baseHref.trim(), pageUrl).href;
+  } catch {
+    return pageUrl;
+  }
 }
 
 const MEDIA_TAGS = new Set(['object', 'embed', 'applet', 'video', 'audio', 'img', 'iframe', 'frame', 'a', 'bgsound', 'noembed', 'canvas']);
@@ -87,24 +110,67 @@ function safeDecode(value: string): string {
   }
 }
 
-/** Ways a page may name a media file: full URL, path, file name, each raw and decoded; longest first. */
+/**
+ * Ways a page may name a media file: full URL, path, and the path's endings down to the file
+ * name (`/shows/ep1/video.flv`, `shows/ep1/video.flv`, `ep1/video.flv`, `video.flv`), each raw
+ * and decoded; longest first.
+ */
 export function mediaNames(mediaUrl: string): string[] {
   const names = new Set<string>([mediaUrl, safeDecode(mediaUrl)]);
   const path = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(mediaUrl)?.[1];
   if (path) {
     names.add(path);
     names.add(safeDecode(path));
-    const file = path.slice(path.lastIndexOf('/') + 1);
-    if (file) {
-      names.add(file);
-      names.add(safeDecode(file));
+    for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+      const ending = path.slice(slash + 1);
+      names.add(ending);
+      names.add(safeDecode(ending));
     }
   }
   return [...names].filter((n) => n && n !== '/').sort((a, b) => b.length - a.length);
 }
 
-/** The index of the media an element references (the longest name found wins), or -1. */
-function referencedMedia(values: readonly string[], names: ReadonlyArray<readonly string[]>): number {
+/** A URL as compared with references: parsed (host in lower case, no default port), without fragment, decoded. */
+function comparableUrl(url: string, base?: string): string | undefined {
+  try {
+    const parsed = new URL(url, base);
+    parsed.hash = '';
+    return safeDecode(parsed.href);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a reference may hold: the value, and each value of its `name=value` pairs (flashvars: `file=ep1/video.flv&autostart=true`). */
+function referenceParts(value: string): string[] {
+  const parts = [value.trim()];
+  for (const pair of value.split('&')) {
+    const eq = pair.indexOf('=');
+    if (eq !== -1) parts.push(safeDecode(pair.slice(eq + 1).trim()));
+  }
+  return parts;
+}
+
+/** The media a reference resolves to against the base URL, or -1. */
+function resolvedMedia(values: readonly string[], urls: ReadonlyMap<string, number>, base: string): number {
+  for (const value of values) {
+    for (const part of referenceParts(value)) {
+      const at = part ? urls.get(comparableUrl(part, base) ?? '') : undefined;
+      if (at !== undefined) return at;
+    }
+  }
+  return -1;
+}
+
+/**
+ * The index of the media an element references, or -1: the one a reference resolves to (with a
+ * base URL), else the one whose longest name is found in a reference.
+ */
+function referencedMedia(values: readonly string[], names: ReadonlyArray<readonly string[]>, resolve?: { urls: ReadonlyMap<string, number>; base: string }): number {
+  if (resolve) {
+    const at = resolvedMedia(values, resolve.urls, resolve.base);
+    if (at !== -1) return at;
+  }
   let best = -1;
   let bestLength = 0;
   const texts = values.flatMap((v) => [v, safeDecode(v)]);
@@ -185,6 +251,7 @@ function outermost<E>(dom: DomAdapter<E>, elements: readonly E[]): E[] {
 export function planTargets<E>(dom: DomAdapter<E>, transclusions: readonly Transclusion[], options: PlanOptions = {}): TargetResult<E> {
   const problems: TargetProblem[] = [];
   const names = transclusions.map((t) => mediaNames(t.mediaUrl));
+  const resolve = options.baseUrl !== undefined ? { base: options.baseUrl, urls: mediaUrlIndex(transclusions) } : undefined;
   const owner = new Map<E, number>();
   const taken: E[] = [];
   const overlaps = (el: E): boolean => taken.some((t) => t === el || dom.contains(t, el) || dom.contains(el, t));
@@ -193,7 +260,7 @@ export function planTargets<E>(dom: DomAdapter<E>, transclusions: readonly Trans
   transclusions.forEach((transclusion, i) => {
     const candidates = candidatesFor(dom, transclusion.selector || DEFAULT_SELECTOR, transclusion.mediaUrl, problems);
     const refOf = (el: E): number => {
-      if (!owner.has(el)) owner.set(el, referencedMedia(dom.referenceValues(el), names));
+      if (!owner.has(el)) owner.set(el, referencedMedia(dom.referenceValues(el), names, resolve));
       return owner.get(el)!;
     };
     const own = candidates.filter((el) => refOf(el) === i);
@@ -208,6 +275,16 @@ export function planTargets<E>(dom: DomAdapter<E>, transclusions: readonly Trans
     else if (!options.alreadyApplied?.has(transclusion.mediaUrl)) unmatched.push(transclusion.mediaUrl);
   });
   return { plans, unmatched, problems };
+}
+
+/** Each media's comparable URL, to the first transclusion of it. */
+function mediaUrlIndex(transclusions: readonly Transclusion[]): Map<string, number> {
+  const urls = new Map<string, number>();
+  transclusions.forEach((t, i) => {
+    const url = comparableUrl(t.mediaUrl);
+    if (url !== undefined && !urls.has(url)) urls.set(url, i);
+  });
+  return urls;
 }
 
 function sortInDocumentOrder<E>(elements: E[], order: readonly E[]): E[] {

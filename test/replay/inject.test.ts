@@ -141,3 +141,33 @@ test('inject: a Flash player that is the fallback inside a <video> ("Video for E
   assert.equal($('#plain').length, 1, 'the other player is left');
   assert.equal($('#after').text(), 'after');
 });
+
+/** Which media each player got, by id. */
+function owners(html: string): Record<string, string | undefined> {
+  const $ = cheerio.load(html);
+  return Object.fromEntries($('[data-warckit-media]').map((_, el) => [[$(el).attr('id')!, $(el).attr('data-warckit-media')]]).get());
+}
+
+test('inject: media of one name in different directories (ep1/video.flv, ep2/video.flv) each go to the player that names its directory', () => {
+  const ep = (n: number): string => `http://www.example.com/shows/ep${n}/video.flv`;
+  const html = `<html><body>
+    <embed id="e1" src="ep1/video.flv">
+    <object id="o2" data="player.swf"><param name="flashvars" value="file=ep2/video.flv&amp;autostart=false"></object>
+    <object id="o3" data="player.swf"><param name="flashvars" value="file=http%3A%2F%2Fwww.example.com%2Fshows%2Fep3%2Fvideo.flv"></object>
+  </body></html>`;
+  // Listed in another order than the page's, so that "the first media named video.flv" is never the right answer by chance.
+  const { html: out, unmatched } = injectTransclusions(html, [media(ep(3)), media(ep(2)), media(ep(1))]);
+  assert.deepEqual(unmatched, []);
+  assert.deepEqual(owners(out), { e1: ep(1), o2: ep(2), o3: ep(3) });
+});
+
+test("inject: a relative reference is resolved against the page's URL, or its <base href>, before names are compared", () => {
+  const ep = (n: number): string => `http://www.example.com/shows/ep${n}/video.flv`;
+  const page = '<html><body><embed id="here" src="video.flv"><embed id="up" src="../ep1/video.flv"></body></html>';
+  const plain = injectTransclusions(page, [media(ep(1)), media(ep(2))], { pageUrl: 'http://www.example.com/shows/ep2/index.html' });
+  assert.deepEqual(owners(plain.html), { here: ep(2), up: ep(1) });
+  assert.deepEqual(plain.unmatched, []);
+  const based = `<html><head><base href="/shows/ep1/"></head><body><embed id="here" src="video.flv"><embed id="other" src="../ep2/video.flv"></body></html>`;
+  const withBase = injectTransclusions(based, [media(ep(2)), media(ep(1))], { pageUrl: 'http://www.example.com/index.html' });
+  assert.deepEqual(owners(withBase.html), { here: ep(1), other: ep(2) });
+});
