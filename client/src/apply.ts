@@ -28,6 +28,8 @@ function browserAdapter(doc: Document): DomAdapter<Element> {
     contains: (ancestor, el) => ancestor !== el && ancestor.contains(el),
     descendants: (el, selector) => Array.from(el.querySelectorAll(selector)),
     isInserted: (el) => el.closest(`[${MEDIA_MARKER}]`) !== null,
+    inlineScripts: () => Array.from(doc.querySelectorAll('script:not([src])'), (el) => el.textContent ?? ''),
+    byId: (id) => doc.getElementById(id) ?? undefined,
   };
 }
 

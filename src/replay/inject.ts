@@ -63,6 +63,7 @@ const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input'
 const PLAYER_PARTS = new Set(['param', 'embed', 'noembed', 'source']);
 
 function cheerioAdapter($: cheerio.CheerioAPI): DomAdapter<Element> {
+  let ids: Map<string, Element> | undefined;
   const values = (el: Element): string[] => Object.entries(el.attribs).filter(([name]) => !NOT_REFERENCES.has(name) && name !== MEDIA_MARKER).map(([, value]) => value);
   return {
     select: (selector) => $(selector).toArray().filter((n): n is Element => n.type === 'tag' || n.type === 'script' || n.type === 'style'),
@@ -74,7 +75,16 @@ function cheerioAdapter($: cheerio.CheerioAPI): DomAdapter<Element> {
     },
     descendants: (el, selector) => $(el).find(selector).toArray() as Element[],
     isInserted: (el) => el.attribs[MEDIA_MARKER] !== undefined || $(el).parents(`[${MEDIA_MARKER}]`).length > 0,
+    inlineScripts: () => $('script:not([src])').toArray().map((el) => $(el).text()),
+    byId: (id) => (ids ??= idMap($)).get(id),
   };
+}
+
+/** Elements by id (the first of each, as getElementById), made once per page. */
+function idMap($: cheerio.CheerioAPI): Map<string, Element> {
+  const ids = new Map<string, Element>();
+  for (const el of $('[id]').toArray() as Element[]) if (!ids.has(el.attribs.id!)) ids.set(el.attribs.id!, el);
+  return ids;
 }
 
 function endOf(node: AnyNode): number | undefined {

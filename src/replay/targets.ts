@@ -10,12 +10,15 @@
  *   that resolves (against the page's base URL, when known) to the media's URL, else the media
  *   whose name it holds the most of (`ep2/video.flv` names `…/ep2/video.flv`, not `…/ep1/video.flv`).
  * - With an explicit selector, every other element it matches is replaced too. With the default
- *   selector, a media that no element references takes the first free candidate (pywb's rule).
+ *   selector, a media that no element references takes the placeholder an inline script fills
+ *   with its player (SWFObject, JW Player, Flowplayer: see scripted-players.ts), else the first
+ *   free candidate (pywb's rule).
  * - Only media-like elements are replaced (players, images, links, frames, and small
- *   `div`/`span`/`figure` placeholders); a selector that matches `html`, `head` or `body` (such
+ *   `div`/`span`/`p`/`figure` placeholders); a selector that matches `html`, `head` or `body` (such
  *   as `*`) replaces nothing. Refusals and invalid selectors are reported, never thrown.
  */
 import type { Transclusion } from './records.js';
+import { scriptedPlaceholders } from './scripted-players.js';
 
 export const DEFAULT_SELECTOR = 'object, embed';
 /** Elements inside a player whose attributes may name its media. */
@@ -37,6 +40,10 @@ export interface DomAdapter<E> {
   descendants(el: E, selector: string): E[];
   /** True for an element put in by warckit (it carries the marker). */
   isInserted(el: E): boolean;
+  /** The text of each inline `<script>` (without `src`), in document order. */
+  inlineScripts(): string[];
+  /** The element with this id, if any. */
+  byId(id: string): E | undefined;
 }
 
 export interface TargetPlan<E> {
@@ -84,7 +91,7 @@ export function documentBase(pageUrl: string, baseHref?: string): string {
 }
 
 const MEDIA_TAGS = new Set(['object', 'embed', 'applet', 'video', 'audio', 'img', 'iframe', 'frame', 'a', 'bgsound', 'noembed', 'canvas']);
-const PLACEHOLDER_TAGS = new Set(['div', 'span', 'figure']);
+const PLACEHOLDER_TAGS = new Set(['div', 'span', 'p', 'figure']);
 const PAGE_TAGS = new Set(['html', 'head', 'body']);
 /** A placeholder holding any of these is page structure, not a player's stand-in. */
 const STRUCTURE = 'form, table, main, article, section, nav, header, footer, aside, h1, h2, h3, h4, h5, h6, ul, ol, dl';
@@ -253,6 +260,9 @@ export function planTargets<E>(dom: DomAdapter<E>, transclusions: readonly Trans
   const names = transclusions.map((t) => mediaNames(t.mediaUrl));
   const resolve = options.baseUrl !== undefined ? { base: options.baseUrl, urls: mediaUrlIndex(transclusions) } : undefined;
   const owner = new Map<E, number>();
+  let scripted: Map<number, E> | undefined;
+  const placeholders = (): Map<number, E> =>
+    (scripted ??= scriptedPlaceholders(dom, (values) => referencedMedia(values, names, resolve), (el) => !dom.isInserted(el) && !PAGE_TAGS.has(dom.tagName(el)) && refusal(dom, el) === undefined));
   const taken: E[] = [];
   const overlaps = (el: E): boolean => taken.some((t) => t === el || dom.contains(t, el) || dom.contains(el, t));
   const plans: Array<TargetPlan<E>> = [];
@@ -268,7 +278,10 @@ export function planTargets<E>(dom: DomAdapter<E>, transclusions: readonly Trans
     let chosen: E[];
     if (transclusion.selector) chosen = [...own, ...free];
     else if (own.length || options.alreadyApplied?.has(transclusion.mediaUrl)) chosen = own;
-    else chosen = free.filter((el) => !overlaps(el)).slice(0, 1);
+    else {
+      const scripted = placeholders().get(i);
+      chosen = scripted !== undefined && !overlaps(scripted) ? [scripted] : free.filter((el) => !overlaps(el)).slice(0, 1);
+    }
     const elements = chosen.filter((el) => !overlaps(el));
     taken.push(...elements);
     if (elements.length) plans.push({ transclusion, elements: sortInDocumentOrder(elements, candidates) });

@@ -171,3 +171,39 @@ test("inject: a relative reference is resolved against the page's URL, or its <b
   const withBase = injectTransclusions(based, [media(ep(2)), media(ep(1))], { pageUrl: 'http://www.example.com/index.html' });
   assert.deepEqual(owners(withBase.html), { here: ep(1), other: ep(2) });
 });
+
+test('inject: players that scripts write into a placeholder (SWFObject 1.5 and 2, JW Player, Flowplayer) replace that placeholder', () => {
+  const ep = (n: number): string => `http://www.example.com/shows/ep${n}/video.flv`;
+  const html = `<html><head><script type="text/javascript" src="swfobject.js"></script>
+    <script>
+      var s1 = new SWFObject('player.swf', 'mpl1', '320', '240', '9');
+      s1.addParam('flashvars', 'file=ep1/video.flv&autostart=false');
+      s1.write('preview1');
+    </script></head><body>
+    <p id="preview1">The player will show in this paragraph. <a href="http://www.macromedia.com/go/getflashplayer">Get Flash</a></p>
+    <div id="ep2"><p>Get the Flash Player to see this video.</p></div>
+    <div id="ep3">Flash needed</div>
+    <a id="flow" href="ep4/video.flv" style="display:block;width:320px;height:240px"></a>
+    <div id="news"><h2>News</h2><p>Not a player</p></div>
+    <script>
+      swfobject.embedSWF("player.swf", "ep2", "320", "240", "9.0.0", false, {file: "ep2/video.flv"});
+      swfobject.embedSWF("player.swf", "ep3", "320", "240", "9.0.0", false, {file: "ep3/video.flv"}, {}, {id: "ep3player"});
+      document.getElementById("news").className = "shown";
+      flowplayer("flow", "flowplayer.swf");
+    </script>
+  </body></html>`;
+  const { html: out, unmatched, applied } = injectTransclusions(html, [media(ep(3)), media(ep(4)), media(ep(2)), media(ep(1))], { pageUrl: 'http://www.example.com/shows/index.html' });
+  assert.deepEqual(unmatched, []);
+  assert.equal(applied.length, 4);
+  assert.deepEqual(owners(out), { preview1: ep(1), ep2: ep(2), ep3: ep(3), flow: ep(4) });
+  const $ = cheerio.load(out);
+  assert.equal($('#news h2').text(), 'News', 'an element a script names that holds page structure is never replaced');
+});
+
+test('inject: a script that names no media of the page, or only an element that is not a placeholder, changes nothing', () => {
+  const html = `<html><body><div id="nav"><ul><li>Home</li></ul></div><div id="box">x</div>
+    <script>swfobject.embedSWF("banner.swf", "box", "468", "60", "9"); setup("nav", "v.flv");</script></body></html>`;
+  const { html: out, unmatched } = injectTransclusions(html, [VIDEO], { pageUrl: 'http://e.com/index.html' });
+  assert.equal(out, html);
+  assert.deepEqual(unmatched, [VIDEO.mediaUrl]);
+});

@@ -29,6 +29,8 @@ function page(n: number): { dom: DomAdapter<Node>; calls: { contains: number } }
     },
     descendants: () => [],
     isInserted: () => false,
+    inlineScripts: () => [],
+    byId: () => undefined,
   };
   return { dom, calls };
 }
