@@ -5,39 +5,19 @@
  * offset and length the index gives. Pages in the first and the last part replay.
  */
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { finished } from 'node:stream/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import yazl from 'yazl';
 import { main as warcMain } from '../../src/cli/warckit.js';
 import { browserSkip, launchChromium } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { startReplayWebPage } from '../helpers/replaywebpage.js';
 import { tempDir } from '../helpers/tmp.js';
+import { packWacz } from '../helpers/wacz.js';
 
 const P = 'http://www.example.com/';
 const TS = '20090415120000';
-
-/** A WACZ of the parts (stored, as WACZ readers need) and their indexes, with its datapackage.json. */
-async function packWacz(path: string, warcs: string[]): Promise<void> {
-  const zip = new yazl.ZipFile();
-  const resources = [];
-  for (const warc of warcs) {
-    for (const [inZip, file] of [[`archive/${basename(warc)}`, warc], [`indexes/${basename(warc)}.cdxj`, `${warc}.cdxj`]] as const) {
-      const data = await readFile(file);
-      zip.addBuffer(data, inZip, { compress: false });
-      resources.push({ name: basename(inZip), path: inZip, hash: `sha256:${createHash('sha256').update(data).digest('hex')}`, bytes: data.length });
-    }
-  }
-  zip.addBuffer(Buffer.from(JSON.stringify({ profile: 'data-package', wacz_version: '1.1.1', resources }, null, 2)), 'datapackage.json');
-  zip.end();
-  const out = createWriteStream(path);
-  zip.outputStream.pipe(out);
-  await finished(out);
-}
 
 test('ReplayWeb.page replays pages of the first and last part of a rolled-over set through the CDXJ indexes', { skip: browserSkip, timeout: 300_000 }, async (t) => {
   const dir = await tempDir();
