@@ -4,23 +4,25 @@
  * finishes (so an interrupted or killed run loses only the work in flight), and in the results
  * YAML, written once at the end. The results file is locked for the whole run.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import type { FileEntry } from '../inputs/entry.js';
 import { unfollowedWarning, walkInputs } from '../inputs/walk.js';
 import { loadRules } from '../rules/load.js';
 import type { RuleSet } from '../rules/schema.js';
+import type { Logger } from '../util/logger.js';
 import { recordedCollisions } from './collisions.js';
 import { checkFixity, type FixityReport, recordFixity } from './fixity-run.js';
 import { dryRunPlan } from './dry-run.js';
+import { entriesAtOutputs, outputDirHoldsInput, underOutputDir } from './earlier-outputs.js';
 import { sha256FileInfo, sha256Stream } from './digest.js';
 import { type ConversionError, ConvertInterruptedError, ConvertOptionsError } from './errors.js';
 import { type ConvertOptions, DEFAULT_OUTPUT_DIR, normalizeConvertOptions } from './options.js';
 import { OutputCollisionError, planConversions } from './plan.js';
 import type { RunningConversion } from './progress.js';
-import type { ConversionResult } from './results.js';
+import { type ConversionResult, readConversionResults } from './results.js';
 import { MemoryResults, type ResultsRecord } from './results-memory.js';
 import { ResultsStore } from './results-store.js';
 import { mergeSourceEntries } from './results-write.js';
@@ -83,6 +85,31 @@ async function sourceSha256(entry: FileEntry, signal: AbortSignal): Promise<stri
   return (await sha256Stream(await entry.open(), signal)).sha256;
 }
 
+/** The walked files less earlier outputs (see earlier-outputs.ts); throws when an output would be written over an input file. */
+async function withoutEarlierOutputs(
+  walked: readonly FileEntry[],
+  inputs: ConvertOptions['inputs'],
+  { ruleSet, outputDir, resultsFile, logger }: { ruleSet: RuleSet; outputDir: string; resultsFile: string | undefined; logger: Logger },
+): Promise<FileEntry[]> {
+  if (!outputDirHoldsInput(outputDir, inputs.filter((i): i is string => typeof i === 'string'))) {
+    const under = underOutputDir(walked, outputDir);
+    if (under.size) logger.info(`left out ${under.size} file(s) under the output directory ${outputDir}`);
+    return walked.filter((e) => !under.has(e));
+  }
+  const recorded = resultsFile !== undefined ? await recordedOutputs(resultsFile) : new Set<string>();
+  const { earlier, replaced } = entriesAtOutputs(walked, planConversions(walked, ruleSet, outputDir), recorded);
+  if (replaced.length) throw new OutputCollisionError(replaced);
+  if (earlier.size) logger.info(`left out ${earlier.size} output(s) of earlier runs found among the inputs`);
+  return walked.filter((e) => !earlier.has(e));
+}
+
+/** Absolute paths of the outputs a results file records (none when it does not exist yet). */
+async function recordedOutputs(resultsFile: string): Promise<Set<string>> {
+  if (!existsSync(resultsFile)) return new Set();
+  const { conversions } = await readConversionResults(resultsFile);
+  return new Set(Object.values(conversions).flatMap((list) => list.map((r) => resolve(r.output))));
+}
+
 /**
  * Convert media by rules; see {@link ConvertOptions}. Per-conversion failures are returned in
  * `failures` (and recorded); setup problems (options, rules, inputs, ffmpeg missing, an
@@ -105,13 +132,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
   let log: WriteStream | undefined;
   let store: ResultsRecord | undefined;
   try {
-    // Converting `.` (or any input that holds the output directory) must not convert earlier outputs again.
-    const underOutput = (e: FileEntry): boolean => {
-      const path = resolve(e.zip ? e.zip.archive : (e.filePath ?? e.path));
-      return path === outputDir || path.startsWith(outputDir + sep);
-    };
-    const entries = walk.entries.filter((e) => !underOutput(e));
-    if (entries.length < walk.entries.length) logger.info(`left out ${walk.entries.length - entries.length} file(s) under the output directory ${outputDir}`);
+    const entries = await withoutEarlierOutputs(walk.entries, o.inputs, { ruleSet, outputDir, resultsFile, logger });
     const plan = planConversions(entries, ruleSet, outputDir, logger);
     // A queue's workers find their own tools: the producer needs none.
     const tools = o.queue && !o.dryRun ? {} : await locateTools(plan, ruleSet, o);

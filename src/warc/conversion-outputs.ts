@@ -5,9 +5,10 @@
  */
 import type { Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { sha256File } from '../convert/digest.js';
-import type { ConversionResult } from '../convert/results.js';
+import type { ConversionResult, ConversionResults } from '../convert/results.js';
+import { isInside } from '../util/path-inside.js';
 
 /** The directory conversion outputs must be in: `dir` if given, else the results file's own directory; links resolved. */
 export async function conversionsRoot(resultsFile: string, dir: string | undefined): Promise<string> {
@@ -19,11 +20,7 @@ export async function conversionsRoot(resultsFile: string, dir: string | undefin
   }
 }
 
-/** Whether `path` is `root` or inside it. */
-export function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-}
+export { isInside };
 
 export type OutputCheck = { ok: true; stats: Stats } | { ok: false; refused: boolean; reason: string };
 
@@ -60,4 +57,21 @@ export async function checkConversionOutput(conversion: ConversionResult, root: 
     if (actual !== recorded) return { ok: false, refused: false, reason: 'sha256 differs from the results file (changed since conversion)' };
   }
   return { ok: true, stats: info };
+}
+
+/**
+ * The files conversions are made of, as absolute paths: every output and characterization
+ * sidecar the results name, and the results file itself. Found among the inputs (conversions
+ * kept inside the site: `warckit-convert --output-dir site/conv`), they are written as
+ * conversion records, never again as files of the site at URLs it never had.
+ */
+export function conversionFiles(results: ConversionResults, resultsFile?: string): Set<string> {
+  const files = new Set<string>(resultsFile !== undefined ? [resolve(resultsFile)] : []);
+  for (const list of Object.values(results.conversions)) {
+    for (const r of list) {
+      if (typeof r.output === 'string') files.add(resolve(r.output));
+      if (typeof r.characterization === 'string') files.add(resolve(r.characterization));
+    }
+  }
+  return files;
 }

@@ -5,7 +5,7 @@
  * are consumed, so memory follows the batch being written, not the number of files.
  */
 import { createReadStream } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ConversionResult } from '../convert/results.js';
 import type { FileEntry } from '../inputs/entry.js';
@@ -18,7 +18,7 @@ import { parseFixedDate, timestamp14 } from '../util/timestamps.js';
 import { VERSION } from '../version.js';
 import { type ContentTypeOptions, type ContentTypeResult, contentTypeUnread, decideContentType } from './content-type.js';
 import { findUnmatchedSources, type UnmatchedConversionSource } from './conversion-match.js';
-import { checkConversionOutput } from './conversion-outputs.js';
+import { checkConversionOutput, conversionFiles } from './conversion-outputs.js';
 import type { SkippedConversion, WarcEvent } from './events.js';
 import { recordExtensions } from './extensions.js';
 import { MapfileMatcher, type MapfileRow } from './mapfile.js';
@@ -155,6 +155,9 @@ class PlanRun {
   private readonly candidateUrls = new Set<string>();
   private contentTypeOptions: ContentTypeOptions | undefined;
   private readonly resultNames: Set<string>;
+  /** Outputs, sidecars and the results file of the conversions (see conversionFiles), and how many were found among the inputs. */
+  private readonly conversionFiles: Set<string> | undefined;
+  private conversionFilesFound = 0;
   private readonly context: FileRecordContext;
 
   constructor(
@@ -174,6 +177,7 @@ class PlanRun {
     this.runTimestamp = timestamp14(this.now());
     this.pages = sources.manifest ? new PageTracker(sources.manifest, this.runTimestamp) : undefined;
     const lastSegment = (url: string): string => url.slice(url.lastIndexOf('/') + 1);
+    this.conversionFiles = sources.conversions ? conversionFiles(sources.conversions.results, typeof options.conversions === 'string' ? options.conversions : undefined) : undefined;
     this.resultNames = new Set(Object.keys(sources.conversions?.results.conversions ?? {}).map(lastSegment));
     this.context = {
       options: opts,
@@ -269,6 +273,10 @@ class PlanRun {
         else logger.debug(`leaving out ${entry.path}: a file kept beside ${this.internals.warcPath} while it is written`);
         continue;
       }
+      if (this.conversionFiles && entry.filePath !== undefined && this.conversionFiles.has(resolve(entry.filePath))) {
+        this.conversionFilesFound++;
+        continue;
+      }
       this.filesListed++;
       if (!included(entry.path, this.opts)) continue;
       const row = this.mapper?.match(entry.path);
@@ -278,6 +286,7 @@ class PlanRun {
       this.report.bytesFound += entry.size;
       yield { entry, row, url };
     }
+    if (this.conversionFilesFound) logger.info(`left out ${this.conversionFilesFound} file(s) of the conversions (${this.sources.conversions!.name}: outputs, sidecars, the results file) found among the inputs: they are written as conversion records, not as files of the site`);
   }
 
   /** Keep input URLs that could explain a results entry matching no input (bounded by the results). */

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import yazl from 'yazl';
@@ -101,4 +101,51 @@ file_types:
   const text = await readFile(log, 'utf8');
   assert.match(text, /### http:\/\/www\.example\.com\/a\.wav -> http:\/\/www\.example\.com\/a\.wav\.flac/);
   assert.match(text, /Output #0, flac/);
+});
+
+/** Rules whose outputs are themselves sources of another rule: converting them again would go on at every run. */
+const CHAINED = `
+rules:
+  - &flac {name: flac, ext: flac, command: 'ffmpeg -y -nostdin -i {input} -vn -c:a flac {output}', mime: audio/flac}
+  - &copy {name: copy, ext: mka, args: [ffmpeg, -y, -nostdin, -i, '{input}', -c, copy, '{output}'], mime: audio/x-matroska}
+file_types:
+  - {ext: .wav, conversion_rules: [*flac]}
+  - {ext: .flac, conversion_rules: [*copy]}
+`;
+
+test('an output directory that is the input itself, or inside it: its sources are converted, its outputs never converted again', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await makeClip(join(site, 'a.wav'), 'audio', 'wav');
+  await makeClip(join(site, 'c.flac'), 'audio', 'flac');
+  const rules = join(dir, 'rules.yaml');
+  await writeFile(rules, CHAINED);
+  for (const outputDir of [site, join(site, 'conversions')]) {
+    const run = (): ReturnType<typeof convertMedia> => convertMedia({ urlPrefix: P, inputs: [site], outputDir, rules, jobs: 2 });
+    const first = await run();
+    assert.deepEqual(first.conversions.map((c) => `${c.url} ${c.status}`).sort(), [`${P}a.wav.flac converted`, `${P}c.flac.mka converted`], outputDir);
+    const second = await run();
+    assert.deepEqual(second.conversions.map((c) => `${c.url} ${c.status}`).sort(), [`${P}a.wav.flac skipped`, `${P}c.flac.mka skipped`], `${outputDir}: the outputs of the first run are not sources`);
+    for (const c of first.conversions) await rm(c.output);
+    await rm(first.resultsFile!);
+  }
+});
+
+test('an output that would be written over one of the input files is refused before anything is done', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await makeClip(join(site, 'a.wav'), 'audio', 'wav');
+  const rules = join(dir, 'rules.yaml');
+  await writeFile(rules, CHAINED);
+  const first = await convertMedia({ urlPrefix: P, inputs: [site], outputDir: site, rules, jobs: 1 });
+  const output = first.conversions[0]!.output;
+  // Without the results file that records it, the output is a file like any other of the site: the archivist's, as far as anyone can tell.
+  await rm(first.resultsFile!);
+  await writeFile(output, 'the archivist\'s own file');
+  await assert.rejects(convertMedia({ urlPrefix: P, inputs: [site], outputDir: site, rules, jobs: 1 }), (error: Error) => {
+    assert.match(error.message, /nothing was converted/);
+    assert.ok(error.message.includes(`is one of the files to convert, and the output of ${join(site, 'a.wav')} (rule flac) would be written over it: give another --output-dir`), error.message);
+    return true;
+  });
+  assert.equal(await readFile(output, 'utf8'), "the archivist's own file");
 });

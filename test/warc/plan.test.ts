@@ -4,7 +4,7 @@
  * as Dates; records in order, what matched nothing reported, bad options named.
  */
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
@@ -116,4 +116,26 @@ test('bad options are refused naming the option, before anything is read', async
 test('a missing input fails the plan itself, before any record (not after the warcinfo was handed out)', async () => {
   const dir = await tempDir();
   await assert.rejects(planWarcRecords({ urlPrefix: P, inputs: [join(dir, 'nothere')] }), (error: Error) => error.name === 'InputError' && error.message === `${join(dir, 'nothere')}: no such file or directory`);
+});
+
+test('conversions kept inside the site (warckit-convert --output-dir site/conv) are written as conversion records, never again as files of the site', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await mkdir(join(site, 'conv', 'site'), { recursive: true });
+  await writeFile(join(site, 'clip.flv'), 'FLV');
+  await writeFile(join(site, 'page.html'), '<embed src="clip.flv">');
+  const output = join(site, 'conv', 'site', 'clip.flv.webm');
+  const sidecar = join(site, 'conv', 'site', 'clip.flv.ffprobe.json');
+  await writeFile(output, 'webm bytes');
+  await writeFile(sidecar, '{}');
+  const results = join(site, 'conv', 'warcit-conversion-results.yaml');
+  await writeFile(results, `conversions:\n  ${P}clip.flv:\n    - {url: ${P}clip.flv.webm, output: ${output}, type: conversion, success: true, characterization: ${sidecar}, metadata: {name: webm, ext: webm, mime: video/webm}}\n`);
+  const told: string[] = [];
+  const logger = { error: () => undefined, warn: (m: string) => told.push(m), info: (m: string) => told.push(m), debug: () => undefined };
+  const plan = await planWarcRecords({ urlPrefix: P, inputs: [site], conversions: results, warcinfo: false, logger });
+  const records = await all(plan.records);
+  await plan.close();
+  assert.deepEqual(records.map((r) => `${r.head.type} ${r.head.targetUri}`), [`resource ${P}clip.flv`, `conversion ${P}clip.flv.webm`, `resource ${P}page.html`]);
+  assert.ok(told.some((m) => /left out 3 file\(s\) of the conversions .*warcit-conversion-results\.yaml/.test(m)), JSON.stringify(told));
+  assert.equal(plan.report.filesFound, 2);
 });
