@@ -279,8 +279,8 @@ export function planTargets<E>(dom: DomAdapter<E>, transclusions: readonly Trans
     if (transclusion.selector) chosen = [...own, ...free];
     else if (own.length || options.alreadyApplied?.has(transclusion.mediaUrl)) chosen = own;
     else {
-      const scripted = placeholders().get(i);
-      chosen = scripted !== undefined && !overlaps(scripted) ? [scripted] : free.filter((el) => !overlaps(el)).slice(0, 1);
+      const placeholder = placeholders().get(i);
+      chosen = placeholder !== undefined && !overlaps(placeholder) ? [placeholder] : free.filter((el) => !overlaps(el)).slice(0, 1);
     }
     const elements = chosen.filter((el) => !overlaps(el));
     taken.push(...elements);
