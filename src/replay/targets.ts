@@ -170,17 +170,32 @@ function resolvedMedia(values: readonly string[], urls: ReadonlyMap<string, numb
 }
 
 /**
- * The index of the media an element references, or -1: the one a reference resolves to (with a
- * base URL), else the one whose longest name is found in a reference.
+ * Metafiles of the 1990s and 2000s players: a small text file naming the media (RealPlayer's
+ * `.ram`/`.rpm`, Windows Media's `.asx`/`.wax`/`.wvx`, playlists, QuickTime links, SMIL). A page
+ * names `clip.ram`; the media archived and converted is `clip.rm`.
  */
-function referencedMedia(values: readonly string[], names: ReadonlyArray<readonly string[]>, resolve?: { urls: ReadonlyMap<string, number>; base: string }): number {
-  if (resolve) {
-    const at = resolvedMedia(values, resolve.urls, resolve.base);
-    if (at !== -1) return at;
-  }
+const METAFILE = /\.(?:ram|rpm|asx|wax|wvx|m3u|pls|qtl|smil?)(?=$|[?#&"'\s])/i;
+const METAFILES = new RegExp(METAFILE.source, 'gi');
+
+/** How a page may name each media (see {@link mediaNames}), and by the stem a metafile shares with it. */
+interface MediaNames {
+  names: ReadonlyArray<readonly string[]>;
+  /** The names without the media's extension (`…/media/clip1`): a metafile's name less its own is compared with them. */
+  stems: ReadonlyArray<readonly string[]>;
+}
+
+/** The names of each media of a page. */
+function pageMediaNames(transclusions: readonly Transclusion[]): MediaNames {
+  return {
+    names: transclusions.map((t) => mediaNames(t.mediaUrl)),
+    stems: transclusions.map((t) => mediaNames(t.mediaUrl.replace(/(\/[^/?#]+)\.[a-z0-9]{1,5}(?=$|[?#])/i, '$1'))),
+  };
+}
+
+/** The media whose longest name is in one of `texts`, or -1. */
+function longestNamed(texts: readonly string[], names: ReadonlyArray<readonly string[]>): number {
   let best = -1;
   let bestLength = 0;
-  const texts = values.flatMap((v) => [v, safeDecode(v)]);
   names.forEach((list, i) => {
     const hit = list.find((name) => texts.some((t) => t.includes(name)));
     if (hit && hit.length > bestLength) {
@@ -189,6 +204,24 @@ function referencedMedia(values: readonly string[], names: ReadonlyArray<readonl
     }
   });
   return best;
+}
+
+/**
+ * The index of the media an element references, or -1: the one a reference resolves to (with a
+ * base URL), else the one whose longest name is found in a reference, else the one a metafile
+ * reference names by its stem.
+ */
+function referencedMedia(values: readonly string[], media: MediaNames, resolve?: { urls: ReadonlyMap<string, number>; base: string }): number {
+  if (resolve) {
+    const at = resolvedMedia(values, resolve.urls, resolve.base);
+    if (at !== -1) return at;
+  }
+  const texts = values.flatMap((v) => [v, safeDecode(v)]);
+  const named = longestNamed(texts, media.names);
+  if (named !== -1) return named;
+  // The metafile's name less its extension, then a boundary, so that `clip1` never stands for `clip10`.
+  const metafiles = texts.filter((t) => METAFILE.test(t)).map((t) => t.replace(METAFILES, '\0'));
+  return metafiles.length ? longestNamed(metafiles, media.stems.map((list) => list.map((stem) => `${stem}\0`))) : -1;
 }
 
 /** Candidates of one transclusion: matching, allowed, not ours, outermost only. */
@@ -257,7 +290,7 @@ function outermost<E>(dom: DomAdapter<E>, elements: readonly E[]): E[] {
 /** Decide which elements each transclusion replaces. */
 export function planTargets<E>(dom: DomAdapter<E>, transclusions: readonly Transclusion[], options: PlanOptions = {}): TargetResult<E> {
   const problems: TargetProblem[] = [];
-  const names = transclusions.map((t) => mediaNames(t.mediaUrl));
+  const names = pageMediaNames(transclusions);
   const resolve = options.baseUrl !== undefined ? { base: options.baseUrl, urls: mediaUrlIndex(transclusions) } : undefined;
   const owner = new Map<E, number>();
   let scripted: Map<number, E> | undefined;

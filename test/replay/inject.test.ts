@@ -207,3 +207,17 @@ test('inject: a script that names no media of the page, or only an element that 
   assert.equal(out, html);
   assert.deepEqual(unmatched, [VIDEO.mediaUrl]);
 });
+
+test('inject: a player that names a metafile (clip1.ram, talk.asx) goes to the media of that name (clip1.rm, talk.wmv)', () => {
+  const m = (path: string): string => `http://www.example.com/media/${path}`;
+  const html = `<html><body>
+    <embed id="r1" src="media/clip1.ram" type="audio/x-pn-realaudio-plugin">
+    <embed id="r10" src="media/clip10.ram" type="audio/x-pn-realaudio-plugin">
+    <object id="w" classid="clsid:22D6F312-B0F6-11D0-94AB-0080C74C7E95"><param name="FileName" value="media/talk.asx"></object>
+    <embed id="swf" src="player.swf">
+  </body></html>`;
+  const { html: out, unmatched } = injectTransclusions(html, [media(m('talk.wmv')), media(m('clip10.rm')), media(m('clip1.rm'))], { pageUrl: 'http://www.example.com/index.html' });
+  assert.deepEqual(unmatched, []);
+  assert.deepEqual(owners(out), { r1: m('clip1.rm'), r10: m('clip10.rm'), w: m('talk.wmv') });
+  assert.equal(cheerio.load(out)('#swf').length, 1, 'a player naming no media of the page is left');
+});
