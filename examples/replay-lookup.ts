@@ -31,9 +31,10 @@ try {
       for (const f of t.formats) console.log(`      ${f.mime ?? '?'}${f.poster ? ' (poster)' : ''}${f.original ? ' (original)' : ''}  ${f.url}`);
     }
     if (html) {
-      // Media URLs become the replay system's own (here pywb's id_ form for the capture).
+      // Media URLs become the replay system's own (here pywb's id_ form for the capture); the
+      // page's relative references (src="ep1/video.flv") resolve against its URL.
       const page = await readFile(html);
-      const injected = injectTransclusionsIntoBytes(page, found.transclusions, { rewriteUrl: (url) => `/coll/${found.timestamp}id_/${url}` });
+      const injected = injectTransclusionsIntoBytes(page, found.transclusions, { pageUrl: found.pageUrl, rewriteUrl: (url) => `/coll/${found.timestamp}id_/${url}` });
       process.stdout.write(injected.bytes);
     }
   }
