@@ -221,3 +221,18 @@ test('inject: a player that names a metafile (clip1.ram, talk.asx) goes to the m
   assert.deepEqual(owners(out), { r1: m('clip1.rm'), r10: m('clip10.rm'), w: m('talk.wmv') });
   assert.equal(cheerio.load(out)('#swf').length, 1, 'a player naming no media of the page is left');
 });
+
+test('inject: a <video> or <audio> of the page that names a media browsers cannot play (src="clip.flv", <source src="talk.ra">) is replaced with the default selector', () => {
+  const html = `<html><body>
+    <video id="v" src="media/clip.flv" width="320" height="240" controls></video>
+    <audio id="a" controls><source src="media/talk.ra" type="audio/x-pn-realaudio"></audio>
+    <video id="other" src="media/trailer.mp4"></video>
+  </body></html>`;
+  const m = (path: string): string => `http://www.example.com/media/${path}`;
+  const { html: out, unmatched } = injectTransclusions(html, [media(m('talk.ra')), media(m('clip.flv'))], { pageUrl: 'http://www.example.com/index.html' });
+  assert.deepEqual(unmatched, []);
+  assert.deepEqual(owners(out), { v: m('clip.flv'), a: m('talk.ra') });
+  const $ = cheerio.load(out);
+  assert.equal($('#other').attr('src'), 'media/trailer.mp4', 'a player naming no media of the page is left as it is');
+  assert.equal($('#v source').first().attr('src'), `${m('clip.flv')}.webm`);
+});
