@@ -5,7 +5,9 @@
  * its own episode. Replay systems rewrite `src` into a full URL but leave flashvars as written,
  * so only resolving `file=ep2/video.flv` against the page tells episode 2 from episode 3. A second
  * page has the same episodes written by SWFObject 1.5 and 2 into placeholders (no Flash, and
- * swfobject.js never archived: the placeholders are what the page shows).
+ * swfobject.js never archived: the placeholders are what the page shows). A third has them in a
+ * `<video>` naming the FLV itself, an `<iframe>` of a Flash player's page, and a RealPlayer
+ * metafile (`ep3/video.ram`).
  */
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -23,6 +25,8 @@ const P = 'http://www.example.com/';
 const PAGE = `${P}shows/index.html`;
 /** The same episodes, written by scripts into placeholders (SWFObject 1.5 and 2); swfobject.js itself was never archived. */
 const SCRIPTED_PAGE = `${P}shows/scripted.html`;
+/** The same episodes in a <video> that names the FLV itself, a Flash player's page in an <iframe>, and a RealPlayer metafile. */
+const LEGACY_PAGE = `${P}shows/legacy.html`;
 const TS = '20080301120000';
 const episode = (n: number): string => `${P}shows/ep${n}/video.flv`;
 /** Each episode lasts a different time, so a player's duration tells which file it plays. */
@@ -49,6 +53,14 @@ const SCRIPTED = `<!DOCTYPE html><html><head><title>Episodes</title><script src=
 </body></html>
 `;
 
+const LEGACY = `<!DOCTYPE html><html><head><title>Episodes</title></head><body>
+<h2>Episode 1</h2><video id="p1" src="ep1/video.flv" width="320" height="240" controls></video>
+<h2>Episode 2</h2><iframe id="p2" src="../player.html?file=shows/ep2/video.flv" width="320" height="240"></iframe>
+<h2>Episode 3</h2><embed id="p3" src="ep3/video.ram" type="audio/x-pn-realaudio-plugin" width="320" height="240">
+<p id="end">The end.</p>
+</body></html>
+`;
+
 const SHOWS = `<!DOCTYPE html><html><head><title>Episodes</title></head><body>
 <h2>Episode 1</h2><embed id="p1" src="ep1/video.flv" width="320" height="240">
 <h2>Episode 2</h2>${player(2)}
@@ -57,7 +69,7 @@ const SHOWS = `<!DOCTYPE html><html><head><title>Episodes</title></head><body>
 </body></html>
 `;
 
-test('three episodes all named video.flv, in directories of their own, in players of the markup and players scripts write: in ReplayWeb.page each player plays its own episode', { skip: browserSkip, timeout: 300_000 }, async (t) => {
+test('three episodes all named video.flv, in directories of their own, in players of the markup, players scripts write, and a <video>, a player page and a metafile: in ReplayWeb.page each player plays its own episode', { skip: browserSkip, timeout: 300_000 }, async (t) => {
   const dir = await tempDir();
   const site = join(dir, 'site');
   for (const n of [1, 2, 3]) {
@@ -66,11 +78,12 @@ test('three episodes all named video.flv, in directories of their own, in player
   }
   await writeFile(join(site, 'shows', 'index.html'), SHOWS);
   await writeFile(join(site, 'shows', 'scripted.html'), SCRIPTED);
+  await writeFile(join(site, 'shows', 'legacy.html'), LEGACY);
   const results = join(dir, 'results.yaml');
   const converted = await runCli(convertMain, [P, site, '--output-dir', join(dir, 'conversions'), '--results', results, '-q', '-j', '2']);
   assert.equal(converted.code, 0, converted.stderr);
   // Listed in another order than the page's: the first media called video.flv is never the right one by chance.
-  await writeFile(join(dir, 'tc.yaml'), `transclusions:\n${[3, 2, 1].map((n) => `  ${episode(n)}:\n    - {url: ${PAGE}, timestamp: ${TS}}\n    - {url: ${SCRIPTED_PAGE}, timestamp: ${TS}}\n`).join('')}`);
+  await writeFile(join(dir, 'tc.yaml'), `transclusions:\n${[3, 2, 1].map((n) => `  ${episode(n)}:\n    - {url: ${PAGE}, timestamp: ${TS}}\n    - {url: ${SCRIPTED_PAGE}, timestamp: ${TS}}\n    - {url: ${LEGACY_PAGE}, timestamp: ${TS}}\n`).join('')}`);
   const written = await runCli(warcMain, [P, site, '-n', join(dir, 'shows'), '-d', TS, '--conversions', results, '--transclusions', join(dir, 'tc.yaml'), '--transclusion-format', 'both', '--conversions-as', 'resource', '-q']);
   assert.equal(written.code, 0, written.stderr);
 
@@ -79,7 +92,7 @@ test('three episodes all named video.flv, in directories of their own, in player
   const server = await startReplayWebPage();
   server.addWarc('shows.warc.gz', join(dir, 'shows.warc.gz'));
   try {
-    for (const page of [PAGE, SCRIPTED_PAGE]) {
+    for (const page of [PAGE, SCRIPTED_PAGE, LEGACY_PAGE]) {
       const { frame, close } = await server.open(browser, 'shows.warc.gz', page, TS);
       try {
         const played = await playAll(frame, 3);
