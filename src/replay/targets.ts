@@ -139,7 +139,24 @@ export function mediaNames(mediaUrl: string): string[] {
       names.add(safeDecode(ending));
     }
   }
+  for (const name of youtubeNames([mediaUrl])) names.add(name);
   return [...names].filter((n) => n && n !== '/').sort((a, b) => b.length - a.length);
+}
+
+/**
+ * A YouTube video named in any of its URL forms (`watch?v=ID`, `/v/ID` of the 2008 embed code,
+ * `/embed/ID`, youtube-nocookie.com, youtu.be): its 11-character id.
+ */
+const YOUTUBE = /(?:youtube(?:-nocookie)?\.com\/(?:watch\?(?:[^#"'\s]*?&(?:amp;)?)?v=|v\/|embed\/|e\/)|youtu\.be\/)([A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])/gi;
+
+/** `youtube:<id>` for each YouTube video the texts name: the name a YouTube media and its embeds share. */
+function youtubeNames(texts: readonly string[]): string[] {
+  const names: string[] = [];
+  for (const text of texts) {
+    YOUTUBE.lastIndex = 0;
+    for (let match = YOUTUBE.exec(text); match; match = YOUTUBE.exec(text)) names.push(`youtube:${match[1]!}`);
+  }
+  return names;
 }
 
 /** A URL as compared with references: parsed (host in lower case, no default port), without fragment, decoded. */
@@ -222,6 +239,7 @@ function referencedMedia(values: readonly string[], media: MediaNames, resolve?:
     if (at !== -1) return at;
   }
   const texts = values.flatMap((v) => [v, safeDecode(v)]);
+  texts.push(...youtubeNames(texts));
   const named = longestNamed(texts, media.names);
   if (named !== -1) return named;
   // The metafile's name less its extension, then a boundary, so that `clip1` never stands for `clip10`.

@@ -239,3 +239,15 @@ test('inject: a <video>, <audio> or <iframe> of the page that names a media (src
   assert.equal($('#other').attr('src'), 'media/trailer.mp4', 'a player naming no media of the page is left as it is');
   assert.equal($('#v source').first().attr('src'), `${m('clip.flv')}.webm`);
 });
+
+test('inject: YouTube embeds of 2008 (<object> …/v/ID) and 2012 (<iframe> …/embed/ID) go to the media archived for that video, whatever form its URL takes', () => {
+  const html = `<html><body>
+    <object id="y1" width="425" height="344"><param name="movie" value="http://www.youtube.com/v/dQw4w9WgXcQ&hl=en&fs=1"></param><embed src="http://www.youtube.com/v/dQw4w9WgXcQ&hl=en&fs=1" type="application/x-shockwave-flash" width="425" height="344"></embed></object>
+    <iframe id="y2" width="560" height="315" src="https://www.youtube-nocookie.com/embed/9bZkp7q19f0?rel=0" frameborder="0" allowfullscreen></iframe>
+    <object id="y3" width="425" height="344"><param name="movie" value="http://www.youtube.com/v/kJQP7kiw5Fk?fs=1"></param></object>
+  </body></html>`;
+  const videos = ['https://youtu.be/kJQP7kiw5Fk', 'https://www.youtube.com/watch?v=9bZkp7q19f0&feature=share', 'https://www.youtube.com/watch?v=dQw4w9WgXcQ'];
+  const { html: out, unmatched } = injectTransclusions(html, videos.map((url) => media(url)), { pageUrl: 'http://blog.example.com/2008/06/videos.html' });
+  assert.deepEqual(unmatched, []);
+  assert.deepEqual(owners(out), { y1: videos[2], y2: videos[1], y3: videos[0] });
+});
