@@ -5,7 +5,7 @@
  */
 import type { Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { sha256File } from '../convert/digest.js';
 import type { ConversionResult, ConversionResults } from '../convert/results.js';
 import { isInside } from '../util/path-inside.js';
@@ -59,18 +59,31 @@ export async function checkConversionOutput(conversion: ConversionResult, root: 
   return { ok: true, stats: info };
 }
 
+/** The last segment of a URL's path, decoded: the name warckit-convert gives the output. */
+function urlFileName(url: string): string {
+  const path = url.replace(/[?#].*$/, '');
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
 /**
- * The files conversions are made of, as absolute paths: every output and characterization
- * sidecar the results name, and the results file itself. Found among the inputs (conversions
- * kept inside the site: `warckit-convert --output-dir site/conv`), they are written as
- * conversion records, never again as files of the site at URLs it never had.
+ * The files conversions are made of, as absolute paths: the outputs the results name (those
+ * whose file name is their URL's, as warckit-convert and warcit name them), their
+ * characterization sidecars (`….ffprobe.json`), and the results file itself. Found among the
+ * inputs (conversions kept inside the site: `warckit-convert --output-dir site/conv`), they are
+ * written as conversion records, never again as files of the site at URLs it never had. A
+ * results file naming some other file as an output (edited by hand) leaves that file where it is.
  */
 export function conversionFiles(results: ConversionResults, resultsFile?: string): Set<string> {
   const files = new Set<string>(resultsFile !== undefined ? [resolve(resultsFile)] : []);
   for (const list of Object.values(results.conversions)) {
     for (const r of list) {
-      if (typeof r.output === 'string') files.add(resolve(r.output));
-      if (typeof r.characterization === 'string') files.add(resolve(r.characterization));
+      if (typeof r.output === 'string' && typeof r.url === 'string' && basename(r.output) === urlFileName(r.url)) files.add(resolve(r.output));
+      if (typeof r.characterization === 'string' && r.characterization.endsWith('.ffprobe.json')) files.add(resolve(r.characterization));
     }
   }
   return files;

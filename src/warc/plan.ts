@@ -273,7 +273,8 @@ class PlanRun {
         else logger.debug(`leaving out ${entry.path}: a file kept beside ${this.internals.warcPath} while it is written`);
         continue;
       }
-      if (this.conversionFiles && entry.filePath !== undefined && this.conversionFiles.has(resolve(entry.filePath))) {
+      // A source of a conversion is never one of its outputs, whatever a results file says.
+      if (this.conversionFiles && entry.filePath !== undefined && this.conversionFiles.has(resolve(entry.filePath)) && !this.sources.conversions!.results.conversions[entry.url]) {
         this.conversionFilesFound++;
         continue;
       }

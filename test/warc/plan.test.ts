@@ -139,3 +139,20 @@ test('conversions kept inside the site (warckit-convert --output-dir site/conv) 
   assert.ok(told.some((m) => /left out 3 file\(s\) of the conversions .*warcit-conversion-results\.yaml/.test(m)), JSON.stringify(told));
   assert.equal(plan.report.filesFound, 2);
 });
+
+test('a results file naming a source as some conversion\'s output never leaves that source out', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await mkdir(site, { recursive: true });
+  await writeFile(join(site, 'a.flv'), 'FLV a');
+  await writeFile(join(site, 'b.flv'), 'FLV b');
+  const results = join(site, 'results.yaml');
+  // Hand-edited: b.flv's conversion claims a.flv as its output.
+  await writeFile(join(site, 'c.flv'), 'FLV c');
+  // b.flv's conversion names a.flv as its output; c.flv's, under a URL ending like a source's, names c.flv itself.
+  await writeFile(results, `conversions:\n  ${P}b.flv:\n    - {url: ${P}b.flv.webm, output: ${join(site, 'a.flv')}, type: conversion, success: true, metadata: {name: webm, ext: webm, mime: video/webm}}\n  ${P}c.flv:\n    - {url: ${P}copies/c.flv, output: ${join(site, 'c.flv')}, type: conversion, success: true, metadata: {name: copy, ext: flv, mime: video/x-flv}}\n`);
+  const plan = await planWarcRecords({ urlPrefix: P, inputs: [site], conversions: results, warcinfo: false });
+  const records = await all(plan.records);
+  await plan.close();
+  assert.deepEqual(records.filter((r) => r.head.type === 'resource').map((r) => r.head.targetUri), [`${P}a.flv`, `${P}b.flv`, `${P}c.flv`]);
+});
