@@ -73,13 +73,14 @@ function urlFileName(url: string): string {
 /**
  * The files conversions are made of, as absolute paths: the outputs the results name (those
  * whose file name is their URL's, as warckit-convert and warcit name them), their
- * characterization sidecars (`….ffprobe.json`), and the results file itself. Found among the
+ * characterization sidecars (`….ffprobe.json`), and the results file itself (and its journal). Found among the
  * inputs (conversions kept inside the site: `warckit-convert --output-dir site/conv`), they are
  * written as conversion records, never again as files of the site at URLs it never had. A
  * results file naming some other file as an output (edited by hand) leaves that file where it is.
  */
 export function conversionFiles(results: ConversionResults, resultsFile?: string): Set<string> {
-  const files = new Set<string>(resultsFile !== undefined ? [resolve(resultsFile)] : []);
+  // The journal a killed warckit-convert leaves beside the results (read with them) is theirs too.
+  const files = new Set<string>(resultsFile !== undefined ? [resolve(resultsFile), `${resolve(resultsFile)}.journal`] : []);
   for (const list of Object.values(results.conversions)) {
     for (const r of list) {
       if (typeof r.output === 'string' && typeof r.url === 'string' && basename(r.output) === urlFileName(r.url)) files.add(resolve(r.output));
