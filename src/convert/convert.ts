@@ -23,6 +23,7 @@ import { type ConvertOptions, DEFAULT_OUTPUT_DIR, normalizeConvertOptions } from
 import { OutputCollisionError, planConversions } from './plan.js';
 import type { RunningConversion } from './progress.js';
 import { type ConversionResult, readConversionResults } from './results.js';
+import { journalPathFor } from './results-journal.js';
 import { MemoryResults, type ResultsRecord } from './results-memory.js';
 import { ResultsStore } from './results-store.js';
 import { mergeSourceEntries } from './results-write.js';
@@ -103,9 +104,9 @@ async function withoutEarlierOutputs(
   return walked.filter((e) => !earlier.has(e));
 }
 
-/** Absolute paths of the outputs a results file records (none when it does not exist yet). */
+/** Absolute paths of the outputs a results file and its journal record (none before a first run). */
 async function recordedOutputs(resultsFile: string): Promise<Set<string>> {
-  if (!existsSync(resultsFile)) return new Set();
+  if (!existsSync(resultsFile) && !existsSync(journalPathFor(resultsFile))) return new Set();
   const { conversions } = await readConversionResults(resultsFile);
   return new Set(Object.values(conversions).flatMap((list) => list.map((r) => resolve(r.output))));
 }

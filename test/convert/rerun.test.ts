@@ -149,3 +149,18 @@ test('an output that would be written over one of the input files is refused bef
   });
   assert.equal(await readFile(output, 'utf8'), "the archivist's own file");
 });
+
+test('outputs recorded only in the journal of a killed first run are its own: the next run with the output directory in the input goes on', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await makeClip(join(site, 'a.wav'), 'audio', 'wav');
+  const rules = join(dir, 'rules.yaml');
+  await writeFile(rules, CHAINED);
+  const first = await convertMedia({ urlPrefix: P, inputs: [site], outputDir: site, rules, jobs: 1 });
+  // As a SIGKILL before the first fold leaves it: the journal holds the source's results, no YAML yet.
+  const recorded = await readConversionResults(first.resultsFile!);
+  await writeFile(`${first.resultsFile!}.journal`, Object.entries(recorded.conversions).map(([source, results]) => `${JSON.stringify({ source, results })}\n`).join(''));
+  await rm(first.resultsFile!);
+  const again = await convertMedia({ urlPrefix: P, inputs: [site], outputDir: site, rules, jobs: 1 });
+  assert.deepEqual(again.conversions.map((c) => `${c.url} ${c.status}`), [`${P}a.wav.flac skipped`]);
+});
