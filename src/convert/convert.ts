@@ -6,7 +6,7 @@
  */
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import type { FileEntry } from '../inputs/entry.js';
 import { unfollowedWarning, walkInputs } from '../inputs/walk.js';
@@ -28,7 +28,7 @@ import { MemoryResults, type ResultsRecord } from './results-memory.js';
 import { ResultsStore } from './results-store.js';
 import { mergeSourceEntries } from './results-write.js';
 import { locateTools, SourceRunner, type SourceState, sourceResults, sourceStates } from './source-run.js';
-import { removeStaleTemps } from './stale-temps.js';
+import { isPartialOutputName, removeStaleTemps } from './stale-temps.js';
 
 /** What happened to a planned output (see {@link ConversionOutcome.status}). */
 export type ConversionStatus = 'planned' | 'converted' | 'skipped' | 'failed' | 'not-applicable' | 'not-media' | 'not-run';
@@ -97,11 +97,14 @@ async function withoutEarlierOutputs(
     if (under.size) logger.info(`left out ${under.size} file(s) under the output directory ${outputDir}`);
     return walked.filter((e) => !under.has(e));
   }
+  // Partial outputs (this run's names, or a killed run's, removed once the results are locked) are never sources.
+  const files = walked.filter((e) => e.zip || !isPartialOutputName(basename(e.filePath ?? e.path)));
   const recorded = resultsFile !== undefined ? await recordedOutputs(resultsFile) : new Set<string>();
-  const { earlier, replaced } = entriesAtOutputs(walked, planConversions(walked, ruleSet, outputDir), recorded);
+  const { earlier, replaced } = entriesAtOutputs(files, planConversions(files, ruleSet, outputDir), recorded);
   if (replaced.length) throw new OutputCollisionError(replaced);
-  if (earlier.size) logger.info(`left out ${earlier.size} output(s) of earlier runs found among the inputs`);
-  return walked.filter((e) => !earlier.has(e));
+  const left = walked.length - files.length + earlier.size;
+  if (left) logger.info(`left out ${left} output(s) of earlier runs found among the inputs`);
+  return files.filter((e) => !earlier.has(e));
 }
 
 /** Absolute paths of the outputs a results file and its journal record (none before a first run). */

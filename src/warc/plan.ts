@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ConversionResult } from '../convert/results.js';
+import { isPartialOutputName } from '../convert/stale-temps.js';
 import type { FileEntry } from '../inputs/entry.js';
 import { overlappingInputs, overlapWarning } from '../inputs/overlap.js';
 import { matchesAny } from '../inputs/url.js';
@@ -18,7 +19,7 @@ import { parseFixedDate, timestamp14 } from '../util/timestamps.js';
 import { VERSION } from '../version.js';
 import { type ContentTypeOptions, type ContentTypeResult, contentTypeUnread, decideContentType } from './content-type.js';
 import { findUnmatchedSources, type UnmatchedConversionSource } from './conversion-match.js';
-import { checkConversionOutput, conversionFiles } from './conversion-outputs.js';
+import { checkConversionOutput, conversionFiles, isInside } from './conversion-outputs.js';
 import type { SkippedConversion, WarcEvent } from './events.js';
 import { recordExtensions } from './extensions.js';
 import { MapfileMatcher, type MapfileRow } from './mapfile.js';
@@ -274,7 +275,7 @@ class PlanRun {
         continue;
       }
       // A source of a conversion is never one of its outputs, whatever a results file says.
-      if (this.conversionFiles && entry.filePath !== undefined && this.conversionFiles.has(resolve(entry.filePath)) && !this.sources.conversions!.results.conversions[entry.url]) {
+      if (entry.filePath !== undefined && this.isConversionFile(entry.filePath) && !this.sources.conversions!.results.conversions[entry.url]) {
         this.conversionFilesFound++;
         continue;
       }
@@ -287,7 +288,15 @@ class PlanRun {
       this.report.bytesFound += entry.size;
       yield { entry, row, url };
     }
-    if (this.conversionFilesFound) logger.info(`left out ${this.conversionFilesFound} file(s) of the conversions (${this.sources.conversions!.name}: outputs, sidecars, the results file) found among the inputs: they are written as conversion records, not as files of the site`);
+    if (this.conversionFilesFound) logger.info(`left out ${this.conversionFilesFound} file(s) of the conversions (${this.sources.conversions!.name}: outputs, partial outputs, sidecars, the results file) found among the inputs: they are written as conversion records, not as files of the site`);
+  }
+
+  /** One of the conversions' files (see conversionFiles), or a partial output a killed warckit-convert left among them. */
+  private isConversionFile(filePath: string): boolean {
+    const path = resolve(filePath);
+    if (this.conversionFiles?.has(path)) return true;
+    const root = this.sources.conversions?.root;
+    return root !== undefined && isInside(root, path) && isPartialOutputName(basename(path));
   }
 
   /** Keep input URLs that could explain a results entry matching no input (bounded by the results). */

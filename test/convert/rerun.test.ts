@@ -1,9 +1,9 @@
 /** Re-runs skip what is done and redo what changed; ZIP members; convert_stdout; a missing program. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { test } from 'node:test';
 import yazl from 'yazl';
 import { convertMedia } from '../../src/convert/convert.js';
@@ -124,8 +124,13 @@ test('an output directory that is the input itself, or inside it: its sources ar
     const run = (): ReturnType<typeof convertMedia> => convertMedia({ urlPrefix: P, inputs: [site], outputDir, rules, jobs: 2 });
     const first = await run();
     assert.deepEqual(first.conversions.map((c) => `${c.url} ${c.status}`).sort(), [`${P}a.wav.flac converted`, `${P}c.flac.mka converted`], outputDir);
+    // A partial output a killed run left (its pid gone), named as a source of the .flac rule would be.
+    const flac = first.conversions.find((c) => c.url.endsWith('.flac'))!.output;
+    const partial = join(dirname(flac), `.${basename(flac)}.partial-99999999-0a1b2c.flac`);
+    await writeFile(partial, 'cut short');
     const second = await run();
     assert.deepEqual(second.conversions.map((c) => `${c.url} ${c.status}`).sort(), [`${P}a.wav.flac skipped`, `${P}c.flac.mka skipped`], `${outputDir}: the outputs of the first run are not sources`);
+    assert.equal(existsSync(partial), false, 'the partial output was removed, not converted');
     for (const c of first.conversions) await rm(c.output);
     await rm(first.resultsFile!);
   }

@@ -131,13 +131,14 @@ test('conversions kept inside the site (warckit-convert --output-dir site/conv) 
   const results = join(site, 'conv', 'warcit-conversion-results.yaml');
   await writeFile(results, `conversions:\n  ${P}clip.flv:\n    - {url: ${P}clip.flv.webm, output: ${output}, type: conversion, success: true, characterization: ${sidecar}, metadata: {name: webm, ext: webm, mime: video/webm}}\n`);
   await writeFile(`${results}.journal`, ''); // left by a warckit-convert that was killed
+  await writeFile(join(site, 'conv', 'site', '.clip.flv.mp4.partial-99999999-0a1b2c.mp4'), 'cut short'); // and a partial output of it
   const told: string[] = [];
   const logger = { error: () => undefined, warn: (m: string) => told.push(m), info: (m: string) => told.push(m), debug: () => undefined };
   const plan = await planWarcRecords({ urlPrefix: P, inputs: [site], conversions: results, warcinfo: false, logger });
   const records = await all(plan.records);
   await plan.close();
   assert.deepEqual(records.map((r) => `${r.head.type} ${r.head.targetUri}`), [`resource ${P}clip.flv`, `conversion ${P}clip.flv.webm`, `resource ${P}page.html`]);
-  assert.ok(told.some((m) => /left out 4 file\(s\) of the conversions .*warcit-conversion-results\.yaml/.test(m)), JSON.stringify(told));
+  assert.ok(told.some((m) => /left out 5 file\(s\) of the conversions .*warcit-conversion-results\.yaml/.test(m)), JSON.stringify(told));
   assert.equal(plan.report.filesFound, 2);
 });
 
