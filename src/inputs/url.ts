@@ -1,9 +1,17 @@
 /** Characters warcit percent-escapes in file paths (RFC 2396 reserved, plus '#' and ' '). */
 const ESCAPED = new Set([...'#;?:@&=+$, ']);
 
-/** A character of a file path as warcit puts it in a URL: one of `#;?:@&=+$, ` as lowercase `%xx`, any other as it is. */
+/**
+ * A character of a file path as warcit puts it in a URL: one of `#;?:@&=+$, ` as lowercase
+ * `%xx`, any other as it is; and, where warcit writes a header that no reader can parse, a
+ * control character (U+0000–U+001F, U+007F) as upper-case `%XX`, the form WARC headers already
+ * gave it. Rules (`.*\.flv$` stops at a newline), results keys and manifests then all name the
+ * file as its record does.
+ */
 export function urlPathChar(ch: string): string {
-  return ESCAPED.has(ch) ? `%${ch.charCodeAt(0).toString(16)}` : ch;
+  if (ESCAPED.has(ch)) return `%${ch.charCodeAt(0).toString(16)}`;
+  const code = ch.charCodeAt(0);
+  return code < 0x20 || code === 0x7f ? `%${code.toString(16).padStart(2, '0').toUpperCase()}` : ch;
 }
 
 /**

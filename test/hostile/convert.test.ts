@@ -466,3 +466,23 @@ test('a damaged ZIP member under the default rules gets one failure in the resul
   assert.match(String(entries[0]!.failure), /bad CRC-32/);
   assert.ok(results.conversions[`${P}media/good.flv`]!.every((e) => e.success), 'the good member converts');
 });
+
+test('control characters in file names (a newline, a tab): the source is converted as any other (its URL escapes them, %0A, %09), and its conversion is archived referring to it', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'site'));
+  for (const name of ['new\nline.flv', 'tab\there.flv', 'plain.flv']) await writeFile(join(dir, 'site', name), `FLV ${name}`);
+  await writeFile(join(dir, 'rules.yaml'), CP_RULES);
+  const converted = await runToEnd([P, 'site', '--rules', 'rules.yaml', '--output-dir', 'conv', '-q'], { cwd: dir });
+  assert.equal(converted.code, 0, converted.stderr);
+  const results = await readConversionResults(join(dir, 'conv', RESULTS));
+  assert.deepEqual(Object.keys(results.conversions).sort(), [`${P}new%0Aline.flv`, `${P}plain.flv`, `${P}tab%09here.flv`]);
+  const written = await runToEnd([P, 'site', '-n', 'out', '--conversions', join('conv', RESULTS), '-q'], { cwd: dir, bin: WARCKIT });
+  assert.equal(written.code, 0, written.stderr);
+  const { records, problems } = await readWarc(join(dir, 'out.warc.gz'));
+  assert.deepEqual(problems, []);
+  const source = records.find((r) => r.targetUri === `${P}new%0Aline.flv`);
+  const conversion = records.find((r) => r.targetUri === `${P}new%0Aline.flv.txt`);
+  assert.ok(source && conversion, records.map((r) => r.targetUri).join(' '));
+  assert.equal(conversion.header('WARC-Refers-To'), source.header('WARC-Record-ID'));
+  assert.equal(conversion.payload.toString(), 'FLV new\nline.flv');
+});

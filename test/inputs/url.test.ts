@@ -35,3 +35,8 @@ test('wildcards follow Python fnmatch', () => {
   ];
   for (const [pattern, value, expected] of cases) assert.equal(fnmatchToRegExp(pattern).test(value), expected, `${pattern} ~ ${value}`);
 });
+
+test('urlFor: control characters in a name are escaped (%0A, %09, %7F), as they are in WARC headers', () => {
+  assert.equal(urlFor('http://example.com/', 'new\nline.flv'), 'http://example.com/new%0Aline.flv');
+  assert.equal(urlFor('http://example.com/', 'a\tb\x7f.flv'), 'http://example.com/a%09b%7F.flv');
+});
