@@ -30,6 +30,7 @@ function browserAdapter(doc: Document): DomAdapter<Element> {
     isInserted: (el) => el.closest(`[${MEDIA_MARKER}]`) !== null,
     inlineScripts: () => Array.from(doc.querySelectorAll('script:not([src])'), (el) => el.textContent ?? ''),
     byId: (id) => doc.getElementById(id) ?? undefined,
+    textLength: (el) => el.textContent?.length ?? 0,
   };
 }
 

@@ -77,6 +77,7 @@ function cheerioAdapter($: cheerio.CheerioAPI): DomAdapter<Element> {
     isInserted: (el) => el.attribs[MEDIA_MARKER] !== undefined || $(el).parents(`[${MEDIA_MARKER}]`).length > 0,
     inlineScripts: () => $('script:not([src])').toArray().map((el) => $(el).text()),
     byId: (id) => (ids ??= idMap($)).get(id),
+    textLength: (el) => $(el).text().length,
   };
 }
 

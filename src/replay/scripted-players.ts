@@ -9,8 +9,8 @@
  * A media a script names is paired with the element whose id that script names nearest to it
  * (an element named by a script that itself references the media, as Flowplayer's link does,
  * is paired with it at once). Pairs are taken nearest first, each media and element once, and
- * only with an element that may be replaced: when the nearest id is a page section, the media
- * gets no placeholder from that script.
+ * only with an element that may be replaced (and, as `usable` says, holds little text): when the
+ * nearest id is a page section or a post, the media gets no placeholder from that script.
  */
 import type { DomAdapter } from './targets.js';
 

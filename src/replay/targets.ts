@@ -49,6 +49,8 @@ export interface DomAdapter<E> {
   inlineScripts(): string[];
   /** The element with this id, if any. */
   byId(id: string): E | undefined;
+  /** How many characters of text the element holds. */
+  textLength(el: E): number;
 }
 
 export interface TargetPlan<E> {
@@ -101,6 +103,8 @@ const PAGE_TAGS = new Set(['html', 'head', 'body']);
 /** A placeholder holding any of these is page structure, not a player's stand-in. */
 const STRUCTURE = 'form, table, main, article, section, nav, header, footer, aside, h1, h2, h3, h4, h5, h6, ul, ol, dl';
 const MAX_PLACEHOLDER_ELEMENTS = 30;
+/** A placeholder that a script names holds a line or two ("Get Flash to see this video"), not the page's text. */
+const MAX_PLACEHOLDER_TEXT = 1000;
 
 /** Why an element may not be replaced, or undefined when it may. */
 function refusal<E>(dom: DomAdapter<E>, el: E): string | undefined {
@@ -318,7 +322,7 @@ export function planTargets<E>(dom: DomAdapter<E>, transclusions: readonly Trans
   const owner = new Map<E, number>();
   let scripted: Map<number, E> | undefined;
   const placeholders = (): Map<number, E> =>
-    (scripted ??= scriptedPlaceholders(dom, (values) => referencedMedia(values, names, resolve), (el) => !dom.isInserted(el) && !PAGE_TAGS.has(dom.tagName(el)) && refusal(dom, el) === undefined));
+    (scripted ??= scriptedPlaceholders(dom, (values) => referencedMedia(values, names, resolve), (el) => !dom.isInserted(el) && !PAGE_TAGS.has(dom.tagName(el)) && refusal(dom, el) === undefined && dom.textLength(el) <= MAX_PLACEHOLDER_TEXT));
   let pagePlayers: E[] | undefined;
   /** The page's own players besides the selector's: `<video>`, `<audio>`, `<iframe>` (not ours), outermost, in document order. */
   const players = (): E[] => (pagePlayers ??= outermost(dom, dom.select(NAMING_PLAYERS).filter((el) => !dom.isInserted(el))));

@@ -251,3 +251,12 @@ test('inject: YouTube embeds of 2008 (<object> …/v/ID) and 2012 (<iframe> …/
   assert.deepEqual(unmatched, []);
   assert.deepEqual(owners(out), { y1: videos[2], y2: videos[1], y3: videos[0] });
 });
+
+test('inject: an element a script names beside the media that holds the page\'s text (a post, not a placeholder) is not taken for the player\'s placeholder', () => {
+  const text = 'The interview was recorded in 1998 at the lab. '.repeat(40);
+  const html = `<html><body><div id="post"><p>${text}</p><p>${text}</p></div>
+    <script>document.getElementById("post").className = "read"; var clip = "media/interview.flv";</script></body></html>`;
+  const { html: out, unmatched } = injectTransclusions(html, [media('http://e.com/media/interview.flv')], { pageUrl: 'http://e.com/index.html' });
+  assert.equal(out, html);
+  assert.deepEqual(unmatched, ['http://e.com/media/interview.flv']);
+});

@@ -31,6 +31,7 @@ function page(n: number): { dom: DomAdapter<Node>; calls: { contains: number } }
     isInserted: () => false,
     inlineScripts: () => [],
     byId: () => undefined,
+    textLength: () => 0,
   };
   return { dom, calls };
 }
