@@ -9,9 +9,9 @@
  *   `<param>`/`<embed>` inside it names the file) goes to that media only: first a reference
  *   that resolves (against the page's base URL, when known) to the media's URL, else the media
  *   whose name it holds the most of (`ep2/video.flv` names `…/ep2/video.flv`, not `…/ep1/video.flv`).
- * - With the default selector, a `<video>`, `<audio>` or `<iframe>` of the page that names the
- *   media is replaced too (`<video src="clip.flv">` plays in no browser; `<iframe
- *   src="player.html?file=clip.flv">` is a Flash player's page).
+ * - With the default selector, a `<video>`, `<audio>`, `<iframe>` or `<bgsound>` of the page that
+ *   names the media is replaced too (`<video src="clip.flv">` plays in no browser; `<iframe
+ *   src="player.html?file=clip.flv">` is a Flash player's page; `<bgsound>` played only in IE).
  * - With an explicit selector, every other element it matches is replaced too. With the default
  *   selector, a media that no element references takes the placeholder an inline script fills
  *   with its player (SWFObject, JW Player, Flowplayer: see scripted-players.ts), else the first
@@ -25,7 +25,7 @@ import { scriptedPlaceholders } from './scripted-players.js';
 
 export const DEFAULT_SELECTOR = 'object, embed';
 /** Elements that, with the default selector, are replaced when they name one of the page's media (never taken as free players). */
-const NAMING_PLAYERS = 'video, audio, iframe';
+const NAMING_PLAYERS = 'video, audio, iframe, bgsound';
 /** Elements inside a player whose attributes may name its media. */
 export const REFERENCE_PARTS = 'param, embed, source';
 /** Attributes that never name a media file. */
@@ -324,7 +324,7 @@ export function planTargets<E>(dom: DomAdapter<E>, transclusions: readonly Trans
   const placeholders = (): Map<number, E> =>
     (scripted ??= scriptedPlaceholders(dom, (values) => referencedMedia(values, names, resolve), (el) => !dom.isInserted(el) && !PAGE_TAGS.has(dom.tagName(el)) && refusal(dom, el) === undefined && dom.textLength(el) <= MAX_PLACEHOLDER_TEXT));
   let pagePlayers: E[] | undefined;
-  /** The page's own players besides the selector's: `<video>`, `<audio>`, `<iframe>` (not ours), outermost, in document order. */
+  /** The page's own players besides the selector's: `<video>`, `<audio>`, `<iframe>`, `<bgsound>` (not ours), outermost, in document order. */
   const players = (): E[] => (pagePlayers ??= outermost(dom, dom.select(NAMING_PLAYERS).filter((el) => !dom.isInserted(el))));
   const taken: E[] = [];
   const overlaps = (el: E): boolean => taken.some((t) => t === el || dom.contains(t, el) || dom.contains(el, t));
@@ -338,7 +338,7 @@ export function planTargets<E>(dom: DomAdapter<E>, transclusions: readonly Trans
     };
     const own = candidates.filter((el) => refOf(el) === i);
     const free = candidates.filter((el) => refOf(el) === -1);
-    // With the default selector, a <video>/<audio>/<iframe> of the page that names the media is its player too (<video src="clip.flv"> plays in no browser).
+    // With the default selector, a <video>/<audio>/<iframe>/<bgsound> of the page that names the media is its player too (<video src="clip.flv"> plays in no browser).
     const listed = new Set(candidates);
     if (!transclusion.selector) for (const el of players()) if (!listed.has(el) && refOf(el) === i) own.push(el);
     let chosen: E[];

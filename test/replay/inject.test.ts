@@ -222,18 +222,19 @@ test('inject: a player that names a metafile (clip1.ram, talk.asx) goes to the m
   assert.equal(cheerio.load(out)('#swf').length, 1, 'a player naming no media of the page is left');
 });
 
-test('inject: a <video>, <audio> or <iframe> of the page that names a media (src="clip.flv", <source src="talk.ra">, a player page\'s ?file=) is replaced with the default selector', () => {
+test('inject: a <video>, <audio>, <iframe> or <bgsound> of the page that names a media (src="clip.flv", <source src="talk.ra">, a player page\'s ?file=, background music) is replaced with the default selector', () => {
   const html = `<html><body>
     <video id="v" src="media/clip.flv" width="320" height="240" controls></video>
     <audio id="a" controls><source src="media/talk.ra" type="audio/x-pn-realaudio"></audio>
     <video id="other" src="media/trailer.mp4"></video>
     <iframe id="f" src="player.html?file=media/intro.flv" width="400" height="300"></iframe>
     <iframe id="ad" src="ads.html"></iframe>
+    <bgsound id="bg" src="media/theme.wav" loop="infinite">
   </body></html>`;
   const m = (path: string): string => `http://www.example.com/media/${path}`;
-  const { html: out, unmatched } = injectTransclusions(html, [media(m('talk.ra')), media(m('intro.flv')), media(m('clip.flv'))], { pageUrl: 'http://www.example.com/index.html' });
+  const { html: out, unmatched } = injectTransclusions(html, [media(m('talk.ra')), media(m('intro.flv')), media(m('clip.flv')), media(m('theme.wav'))], { pageUrl: 'http://www.example.com/index.html' });
   assert.deepEqual(unmatched, []);
-  assert.deepEqual(owners(out), { v: m('clip.flv'), a: m('talk.ra'), f: m('intro.flv') });
+  assert.deepEqual(owners(out), { v: m('clip.flv'), a: m('talk.ra'), f: m('intro.flv'), bg: m('theme.wav') });
   assert.equal(cheerio.load(out)('#ad').length, 1, 'a frame naming no media is left');
   const $ = cheerio.load(out);
   assert.equal($('#other').attr('src'), 'media/trailer.mp4', 'a player naming no media of the page is left as it is');
