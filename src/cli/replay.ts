@@ -59,7 +59,7 @@ function buildParser() {
     .example('$0 inject site.cdxj --url http://www.example.com/index.html --timestamp 2009 --html index.html -o out.html', 'the page with <video>/<audio> in place')
     .example('$0 client -o pywb/static/transclusions.js', 'install the client into a pywb deployment')
     .epilogue(
-      'Exit status: 0 done; 1 the page has no transclusions (lookup prints {}), or none could be applied (inject); 2 error (bad arguments, a file that is not a WARC or index); 3 answered from what could be read, but records are damaged (listed on stderr).',
+      'Exit status: 0 done; 1 the page has no transclusions (lookup prints {}), or some media had no element on the page (inject: the page is written with those that had one); 2 error (bad arguments, a file that is not a WARC or index); 3 answered from what could be read, but records are damaged (listed on stderr).',
     )
     .wrap(110)
     .exitProcess(false)
@@ -176,7 +176,9 @@ async function runPage(command: string, { args, io, logger, json }: Run): Promis
     else io.stdout.write(out);
     if (result) logger.debug(`${result.replaced} element(s) replaced (${result.charset})`);
     const summary = { ...base, ...(args.output ? { output: String(args.output) } : {}), applied: result?.applied ?? [], replaced: result?.replaced ?? 0, unmatched: result?.unmatched ?? [] };
-    return { code: damaged ? ExitCode.damagedInput : result?.applied.length ? ExitCode.ok : ExitCode.partialFailure, summary };
+    // Exit 0 only when every media of the page went in; the page is written with those that did.
+    const everyMedia = result !== undefined && result.applied.length > 0 && result.unmatched.length === 0;
+    return { code: damaged ? ExitCode.damagedInput : everyMedia ? ExitCode.ok : ExitCode.partialFailure, summary };
   } finally {
     await lookup.close();
   }

@@ -91,6 +91,17 @@ test('inject: each media in its own element; --prefix rewrites to <prefix><ts>id
   assert.match(bare.stderr, /--prefix http:\/\/localhost:8080\/coll does not end with "\/": taken as http:\/\/localhost:8080\/coll\//);
 });
 
+test('inject: a media with no element on the page is named, the others applied, and the exit status is 1 (not everything asked was done)', async () => {
+  const dir = await tempDir();
+  const warc = await warcioWarc(dir);
+  // Only a.flv's player is on the page: b.flv's selector (#two) matches nothing.
+  await writeFile(join(dir, 'p.html'), '<html><body><embed id="one" src="a.flv"></body></html>');
+  const out = await runCli(main, ['inject', warc, '--url', PAGE, '--timestamp', '20160102000000', '--html', join(dir, 'p.html'), '-o', join(dir, 'out.html')]);
+  assert.equal(out.code, 1, out.stderr);
+  assert.match(out.stderr, /no element on the page for http:\/\/example\.com\/b\.flv/);
+  assert.match(await readFile(join(dir, 'out.html'), 'utf8'), /data-warckit-media="http:\/\/example\.com\/a\.flv" id="one"/);
+});
+
 test('errors name the file; bad timestamps and missing flags are refused', async () => {
   const dir = await tempDir();
   const warc = await warcioWarc(dir);
@@ -201,7 +212,7 @@ test('damaged WARCs: the damage is reported with file and offset, the rest is us
 test('inject -o writes the page atomically, bytes kept; client prints or copies the browser script', async () => {
   const dir = await tempDir();
   const warc = await warcioWarc(dir);
-  const page = Buffer.from('<html><head><meta charset="windows-1252"></head><body><p>caf\xe9</p><embed id="one" src="a.flv"></body></html>', 'latin1');
+  const page = Buffer.from('<html><head><meta charset="windows-1252"></head><body><p>caf\xe9</p><embed id="one" src="a.flv"><embed id="two" src="b.flv"></body></html>', 'latin1');
   await writeFile(join(dir, 'p.html'), page);
   const out = await runCli(main, ['inject', warc, '--url', PAGE, '--timestamp', '2016', '--html', join(dir, 'p.html'), '-o', join(dir, 'out.html')]);
   assert.equal(out.code, 0, out.stderr);

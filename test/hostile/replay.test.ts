@@ -45,10 +45,10 @@ for (const selector of ['html', 'body', '*', 'html, embed', 'h1']) {
   });
 }
 
-test('hostile: an invalid selector is reported with its media; the other media still go in', async () => {
+test('hostile: an invalid selector is reported with its media; the other media still go in, and the exit status says not all did (1)', async () => {
   const { warc, html } = await setup(transclusions({ 'http://e.com/x.flv': { selector: 'embed[src=', ...webm('http://e.com/x.flv') }, 'http://e.com/a.flv': { selector: '#one', ...webm('http://e.com/a.flv') } }));
   const out = await runCli(main, ['inject', warc, '--url', PAGE, '--timestamp', '2016', '--html', html]);
-  assert.equal(out.code, 0, out.stderr);
+  assert.equal(out.code, 1, out.stderr);
   assert.match(out.stderr, /http:\/\/e\.com\/x\.flv: selector "embed\[src=": invalid selector/);
   assert.match(out.stdout, /<video controls data-warckit-media="http:\/\/e\.com\/a\.flv" id="one">/);
 });
