@@ -5,9 +5,10 @@
  */
 import { carriedAttributes, describeMedia } from '../../src/replay/media.js';
 import type { LookupResult } from '../../src/replay/lookup.js';
+import { documentBase } from '../../src/replay/media-references.js';
 import type { Transclusion } from '../../src/replay/records.js';
 import { MEDIA_MARKER } from '../../src/replay/render.js';
-import { documentBase, type DomAdapter, NOT_REFERENCES, planTargets, REFERENCE_PARTS } from '../../src/replay/targets.js';
+import { type DomAdapter, NOT_REFERENCES, planTargets, REFERENCE_PARTS } from '../../src/replay/targets.js';
 import type { ReplayEnv } from './replay-env.js';
 
 function attributesOf(el: Element): Record<string, string> {

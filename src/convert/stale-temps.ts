@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { runGone } from '../util/file-lock.js';
 
 const IN_OUTPUT_DIR = [/^\..+\.partial-(\d+)-[0-9a-f]+(?:\.[^/]*)?$/];
+const IN_TEMP_DIR = /^warckit-convert-(\d+)-/;
 
 /** Whether a file name is that of a partial output (`.<name>.partial-<pid>-<hex>[.ext]`), a run's or a killed run's: never a source, never a file of the site. */
 export function isPartialOutputName(name: string): boolean {
   return IN_OUTPUT_DIR.some((pattern) => pattern.test(name));
 }
-const IN_TEMP_DIR = /^warckit-convert-(\d+)-/;
 
 export interface StaleTemps {
   removed: string[];

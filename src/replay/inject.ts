@@ -7,9 +7,10 @@ import * as cheerio from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { decodeHtml, sniffCharset } from './html-bytes.js';
 import { carriedAttributes, mediaKind } from './media.js';
+import { documentBase } from './media-references.js';
 import type { Transclusion } from './records.js';
 import { MEDIA_MARKER, type RenderOptions, renderMediaElement } from './render.js';
-import { documentBase, type DomAdapter, NOT_REFERENCES, planTargets, REFERENCE_PARTS, type TargetProblem } from './targets.js';
+import { type DomAdapter, NOT_REFERENCES, planTargets, REFERENCE_PARTS, type TargetProblem } from './targets.js';
 
 export { DEFAULT_SELECTOR } from './targets.js';
 
