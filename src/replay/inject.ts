@@ -5,6 +5,7 @@
  */
 import * as cheerio from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
+import { selectorProblem } from '../transclusions/selector-check.js';
 import { decodeHtml, sniffCharset } from './html-bytes.js';
 import { carriedAttributes, mediaKind } from './media.js';
 import { documentBase } from './media-references.js';
@@ -67,7 +68,12 @@ function cheerioAdapter($: cheerio.CheerioAPI): DomAdapter<Element> {
   let ids: Map<string, Element> | undefined;
   const values = (el: Element): string[] => Object.entries(el.attribs).filter(([name]) => !NOT_REFERENCES.has(name) && name !== MEDIA_MARKER).map(([, value]) => value);
   return {
-    select: (selector) => $(selector).toArray().filter((n): n is Element => n.type === 'tag' || n.type === 'script' || n.type === 'style'),
+    select: (selector) => {
+      // As browsers do (the client's querySelectorAll): cheerio would take jQuery's :contains or :first, which replay never could.
+      const problem = selectorProblem(selector);
+      if (problem) throw new Error(problem);
+      return $(selector).toArray().filter((n): n is Element => n.type === 'tag' || n.type === 'script' || n.type === 'style');
+    },
     tagName: (el) => el.tagName.toLowerCase(),
     referenceValues: (el) => [...values(el), ...$(el).find(REFERENCE_PARTS).toArray().flatMap((p) => values(p as Element))],
     contains: (ancestor, el) => {

@@ -9,6 +9,7 @@ import { unknownKeyMessage } from '../util/did-you-mean.js';
 import { parsePageTimestamp, TimestampError } from '../util/timestamps.js';
 import { readRegularFile, RegularFileError } from '../util/regular-file.js';
 import { readYamlFile } from '../util/yaml-file.js';
+import { selectorProblem } from './selector-check.js';
 
 const ENTRY_KEYS = ['url', 'timestamp', 'selector', 'metadata_file'];
 const ROOT_KEYS = ['transclusions'];
@@ -113,7 +114,11 @@ export function toTransclusionManifest(doc: unknown, file: string): Transclusion
         entry.timestamp = timestamp;
       }
       const selector = asString(raw.selector, `${where}.selector`, 'selector');
-      if (selector !== undefined) entry.selector = selector;
+      if (selector !== undefined) {
+        const problem = selectorProblem(selector);
+        if (problem) throw new ManifestError(`${where}.selector: "${selector}" ${problem}`);
+        entry.selector = selector;
+      }
       const metadataFile = asString(raw.metadata_file, `${where}.metadata_file`, 'metadata_file');
       if (metadataFile !== undefined) entry.metadata_file = metadataFile;
       return entry;

@@ -261,3 +261,11 @@ test('inject: an element a script names beside the media that holds the page\'s 
   assert.equal(out, html);
   assert.deepEqual(unmatched, ['http://e.com/media/interview.flv']);
 });
+
+test('inject: a selector browsers reject (a jQuery extension cheerio would take) is reported and replaces nothing, as in the browser client', () => {
+  const page = '<html><body><embed id="e" src="other.swf"><div id="d">Flash needed</div></body></html>';
+  const { html, unmatched, problems } = injectTransclusions(page, [media('http://e.com/v.flv', 'embed:first'), media('http://e.com/w.flv', 'div:contains(Flash)')]);
+  assert.equal(html, page);
+  assert.deepEqual(unmatched, ['http://e.com/v.flv', 'http://e.com/w.flv']);
+  assert.match(problems.map((p) => p.problem).join('\n'), /invalid selector \(uses :first, a jQuery extension[^\n]*\ninvalid selector \(uses :contains\(\), a jQuery extension/);
+});

@@ -47,3 +47,18 @@ test('a 50,000-media manifest loads (duplicate keys found by hash lookup; timing
   await writeFile(join(dir, 'dup.yaml'), `${text}  http://e.com/m/7.flv: {url: x}\n`);
   await assert.rejects(loadTransclusionManifest(join(dir, 'dup.yaml')), /dup\.yaml: duplicate key "http:\/\/e\.com\/m\/7\.flv" at line 150002, column 3/);
 });
+
+test('a selector browsers cannot use is an error naming the place (it would replace nothing at replay); standard selectors pass', () => {
+  const entry = (selector: string): unknown => ({ transclusions: { [M]: { url: 'http://e.com/p.html', selector } } });
+  const cases: Array<[string, RegExp]> = [
+    ['embed[src=', /transclusions\["http:\/\/e\.com\/v\.flv"\]\.selector: "embed\[src=" is not a CSS selector \(Attribute selector didn't terminate\)/],
+    ['div:contains(Flash)', /"div:contains\(Flash\)" uses :contains\(\), a jQuery extension: browsers \(pywb, ReplayWeb\.page\) reject the selector/],
+    ['object:first', /uses :first, a jQuery extension/],
+    ['div:not(:eq(2))', /uses :eq\(\), a jQuery extension/],
+    ['p::before', /uses ::before, a pseudo-element: it matches no element that could be replaced/],
+  ];
+  for (const [selector, message] of cases) assert.throws(() => toTransclusionManifest(entry(selector), 'm.yaml'), (e: Error) => e instanceof ManifestError && message.test(e.message), selector);
+  for (const selector of ['object, embed', 'embed[src$="lab.flv"]', '#player > object:nth-child(2)', 'div:has(> embed):not(.ad)', 'OBJECT:first-of-type', 'a[href*=" x "]']) {
+    assert.equal(toTransclusionManifest(entry(selector), 'm.yaml').transclusions.get(M)![0]!.selector, selector);
+  }
+});
