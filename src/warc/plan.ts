@@ -25,6 +25,7 @@ import { recordExtensions } from './extensions.js';
 import { MapfileMatcher, type MapfileRow } from './mapfile.js';
 import { type NormalizedRecordOptions, normalizeRecordOptions, type WarcRecordOptions } from './options.js';
 import { isOwnWarcName, ownFileCheck } from './own-files.js';
+import { PagePlayerCheck } from './page-players.js';
 import { PageTracker } from './page-tracker.js';
 import { type ArchivedFile, type FileRecordContext, fileRecords, groupRecords, type LogRow, type PlannedConversion } from './plan-file.js';
 import { loadPlanSources, type PlanSources } from './plan-sources.js';
@@ -159,6 +160,8 @@ class PlanRun {
   /** Outputs, sidecars and the results file of the conversions (see conversionFiles), and how many were found among the inputs. */
   private readonly conversionFiles: Set<string> | undefined;
   private conversionFilesFound = 0;
+  /** The manifest's pages among the inputs, checked at the end as replay will place their media. */
+  private readonly pageCheck: PagePlayerCheck | undefined;
   private readonly context: FileRecordContext;
 
   constructor(
@@ -177,6 +180,7 @@ class PlanRun {
     this.mapper = sources.mapfile ? new MapfileMatcher(sources.mapfile.rows, sources.mapfile.name) : undefined;
     this.runTimestamp = timestamp14(this.now());
     this.pages = sources.manifest ? new PageTracker(sources.manifest, this.runTimestamp) : undefined;
+    this.pageCheck = sources.manifest ? new PagePlayerCheck(sources.manifest) : undefined;
     const lastSegment = (url: string): string => url.slice(url.lastIndexOf('/') + 1);
     this.conversionFiles = sources.conversions ? conversionFiles(sources.conversions.results, typeof options.conversions === 'string' ? options.conversions : undefined) : undefined;
     this.resultNames = new Set(Object.keys(sources.conversions?.results.conversions ?? {}).map(lastSegment));
@@ -233,6 +237,7 @@ class PlanRun {
     }
     this.checkAborted();
     if (this.pages && groups) yield* groupRecords(this.pages.rest(), this.context);
+    await this.pageCheck?.check(this.warn);
     this.finish();
   }
 
@@ -286,6 +291,7 @@ class PlanRun {
       this.noteUrl(url);
       this.report.filesFound++;
       this.report.bytesFound += entry.size;
+      this.pageCheck?.note(entry, url);
       yield { entry, row, url };
     }
     if (this.conversionFilesFound) logger.info(`left out ${this.conversionFilesFound} file(s) of the conversions (${this.sources.conversions!.name}: outputs, partial outputs, sidecars, the results file) found among the inputs: they are written as conversion records, not as files of the site`);

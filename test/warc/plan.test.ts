@@ -158,3 +158,25 @@ test('a results file naming a source as some conversion\'s output never leaves t
   await plan.close();
   assert.deepEqual(records.filter((r) => r.head.type === 'resource').map((r) => r.head.targetUri), [`${P}a.flv`, `${P}b.flv`, `${P}c.flv`]);
 });
+
+test('a page of the manifest among the inputs is checked as replay will place its media: a media with no element on it is warned about, naming the page', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await mkdir(join(site, 'ep1'), { recursive: true });
+  await mkdir(join(site, 'ep2'), { recursive: true });
+  await writeFile(join(site, 'ep1', 'video.flv'), 'FLV 1');
+  await writeFile(join(site, 'ep2', 'video.flv'), 'FLV 2');
+  await writeFile(join(site, 'shows.html'), '<html><body><embed src="ep1/video.flv"><p>Episode 2 is coming.</p></body></html>');
+  await writeFile(join(site, 'fine.html'), '<html><body><embed src="ep1/video.flv"></body></html>');
+  const warnings: string[] = [];
+  const plan = await planWarcRecords({
+    urlPrefix: P,
+    inputs: [site],
+    warcinfo: false,
+    transclusions: { transclusions: { [`${P}ep1/video.flv`]: [{ url: `${P}shows.html` }, { url: `${P}fine.html` }], [`${P}ep2/video.flv`]: { url: `${P}shows.html` } } },
+    onEvent: (e) => (e.type === 'warning' ? warnings.push(e.message) : undefined),
+  });
+  await all(plan.records);
+  await plan.close();
+  assert.deepEqual(warnings.filter((w) => w.includes('at replay')), [`${join(site, 'shows.html')}: at replay no element of the page takes ${P}ep2/video.flv (as warckit-replay inject finds the players; one that a script writes at replay may still take it)`]);
+});

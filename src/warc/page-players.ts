@@ -1,0 +1,68 @@
+/**
+ * The manifest's pages that are among the inputs, checked while the WARC is written as replay
+ * will place their media: each page is read (up to {@link MAX_PAGE_BYTES}) and given to the
+ * same rule `warckit-replay inject` and the browser client use. A media that no element of the
+ * page takes, and a selector that cannot work, are warned about, naming the page, so the
+ * archivist learns it before replay does. A player that a script writes at replay is not seen
+ * here (the warning says so). Memory follows the manifest's pages, not the number of files.
+ */
+import type { FileEntry } from '../inputs/entry.js';
+import type { Transclusion } from '../replay/records.js';
+import type { TransclusionManifest } from '../transclusions/manifest.js';
+import { pageKey } from '../transclusions/record-uri.js';
+
+/** Pages larger than this are not checked (a page is seldom more than a few hundred KB). */
+const MAX_PAGE_BYTES = 16 * 1024 * 1024;
+
+async function pageBytes(entry: FileEntry): Promise<Buffer | undefined> {
+  if (entry.size > MAX_PAGE_BYTES) return undefined;
+  if (entry.data) return entry.data;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of await entry.open()) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PAGE_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export class PagePlayerCheck {
+  /** Each page's media (by page key), with their selectors. */
+  private readonly media = new Map<string, Transclusion[]>();
+  private readonly pages = new Map<string, { entry: FileEntry; url: string }>();
+
+  constructor(manifest: TransclusionManifest) {
+    for (const [mediaUrl, entries] of manifest.transclusions) {
+      for (const entry of entries) {
+        const list = this.media.get(pageKey(entry.url)) ?? [];
+        if (!list.some((t) => t.mediaUrl === mediaUrl)) list.push({ mediaUrl, ...(entry.selector ? { selector: entry.selector } : {}), formats: [] });
+        this.media.set(pageKey(entry.url), list);
+      }
+    }
+  }
+
+  /** A file among the inputs, at `url`: kept for the check when it is one of the manifest's pages. */
+  note(entry: FileEntry, url: string): void {
+    const key = pageKey(url);
+    if (this.media.has(key) && !this.pages.has(key)) this.pages.set(key, { entry, url });
+  }
+
+  /** Check each page noted; what replay would miss goes to `warn`. A page that cannot be read is left to the record's own reading. */
+  async check(warn: (message: string) => void): Promise<void> {
+    if (this.pages.size === 0) return;
+    const { injectTransclusionsIntoBytes } = await import('../replay/inject.js');
+    for (const [key, { entry, url }] of this.pages) {
+      const bytes = await pageBytes(entry).catch(() => undefined);
+      if (!bytes) continue;
+      let result;
+      try {
+        result = injectTransclusionsIntoBytes(bytes, this.media.get(key)!, { pageUrl: url });
+      } catch {
+        continue; // not a page inject can read (UTF-16, not HTML): nothing to say about its players
+      }
+      for (const p of result.problems) warn(`${entry.path}: at replay ${p.mediaUrl}: selector "${p.selector}": ${p.problem}`);
+      for (const media of result.unmatched) warn(`${entry.path}: at replay no element of the page takes ${media} (as warckit-replay inject finds the players; one that a script writes at replay may still take it)`);
+    }
+  }
+}
