@@ -280,7 +280,7 @@ class PlanRun {
         continue;
       }
       // A source of a conversion is never one of its outputs, whatever a results file says.
-      if (entry.filePath !== undefined && this.isConversionFile(entry.filePath) && !this.sources.conversions!.results.conversions[entry.url]) {
+      if (this.conversionFiles && entry.filePath !== undefined && this.isConversionFile(entry.filePath) && !this.sources.conversions!.results.conversions[entry.url]) {
         this.conversionFilesFound++;
         continue;
       }
