@@ -20,7 +20,8 @@ import { entriesAtOutputs, outputDirHoldsInput, underOutputDir } from './earlier
 import { sha256FileInfo, sha256Stream } from './digest.js';
 import { type ConversionError, ConvertInterruptedError, ConvertOptionsError } from './errors.js';
 import { type ConvertOptions, DEFAULT_OUTPUT_DIR, normalizeConvertOptions } from './options.js';
-import { OutputCollisionError, planConversions } from './plan.js';
+import { OutputCollisionError, OutputPathError, planConversions } from './plan.js';
+import { blockedOutputDirs } from './output-dirs.js';
 import type { RunningConversion } from './progress.js';
 import { type ConversionResult, readConversionResults } from './results.js';
 import { journalPathFor } from './results-journal.js';
@@ -138,6 +139,8 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
   try {
     const entries = await withoutEarlierOutputs(walk.entries, o.inputs, { ruleSet, outputDir, resultsFile, logger });
     const plan = planConversions(entries, ruleSet, outputDir, logger);
+    const blocked = blockedOutputDirs(plan);
+    if (blocked.length) throw new OutputPathError(blocked);
     // A queue's workers find their own tools: the producer needs none.
     const tools = o.queue && !o.dryRun ? {} : await locateTools(plan, ruleSet, o);
     const { ffprobe } = tools;

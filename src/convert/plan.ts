@@ -73,6 +73,14 @@ export function sourcePathOf(entry: FileEntry, cwd: string = process.cwd()): str
   return entry.zip ? `${resolve(cwd, entry.zip.archive)}/${entry.zip.member}` : resolve(cwd, entry.filePath ?? entry.path);
 }
 
+/** Outputs cannot be written where the plan puts them (a file stands where their directory must be): refused before anything runs. */
+export class OutputPathError extends Error {
+  override name = 'OutputPathError';
+  constructor(readonly problems: readonly string[]) {
+    super(`outputs cannot be written where they go, nothing was converted:${problems.map((p) => `\n  ${p}`).join('')}`);
+  }
+}
+
 /** Two sources would share an output or a URL (or an earlier run's): refused before anything runs. */
 export class OutputCollisionError extends Error {
   override name = 'OutputCollisionError';

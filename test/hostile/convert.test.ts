@@ -486,3 +486,19 @@ test('control characters in file names (a newline, a tab): the source is convert
   assert.equal(conversion.header('WARC-Refers-To'), source.header('WARC-Record-ID'));
   assert.equal(conversion.payload.toString(), 'FLV new\nline.flv');
 });
+
+test('outputs whose directory would pass through a file (a ZIP converted with --output-dir beside it: site.zip/…) stop the run before anything is converted, naming the file; nothing is left behind', async () => {
+  const dir = await tempDir();
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.from('FLV'), 'media/a.flv');
+  await new Promise<void>((done, fail) => {
+    zip.outputStream.pipe(createWriteStream(join(dir, 'site.zip'))).on('close', done).on('error', fail);
+    zip.end();
+  });
+  await writeFile(join(dir, 'rules.yaml'), CP_RULES);
+  const run = await runToEnd([P, 'site.zip', '--rules', 'rules.yaml', '--output-dir', '.'], { cwd: dir });
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /outputs of site\.zip would be written in .*site\.zip\/media\/, but .*site\.zip is a file: give another --output-dir/);
+  assert.doesNotMatch(run.stderr, /ENOTDIR/);
+  assert.deepEqual((await readdir(dir)).sort(), ['rules.yaml', 'site.zip']);
+});
