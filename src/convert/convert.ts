@@ -139,7 +139,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
   try {
     const entries = await withoutEarlierOutputs(walk.entries, o.inputs, { ruleSet, outputDir, resultsFile, logger });
     const plan = planConversions(entries, ruleSet, outputDir, logger);
-    const blocked = blockedOutputDirs(plan);
+    const blocked = blockedOutputDirs(plan, outputDir);
     if (blocked.length) throw new OutputPathError(blocked);
     // A queue's workers find their own tools: the producer needs none.
     const tools = o.queue && !o.dryRun ? {} : await locateTools(plan, ruleSet, o);
