@@ -99,7 +99,9 @@ export function findReplay(win: Window): ReplayEnv | undefined {
     if (kind === 'pywb') return `${prefix}cdx?url=${enc(uriPrefix)}&matchType=prefix&output=json&limit=10000`;
     if (kind === 'wabac') {
       const coll = info?.coll ?? /([^/]+)\/$/.exec(prefix)?.[1] ?? '';
-      const root = prefix.slice(0, prefix.length - coll.length - 1);
+      // The prefix is <root><coll>/, or <root><coll>/:<hash>/ for a WACZ: the API is at <root>api/c/<coll>/.
+      const at = prefix.lastIndexOf(`/${coll}/`);
+      const root = at >= 0 ? prefix.slice(0, at + 1) : prefix.slice(0, prefix.length - coll.length - 1);
       // wabac.js needs every parameter present (mime= empty means any type).
       return `${root}api/c/${enc(coll)}/urls?url=${enc(uriPrefix)}&prefix=1&mime=&count=10000`;
     }
