@@ -3,7 +3,8 @@
  * (`site site/a.flv`, `site.zip site.zip/www/`). Their files would be archived twice, as
  * warcit does; the run says so. Pure: paths are compared as given, resolved, not looked up.
  */
-import { resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
+import { isInside } from '../util/path-inside.js';
 import type { EntryInput } from './entry.js';
 
 export interface Overlap {
@@ -19,15 +20,10 @@ export function overlapWarning({ input, within }: Overlap): string {
   return `${input} ${same ? 'is the same as' : 'is inside'} ${within}, also an input: its files are archived twice`;
 }
 
-/** `a` is `b` or below it (resolved paths). */
-function inside(a: string, b: string): boolean {
-  return a === b || a.startsWith(b.endsWith(sep) ? b : b + sep);
-}
-
 /** The path input that `path` is, or is inside, if any: an output there would replace a file to archive. */
 export function inputHolding(path: string, inputs: ReadonlyArray<string | EntryInput>): string | undefined {
   const full = resolve(path);
-  return inputs.find((input): input is string => typeof input === 'string' && inside(full, resolve(input)));
+  return inputs.find((input): input is string => typeof input === 'string' && isInside(resolve(input), full));
 }
 
 /** Each path input that is, or is inside, another path input, with that other one. */
@@ -35,7 +31,7 @@ export function overlappingInputs(inputs: ReadonlyArray<string | EntryInput>): O
   const paths = inputs.filter((input): input is string => typeof input === 'string').map((input) => ({ input, full: resolve(input) }));
   const overlaps: Overlap[] = [];
   paths.forEach(({ input, full }, i) => {
-    const other = paths.find((p, j) => j !== i && inside(full, p.full) && (full !== p.full || j < i));
+    const other = paths.find((p, j) => j !== i && isInside(p.full, full) && (full !== p.full || j < i));
     if (other) overlaps.push({ input, within: other.input });
   });
   return overlaps;

@@ -10,21 +10,17 @@ import type { FileEntry } from '../inputs/entry.js';
 import type { Transclusion } from '../replay/records.js';
 import type { TransclusionManifest } from '../transclusions/manifest.js';
 import { pageKey } from '../transclusions/record-uri.js';
+import { readHead } from './content-type.js';
 
 /** Pages larger than this are not checked (a page is seldom more than a few hundred KB). */
 const MAX_PAGE_BYTES = 16 * 1024 * 1024;
 
+/** The page's bytes, or undefined when it is larger than {@link MAX_PAGE_BYTES}. */
 async function pageBytes(entry: FileEntry): Promise<Buffer | undefined> {
   if (entry.size > MAX_PAGE_BYTES) return undefined;
   if (entry.data) return entry.data;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of await entry.open()) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_PAGE_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  const bytes = await readHead(entry.open, MAX_PAGE_BYTES + 1);
+  return bytes.length > MAX_PAGE_BYTES ? undefined : bytes;
 }
 
 export class PagePlayerCheck {
