@@ -136,13 +136,18 @@ test('an output directory that is the input itself, or inside it: its sources ar
   }
 });
 
-test('an output that would be written over one of the input files is refused before anything is done', async () => {
+/** A site of one WAV converted with CHAINED rules into the site itself (`--output-dir site`). */
+async function convertedIntoItself(): Promise<{ site: string; rules: string; first: Awaited<ReturnType<typeof convertMedia>> }> {
   const dir = await tempDir();
   const site = join(dir, 'site');
   await makeClip(join(site, 'a.wav'), 'audio', 'wav');
   const rules = join(dir, 'rules.yaml');
   await writeFile(rules, CHAINED);
-  const first = await convertMedia({ urlPrefix: P, inputs: [site], outputDir: site, rules, jobs: 1 });
+  return { site, rules, first: await convertMedia({ urlPrefix: P, inputs: [site], outputDir: site, rules, jobs: 1 }) };
+}
+
+test('an output that would be written over one of the input files is refused before anything is done', async () => {
+  const { site, rules, first } = await convertedIntoItself();
   const output = first.conversions[0]!.output;
   // Without the results file that records it, the output is a file like any other of the site: the archivist's, as far as anyone can tell.
   await rm(first.resultsFile!);
@@ -156,12 +161,7 @@ test('an output that would be written over one of the input files is refused bef
 });
 
 test('outputs recorded only in the journal of a killed first run are its own: the next run with the output directory in the input goes on', async () => {
-  const dir = await tempDir();
-  const site = join(dir, 'site');
-  await makeClip(join(site, 'a.wav'), 'audio', 'wav');
-  const rules = join(dir, 'rules.yaml');
-  await writeFile(rules, CHAINED);
-  const first = await convertMedia({ urlPrefix: P, inputs: [site], outputDir: site, rules, jobs: 1 });
+  const { site, rules, first } = await convertedIntoItself();
   // As a SIGKILL before the first fold leaves it: the journal holds the source's results, no YAML yet.
   const recorded = await readConversionResults(first.resultsFile!);
   await writeFile(`${first.resultsFile!}.journal`, Object.entries(recorded.conversions).map(([source, results]) => `${JSON.stringify({ source, results })}\n`).join(''));
