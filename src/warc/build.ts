@@ -92,7 +92,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
       {
         warcPath: opts.path,
         rollover: opts.maxSize !== undefined,
-        ...(log ? { log: (row) => log.queue(row) } : {}),
+        ...(log ? { log: (row) => log.queue(row), logPath: opts.log! } : {}),
         onFile: (input, entry) => {
           fileStart = input;
           tracker?.file(input, entry);

@@ -14,6 +14,7 @@ import { overlappingInputs, overlapWarning } from '../inputs/overlap.js';
 import { matchesAny } from '../inputs/url.js';
 import { type SkippedInput, unfollowedWarning, type WalkItem, walkInputItems } from '../inputs/walk.js';
 import { mapOrdered, readAhead } from '../util/async-iter.js';
+import { refuseLogClash } from './log-target.js';
 import { silentLogger } from '../util/logger.js';
 import { parseFixedDate, timestamp14 } from '../util/timestamps.js';
 import { VERSION } from '../version.js';
@@ -79,6 +80,8 @@ export interface PlanInternals {
   /** `warcPath` is rolled over into parts (site-00000.warc.gz…): all of them are the run's own files. */
   rollover?: boolean;
   log?: (row: LogRow) => void;
+  /** Where the log goes: refused when it is another file of the run (the WARC, the mapfile, a conversion output…). */
+  logPath?: string;
   /** The resource record of an input file is planned. */
   onFile?: (input: WarcRecordInput, entry: FileEntry) => void;
 }
@@ -134,6 +137,10 @@ export async function planWarcRecords(options: WarcRecordOptions, internals: Pla
   };
   // The files that configure the run are read before anything else is touched.
   const sources = await loadPlanSources(options, warn);
+  if (internals.logPath !== undefined) {
+    const path = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+    await refuseLogClash(internals.logPath, { warcPath: internals.warcPath, rollover: internals.rollover, mapfile: path(options.mapfile), results: path(options.conversions), manifest: path(options.transclusions), sources });
+  }
   for (const overlap of overlappingInputs(opts.inputs)) warn(overlapWarning(overlap));
   // Inputs are checked now (a missing one fails the plan, before a sink has any record) and walked as the records are read.
   const closers: Array<() => void> = [];

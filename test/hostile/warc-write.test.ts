@@ -384,6 +384,39 @@ test('--log failing after the WARC was written: the WARC is there, the message s
   assert.equal(await count(join(dir, 'w.warc.gz')), 3);
 });
 
+test('--log naming a file of the run (the WARC, a part, its index or lock, the mapfile, results, manifest, a conversion output): exit 2 naming it, the file untouched, nothing written', async () => {
+  const dir = await tempDir();
+  await makeSite(join(dir, 'site'), { 'index.html': '<p>x</p>', 'media/a.flv': 'FLV-ish bytes' });
+  const results = await converted(dir, P, 'site/');
+  const at = (name: string): string => join(dir, name);
+  await writeFile(at('map.csv'), 'file,URL\nindex.html,http://www.example.com/home.html\n');
+  await writeFile(at('tc.yaml'), `transclusions:\n  ${P}media/a.flv:\n    - url: ${P}index.html\n      timestamp: '20090101000000'\n      selector: object\n`);
+  await run(process.execPath, [BIN, P, 'site', '-n', 'old', '-q'], { cwd: dir });
+  const output = join(dir, 'conversions', 'site', 'media', 'a.flv.webm');
+  const cases: Array<[string[], string, RegExp]> = [
+    [['-n', at('new')], at('new.warc.gz'), /new\.warc\.gz is the WARC this run writes/],
+    [['-n', at('old'), '-o'], at('old.warc.gz'), /old\.warc\.gz is the WARC this run writes/],
+    [['-n', at('old'), '-a'], at('old.warc.gz'), /old\.warc\.gz is the WARC this run writes/],
+    [['-n', at('new'), '--max-size', '1000'], at('new-00001.warc.gz'), /new-00001\.warc\.gz is a part of the WARC this run writes/],
+    [['-n', at('new'), '--cdxj'], at('new.warc.gz.cdxj'), /new\.warc\.gz\.cdxj is the index of the WARC this run writes/],
+    [['-n', at('new')], at('new.warc.gz.lock'), /new\.warc\.gz\.lock is kept beside the WARC this run writes/],
+    [['-n', at('new'), '--mapfile', at('map.csv')], at('map.csv'), /map\.csv is the mapfile of this run/],
+    [['-n', at('new'), '--conversions', results], results, /warcit-conversion-results\.yaml is the results file of this run's conversions/],
+    [['-n', at('new'), '--transclusions', at('tc.yaml')], at('tc.yaml'), /tc\.yaml is the transclusion manifest of this run/],
+    [['-n', at('new'), '--conversions', results], output, /a\.flv\.webm is a file of this run's conversions/],
+  ];
+  for (const [args, log, message] of cases) {
+    const before = await readFile(log).catch(() => undefined);
+    const r = await runCli(main, [P, at('site'), ...args, '--log', log]);
+    assert.equal(r.code, 2, `--log ${log}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.match(r.stderr, /give the log another path/);
+    assert.deepEqual(await readFile(log).catch(() => undefined), before, `${log} untouched`);
+    assert.deepEqual((await readdir(dir)).filter((n) => /^\.?new/.test(n)), [], `nothing written with --log ${log}`);
+  }
+  assert.equal(await count(at('old.warc.gz')), 4);
+});
+
 for (const [signal, mode] of [['SIGINT', 'append'], ['SIGTERM', 'create']] as const) {
   test(`${signal} during a large ${mode} ends the run within a second and leaves the existing WARC as it was`, async () => {
     const dir = await tempDir();
