@@ -4,6 +4,7 @@
  * `rules.yaml: file_types[1].conversion_rules[0].command: expected a string, got a number`.
  */
 import { RE2JS } from 're2js';
+import { SIDECAR_EXT } from '../convert/characterization.js';
 import { unknownKeyMessage } from '../util/did-you-mean.js';
 import { parseProbeConditions, PROBE_KEYS, type ProbeConditions } from './conditions.js';
 import { type ArgTemplate, parseCommandTemplate, PROBE_PLACEHOLDERS, TemplateSyntaxError, usesPlaceholder } from './template.js';
@@ -104,6 +105,21 @@ function describe(value: unknown): string {
 
 const EXT = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
+/**
+ * Why an ext would make outputs named as warckit-convert's own files beside them (which would be
+ * overwritten by that file, or overwrite it), or undefined: the characterization sidecar
+ * (`<source>.ffprobe.json`, see SIDECAR_EXT), the frame checksums of `verify: lossless`
+ * (`<output>.framemd5`, `<output>.source.framemd5`) and the output it keeps after a failed check
+ * (`a.flv.not-lossless.mkv`).
+ */
+function reservedExtProblem(ext: string): string | undefined {
+  const parts = ext.toLowerCase().split('.');
+  if (ext.toLowerCase() === SIDECAR_EXT) return `is the name of the characterization sidecar warckit-convert writes for each source (<source>.${SIDECAR_EXT})`;
+  if (parts.at(-1) === 'framemd5') return 'ends as the frame checksums verify: lossless keeps beside an output (<output>.framemd5)';
+  if (parts.includes('not-lossless')) return 'is how verify: lossless names an output it keeps after a failed check (<source>.not-lossless.<ext>)';
+  return undefined;
+}
+
 /** warcit's rule keys (name, ext, command, mime, skip_as_source, poster, skip), then ours. */
 const RULE_KEYS = ['name', 'ext', 'command', 'args', 'mime', 'skip', 'skip_as_source', 'poster', 'requires', 'purpose', 'verify'];
 const FILE_TYPE_KEYS = ['ext', 'regex', 'mime', 'probe', 'final', 'conversion_rules'];
@@ -153,6 +169,8 @@ function checkRule(c: Checker, value: unknown, path: string): ConversionRule {
   const ext = c.optString(m.ext, `${path}.ext`, 'an extension string such as "webm"');
   if (ext === undefined) c.fail(`${path}.ext`, 'missing: every rule needs the extension of the file it writes, e.g. ext: webm');
   if (!EXT.test(ext)) c.fail(`${path}.ext`, `expected an extension of letters, digits, "_", "-" or "." (no slashes), got ${describe(ext)}`);
+  const reserved = reservedExtProblem(ext);
+  if (reserved) c.fail(`${path}.ext`, `"${ext}" ${reserved}: give the rule another ext`);
   const name = c.optString(m.name, `${path}.name`) ?? ext;
   const mime = c.optString(m.mime, `${path}.mime`, 'a MIME type string such as "video/webm"');
   const skip = c.optBool(m.skip, `${path}.skip`);

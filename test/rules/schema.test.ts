@@ -237,3 +237,11 @@ test('two rules of one file type that make the same ext (the second would overwr
   assert.throws(() => parseRules(rules(''), 'r.yaml'), /r\.yaml: file_types\[0\]\.conversion_rules\[1\]\.ext: "txt" is also the ext of rule a \(conversion_rules\[0\]\): both would write <source>\.txt/);
   assert.doesNotThrow(() => parseRules(rules(', skip: true'), 'r.yaml'));
 });
+
+test("a rule whose ext is one of warckit-convert's own files (the ffprobe.json sidecar, framemd5 manifests, a kept not-lossless output) is an error: its output would be overwritten by that file, or overwrite it", () => {
+  const rules = (ext: string) => `file_types:\n  - ext: .wav\n    conversion_rules:\n      - {name: a, ext: mp3, command: 'cp {input} {output}'}\n      - {name: b, ext: ${ext}, command: 'cp {input} {output}'}\n`;
+  assert.throws(() => parseRules(rules('ffprobe.json'), 'r.yaml'), /r\.yaml: file_types\[0\]\.conversion_rules\[1\]\.ext: "ffprobe\.json" is the name of the characterization sidecar warckit-convert writes for each source \(<source>\.ffprobe\.json\): give the rule another ext/);
+  assert.throws(() => parseRules(rules('mp3.framemd5'), 'r.yaml'), /conversion_rules\[1\]\.ext: "mp3\.framemd5" ends as the frame checksums verify: lossless keeps beside an output \(<output>\.framemd5\)/);
+  assert.throws(() => parseRules(rules('not-lossless.mkv'), 'r.yaml'), /conversion_rules\[1\]\.ext: "not-lossless\.mkv" is how verify: lossless names an output it keeps after a failed check/);
+  assert.doesNotThrow(() => parseRules(rules('json'), 'r.yaml'));
+});
