@@ -14,6 +14,7 @@ import { loadRules } from '../rules/load.js';
 import type { RuleSet } from '../rules/schema.js';
 import type { Logger } from '../util/logger.js';
 import { recordedCollisions } from './collisions.js';
+import { refuseResultsClash } from './results-target.js';
 import { checkFixity, type FixityReport, recordFixity } from './fixity-run.js';
 import { dryRunPlan } from './dry-run.js';
 import { entriesAtOutputs, outputDirHoldsInput, underOutputDir } from './earlier-outputs.js';
@@ -137,6 +138,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
   let log: WriteStream | undefined;
   let store: ResultsRecord | undefined;
   try {
+    if (resultsFile !== undefined) await refuseResultsClash(resultsFile, { entries: walk.entries, plan: planConversions(walk.entries, ruleSet, outputDir), outputDir, rulesFile: typeof o.rules === 'string' ? o.rules : undefined });
     const entries = await withoutEarlierOutputs(walk.entries, o.inputs, { ruleSet, outputDir, resultsFile, logger });
     const plan = planConversions(entries, ruleSet, outputDir, logger);
     const blocked = blockedOutputDirs(plan, outputDir);

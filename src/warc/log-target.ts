@@ -3,9 +3,9 @@
  * a log path naming the WARC, its index, the mapfile, the results file, the manifest or a
  * conversion output would replace that file with a CSV after the run had done its work.
  */
-import { realpath } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { OutputError } from '../util/atomic.js';
+import { realPaths } from '../util/real-paths.js';
 import { isOwnFileName, isOwnWarcName } from './own-files.js';
 import { indexPathOf, partNameWithin } from './part-names.js';
 import type { PlanSources } from './plan-sources.js';
@@ -19,17 +19,6 @@ export interface RunFiles {
   results: string | undefined;
   manifest: string | undefined;
   sources: PlanSources;
-}
-
-/** Paths with their directory resolved through symbolic links (the name itself may not exist yet), each directory once. */
-function realPaths(): (path: string) => Promise<string> {
-  const dirs = new Map<string, Promise<string>>();
-  return async (path) => {
-    const full = resolve(path);
-    const dir = dirname(full);
-    if (!dirs.has(dir)) dirs.set(dir, realpath(dir).catch(() => dir));
-    return resolve(await dirs.get(dir)!, basename(full));
-  };
 }
 
 /** What of the WARC's own files `name` is (in the WARC's directory), if any. */

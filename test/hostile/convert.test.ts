@@ -502,3 +502,26 @@ test('outputs whose directory would pass through a file (a ZIP converted with --
   assert.doesNotMatch(run.stderr, /ENOTDIR/);
   assert.deepEqual((await readdir(dir)).sort(), ['rules.yaml', 'site.zip']);
 });
+
+test('--results naming a file of the run (an output, a source, the rules, a sidecar): exit 2 before anything runs, naming what it is; the file untouched', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'site'));
+  await writeFile(join(dir, 'site', 'a.flv'), 'FLV-ish bytes');
+  await writeFile(join(dir, 'rules.yaml'), CP_RULES);
+  const first = await runToEnd([P, 'site', '--rules', 'rules.yaml', '--output-dir', 'conv', '-q'], { cwd: dir });
+  assert.equal(first.code, 0, first.stderr);
+  const cases: Array<[string, RegExp]> = [
+    ['conv/site/a.flv.txt', /conv\/site\/a\.flv\.txt is the output of rule copy for http:\/\/www\.example\.com\/a\.flv: give the results file another path/],
+    ['site/a.flv', /site\/a\.flv is a source of this run \(http:\/\/www\.example\.com\/a\.flv\): give the results file another path/],
+    ['rules.yaml', /rules\.yaml is the rules file of this run: give the results file another path/],
+    ['conv/site/a.flv.ffprobe.json', /conv\/site\/a\.flv\.ffprobe\.json is the characterization sidecar of http:\/\/www\.example\.com\/a\.flv: give the results file another path/],
+  ];
+  for (const [results, message] of cases) {
+    const before = await readFile(join(dir, results)).catch(() => undefined);
+    const run = await runToEnd([P, 'site', '--rules', 'rules.yaml', '--output-dir', 'conv', '--results', join(dir, results), '--force'], { cwd: dir });
+    assert.equal(run.code, 2, `--results ${results}: ${run.stderr}`);
+    assert.match(run.stderr, message);
+    assert.deepEqual(await readFile(join(dir, results)).catch(() => undefined), before, `${results} untouched`);
+    assert.equal(existsSync(join(dir, `${results}.journal`)), false);
+  }
+});
