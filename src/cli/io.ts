@@ -15,6 +15,9 @@ export interface CliIO {
 }
 
 export function processIO(): CliIO {
+  // A reader that goes away early (`2>&1 | head -c1`, a dead tee) costs the messages, not the
+  // run: unheard, an EPIPE would end the process mid-write, its temporary file and lock left.
+  for (const stream of [process.stdout, process.stderr]) if (stream.listenerCount('error') === 0) stream.on('error', () => undefined);
   return { stdout: process.stdout, stderr: process.stderr, isTTY: Boolean(process.stderr.isTTY) };
 }
 

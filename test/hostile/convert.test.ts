@@ -525,3 +525,17 @@ test('--results naming a file of the run (an output, a source, the rules, a side
     assert.equal(existsSync(join(dir, `${results}.journal`)), false);
   }
 });
+
+test('stderr on a pipe its reader closes (2>&1 | head -c1): the conversions run, the results file is written, exit 0, no lock or journal left', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'site'));
+  for (let i = 0; i < 20; i++) await writeFile(join(dir, 'site', `a${i}.flv`), `FLV ${i}`);
+  await writeFile(join(dir, 'rules.yaml'), CP_RULES);
+  const child = spawn(process.execPath, [BIN, P, 'site', '--rules', 'rules.yaml', '--output-dir', 'conv', '-v'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr!.once('data', () => child.stderr!.destroy());
+  const code = await new Promise<number | null>((done) => child.on('exit', done));
+  assert.equal(code, 0);
+  const { conversions } = await readConversionResults(join(dir, 'conv', RESULTS));
+  assert.equal(Object.keys(conversions).length, 20);
+  assert.deepEqual((await readdir(join(dir, 'conv'))).sort(), ['site', RESULTS]);
+});

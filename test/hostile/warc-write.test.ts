@@ -449,3 +449,14 @@ test('-o over a damaged WARC replaces it whole (no tail check needed)', async ()
   assert.equal(r.code, 0);
   assert.equal(await count(join(dir, 'w.warc.gz')), 3);
 });
+
+test('stderr on a pipe its reader closes (2>&1 | head -c1): the run goes on, the WARC is written and whole, exit 0, nothing left beside it', async () => {
+  const dir = await tempDir();
+  await pages(join(dir, 'site'), 300);
+  const child = spawn(process.execPath, [BIN, P, 'site', '-n', 'w', '-v'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr!.once('data', () => child.stderr!.destroy()); // the reader goes away after its first byte
+  const code = await new Promise<number | null>((done) => child.on('exit', done));
+  assert.equal(code, 0);
+  assert.equal(await count(join(dir, 'w.warc.gz')), 301);
+  assert.deepEqual((await readdir(dir)).sort(), ['site', 'w.warc.gz']);
+});
