@@ -6,20 +6,22 @@ const ESCAPED = new Set([...'#;?:@&=+$, ']);
  * `%xx`, any other as it is; and, where warcit writes a header that no reader can parse, a
  * control character (U+0000–U+001F, U+007F) as upper-case `%XX`, the form WARC headers already
  * gave it. Rules (`.*\.flv$` stops at a newline), results keys and manifests then all name the
- * file as its record does.
+ * file as its record does. A backslash is `%5C` too (warcit leaves it raw): no URI may hold
+ * one, browsers read it as `/`, and `back\slash.html` must not take `back/slash.html`'s URL.
  */
 export function urlPathChar(ch: string): string {
   if (ESCAPED.has(ch)) return `%${ch.charCodeAt(0).toString(16)}`;
   const code = ch.charCodeAt(0);
-  return code < 0x20 || code === 0x7f ? `%${code.toString(16).padStart(2, '0').toUpperCase()}` : ch;
+  return code < 0x20 || code === 0x7f || ch === '\\' ? `%${code.toString(16).padStart(2, '0').toUpperCase()}` : ch;
 }
 
 /**
  * Turn a relative file path into the URL path warcit gives it: `/` separators, a leading
- * `./` dropped, and `#;?:@&=+$, ` escaped as lowercase `%xx`, exactly as warcit writes them.
+ * `./` dropped, and `#;?:@&=+$, ` escaped as lowercase `%xx`, exactly as warcit writes them
+ * (a backslash is part of a name: see urlPathChar; ZIP members' are separators, made `/` when read).
  */
 export function pathToUrlPath(relativePath: string): string {
-  const slashed = relativePath.split(/[\\/]+/).filter((part) => part !== '' && part !== '.').join('/');
+  const slashed = relativePath.split(/\/+/).filter((part) => part !== '' && part !== '.').join('/');
   let out = '';
   for (const ch of slashed) out += urlPathChar(ch);
   return out;

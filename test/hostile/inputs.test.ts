@@ -156,6 +156,19 @@ test('Latin-1 file names (caf\\xe9.html): archived at caf%E9.html, named so in W
   assert.match(await readFile(join(dir, 'log.csv'), 'utf8'), /\r\nsite\/caf%E9\.html,resource,http:\/\/www\.example\.com\/caf%E9\.html,2001-03-03T04:05:06Z,text\/html,text\/html,\r\n/);
 });
 
+test('back\\slash.html beside back/slash.html on disk: two records at two URLs (back%5Cslash.html), not two at one URL where replay shows one; exit 0', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'site', 'back'), { recursive: true });
+  await writeFile(join(dir, 'site', 'back\\slash.html'), '<p>backslash</p>');
+  await writeFile(join(dir, 'site', 'back', 'slash.html'), '<p>slash</p>');
+  const run = await warckit([P, 'site', '-n', 'out', '-d', '20100101'], dir);
+  assert.equal(run.code, 0, run.stderr);
+  const { records, problems } = await readWarc(join(dir, 'out.warc.gz'));
+  assert.deepEqual(problems, []);
+  const byUrl = new Map(records.filter((r) => r.type === 'resource').map((r) => [r.targetUri, r.payload.toString()]));
+  assert.deepEqual([...byUrl].sort(), [[`${P}back%5Cslash.html`, '<p>backslash</p>'], [`${P}back/slash.html`, '<p>slash</p>']]);
+});
+
 test('a ZIP whose stored member has a flipped byte: that member is left out, named with the archive and why; every other member archived, exit 1', async () => {
   const dir = await tempDir();
   await makeIanaLikeZip(join(dir, 'site.zip'));

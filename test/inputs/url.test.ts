@@ -10,10 +10,15 @@ test('paths become URLs the way warcit makes them', () => {
     ['q?x=1&y=2;z:@+$,.html', 'q%3fx%3d1%26y%3d2%3bz%3a%40%2b%24%2c.html'],
     ['vidéo ñ.flv', 'vidéo%20ñ.flv'],
     ['100%.html', '100%.html'],
-    ['a\\b.html', 'a/b.html'],
   ];
   for (const [path, expected] of cases) assert.equal(pathToUrlPath(path), expected, path);
   assert.equal(urlFor('http://example.com/', 'a b.html'), 'http://example.com/a%20b.html');
+});
+
+test('a backslash in a file name is %5C, not a separator: back\\slash.html and back/slash.html keep two URLs (a raw backslash is no URI character, and browsers read it as /)', () => {
+  assert.equal(pathToUrlPath('back\\slash.html'), 'back%5Cslash.html');
+  assert.equal(pathToUrlPath('back/slash.html'), 'back/slash.html');
+  assert.equal(pathToUrlPath('dir\\sub\\a.flv'), 'dir%5Csub%5Ca.flv');
 });
 
 test('index URL is everything up to the last slash', () => {
