@@ -3,13 +3,12 @@
  * conversions, so a `--results` path naming an output, a source, the rules or a sidecar would
  * replace that file with YAML (and the next run would convert again and lose it again).
  */
-import type { FileEntry } from '../inputs/entry.js';
 import { realPaths } from '../util/real-paths.js';
 import { SIDECAR_EXT } from './characterization.js';
 import { OutputCollisionError, outputPathFor, type PlannedConversion } from './plan.js';
 
 export interface ConvertRunFiles {
-  entries: readonly FileEntry[];
+  /** The conversions planned (their sources are the run's sources). */
   plan: readonly PlannedConversion[];
   outputDir: string;
   rulesFile: string | undefined;
@@ -22,7 +21,7 @@ export async function resultsClash(resultsFile: string, run: ConvertRunFiles): P
   const hits = async (path: string): Promise<boolean> => targets.has(await real(path));
   if (run.rulesFile !== undefined && (await hits(run.rulesFile))) return 'the rules file of this run';
   for (const p of run.plan) if (await hits(p.output)) return `the output of rule ${p.rule.name} for ${p.source.url}`;
-  for (const entry of run.entries) {
+  for (const entry of new Set(run.plan.map((p) => p.source))) {
     if (entry.filePath !== undefined && (await hits(entry.filePath))) return `a source of this run (${entry.url})`;
     if (await hits(outputPathFor(entry, SIDECAR_EXT, run.outputDir))) return `the characterization sidecar of ${entry.url}`;
   }
