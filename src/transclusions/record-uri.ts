@@ -84,9 +84,24 @@ export function splitCanonicalOrigin(url: string): { origin: string; rest: strin
 }
 
 /**
+ * A path and query as a browser sends them (WHATWG URL serialization): what no URL may hold raw
+ * (a space, a control character, `"<>`, non-ASCII) percent-encoded as UTF-8, escapes already
+ * there kept as they are. A manifest written by hand may name `my page.html`; the browser asks
+ * for `my%20page.html`, and a WARC-Target-URI may not hold a space.
+ */
+function asBrowsersSend(origin: string, rest: string): string {
+  try {
+    const url = new URL(origin + rest);
+    return url.pathname + (rest.includes('?') ? `?${url.search.slice(1)}` : '');
+  } catch {
+    return rest;
+  }
+}
+
+/**
  * A page URL as replay systems canonicalize it before looking it up, and no further: scheme and
- * host in lower case, no default port, `/` for an empty path, no empty query; the path and
- * query stay as they are (their case and escapes are part of the capture's URL).
+ * host in lower case, no default port, `/` for an empty path, no empty query, and the path and
+ * query as a browser sends them; their case and escapes stay as they are (part of the capture's URL).
  */
 export function canonicalPageUrl(url: string): string {
   const page = withoutFragment(url);
@@ -95,7 +110,7 @@ export function canonicalPageUrl(url: string): string {
   let { rest } = split;
   if (rest.indexOf('?') === rest.length - 1) rest = rest.slice(0, -1); // an empty query only
   if (!rest.startsWith('/')) rest = `/${rest}`;
-  return split.origin + rest;
+  return split.origin + asBrowsersSend(split.origin, rest);
 }
 
 /** Page key: the canonical URL without its scheme, so http and https captures of a page meet. */

@@ -98,3 +98,26 @@ test('hostile: a FIFO or a device given as the page, a WARC or an index is an er
   }
   assert.deepEqual(await readFile(html, 'utf8'), HTML);
 });
+
+test('a manifest page named with a raw space (my page.html): warckit writes its records at my%20page.html, and lookup finds them through the WARC and through its index, asked either way', async () => {
+  const dir = await tempDir();
+  const { main: warckit } = await import('../../src/cli/warckit.js');
+  await import('node:fs/promises').then(({ mkdir }) => mkdir(join(dir, 'site')));
+  await writeFile(join(dir, 'site', 'a.flv'), 'FLV');
+  await writeFile(join(dir, 'site', 'my page.html'), '<embed src="a.flv">');
+  await writeFile(join(dir, 'tr.yaml'), "transclusions:\n  http://x/a.flv:\n    - url: http://x/my page.html\n      timestamp: '20100101000000'\n");
+  const w = await runCli(warckit, ['http://x/', join(dir, 'site'), '-n', join(dir, 'own'), '--transclusions', join(dir, 'tr.yaml'), '--transclusion-format', 'both', '-q']);
+  assert.equal(w.code, 0, w.stderr);
+  const uris = execFileSync('sh', ['-c', `zcat ${join(dir, 'own.warc.gz')} | grep -a '^WARC-Target-URI: urn'`]).toString();
+  assert.match(uris, /urn:embeds:http:\/\/x\/my%20page\.html\r?\n/);
+  assert.doesNotMatch(uris, / page/);
+  const index = await runCli(main, ['index', join(dir, 'own.warc.gz'), '-o', join(dir, 'own.cdxj'), '-q']);
+  assert.equal(index.code, 0, index.stderr);
+  for (const source of ['own.warc.gz', 'own.cdxj']) {
+    for (const url of ['http://x/my page.html', 'http://x/my%20page.html']) {
+      const r = await runCli(main, ['lookup', join(dir, source), '--url', url, '--timestamp', '20100101000000']);
+      assert.equal(r.code, 0, `${source} ${url}: ${r.stderr}`);
+      assert.match(r.stdout, /a\.flv/);
+    }
+  }
+});

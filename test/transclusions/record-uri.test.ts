@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   canonicalMetadataUri,
+  canonicalPageUrl,
   embedsRecordUri,
   isMetadataFor,
   metadataUriPrefixes,
@@ -30,6 +31,16 @@ test('record URIs: a multi-transclusion record is unique per key and keeps the p
   assert.equal(canonicalMetadataUri('urn:transclusions:http://WWW.E.com:80/P.html?warckit-record=k'), 'urn:transclusions:http://www.e.com/P.html?warckit-record=k');
   assert.equal(canonicalMetadataUri('urn:embeds:http://E.com:8080/x'), 'urn:embeds:http://e.com:8080/x');
   assert.equal(canonicalMetadataUri('http://E.com/x'), 'http://E.com/x', 'other URIs as they are');
+});
+
+test('a page named with a raw space or non-ASCII characters is recorded as browsers ask for it (%20, UTF-8 escapes): a WARC-Target-URI holds no space, and replay finds it', () => {
+  assert.equal(canonicalPageUrl('http://x/my page.html'), 'http://x/my%20page.html');
+  assert.equal(canonicalPageUrl('http://x/vidéo.html?q=été'), 'http://x/vid%C3%A9o.html?q=%C3%A9t%C3%A9');
+  assert.equal(canonicalPageUrl('http://x/a%2Fb%20c.html?x=%41'), 'http://x/a%2Fb%20c.html?x=%41', 'escapes kept as they are');
+  assert.equal(embedsRecordUri('http://x/my page.html'), 'urn:embeds:http://x/my%20page.html');
+  assert.equal(transclusionsRecordUri('http://x/my page.html', 'k'), 'urn:transclusions:http://x/my%20page.html?warckit-record=k');
+  assert.equal(canonicalMetadataUri('urn:embeds:http://x/my page.html'), 'urn:embeds:http://x/my%20page.html', 'an older record read as it is asked for');
+  assert.ok(pageUrlCandidates('http://x/my page.html').includes('http://x/my%20page.html'));
 });
 
 test('record URIs: every form is read back, older ones included', () => {
