@@ -6,8 +6,9 @@
 import type { Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { sha256File } from '../convert/digest.js';
+import { sha256File, sha256Stream } from '../convert/digest.js';
 import type { ConversionResult, ConversionResults } from '../convert/results.js';
+import type { FileEntry } from '../inputs/entry.js';
 import { isInside } from '../util/path-inside.js';
 
 /** The directory conversion outputs must be in: `dir` if given, else the results file's own directory; links resolved. */
@@ -57,6 +58,23 @@ export async function checkConversionOutput(conversion: ConversionResult, root: 
     if (actual !== recorded) return { ok: false, refused: false, reason: 'sha256 differs from the results file (changed since conversion)' };
   }
   return { ok: true, stats: info };
+}
+
+/**
+ * Why a source's conversions are not of the file archived now, or undefined: the results record
+ * the sha256 of the source they were made from, and the file (or ZIP member) at its URL has other
+ * bytes (replaced since, or another file of the same name). Read only when a sha256 is recorded.
+ */
+export async function sourceChange(entry: FileEntry, conversions: readonly ConversionResult[]): Promise<string | undefined> {
+  const recorded = conversions.find((c) => c.success && typeof c.source_sha256 === 'string')?.source_sha256?.toLowerCase();
+  if (recorded === undefined || !/^[0-9a-f]{64}$/.test(recorded)) return undefined;
+  let actual: string;
+  try {
+    actual = entry.filePath !== undefined && !entry.zip ? await sha256File(entry.filePath) : (await sha256Stream(await entry.open())).sha256;
+  } catch (error) {
+    return `its source ${entry.path} could not be read to compare it with the one converted (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+  return actual === recorded ? undefined : `its source ${entry.path} changed since it was converted (sha256 ${actual}, recorded ${recorded}): convert it again`;
 }
 
 /** The last segment of a URL's path, decoded: the name warckit-convert gives the output. */

@@ -20,7 +20,7 @@ import { parseFixedDate, timestamp14 } from '../util/timestamps.js';
 import { VERSION } from '../version.js';
 import { type ContentTypeOptions, type ContentTypeResult, contentTypeUnread, decideContentType } from './content-type.js';
 import { findUnmatchedSources, type UnmatchedConversionSource } from './conversion-match.js';
-import { checkConversionOutput, conversionFiles, isInside } from './conversion-outputs.js';
+import { checkConversionOutput, conversionFiles, isInside, sourceChange } from './conversion-outputs.js';
 import type { SkippedConversion, WarcEvent } from './events.js';
 import { recordExtensions } from './extensions.js';
 import { MapfileMatcher, type MapfileRow } from './mapfile.js';
@@ -330,7 +330,7 @@ class PlanRun {
     if (known && !this.sources.conversions) return this.prepared(entry, url, date, known, { checked: [], written: [] });
     return (async () => {
       const contentType = known ?? (await decideContentType(subject, this.ctOptions));
-      return this.prepared(entry, url, date, contentType, await this.checkConversions(url));
+      return this.prepared(entry, url, date, contentType, await this.checkConversions(url, entry));
     })();
   }
 
@@ -346,18 +346,20 @@ class PlanRun {
   }
 
   /** The source's successful conversions whose files check out; those also written (include/exclude). */
-  private async checkConversions(url: string): Promise<{ checked: ConversionResult[]; written: PlannedConversion[] }> {
+  private async checkConversions(url: string, entry: FileEntry): Promise<{ checked: ConversionResult[]; written: PlannedConversion[] }> {
     const conversions = this.sources.conversions;
     const checked: ConversionResult[] = [];
     const written: PlannedConversion[] = [];
     if (!conversions) return { checked, written };
     const logger = this.options.logger ?? silentLogger;
-    for (const result of conversions.results.conversions[url] ?? []) {
+    const results = conversions.results.conversions[url] ?? [];
+    const changed = results.length ? await sourceChange(entry, results) : undefined;
+    for (const result of results) {
       if (!result.success) {
         this.warn(`skipping unsuccessful conversion: ${result.output}`);
         continue;
       }
-      const check = await checkConversionOutput(result, conversions.root);
+      const check = changed ? { ok: false as const, refused: false, reason: changed } : await checkConversionOutput(result, conversions.root);
       if (!check.ok) {
         const skipped: SkippedConversion = { source: url, url: result.url, output: result.output, reason: check.reason, ...(check.refused ? { refused: true } : {}) };
         this.report.skippedConversions.push(skipped);

@@ -247,6 +247,20 @@ async function converted(dir: string, prefix: string, input: string): Promise<st
   return join(dir, 'conversions', 'warcit-conversion-results.yaml');
 }
 
+test('a source changed since it was converted (other bytes, same length): its conversions are not written as conversions of it, named with both sha256s, exit 1; the source itself is archived', async () => {
+  const dir = await tempDir();
+  await makeSite(join(dir, 'site'), { 'index.html': '<p>x</p>', 'media/a.flv': 'FLV-ish bytes', 'media/b.flv': 'other bytes' });
+  const results = await converted(dir, P, 'site/');
+  await writeFile(join(dir, 'site', 'media', 'a.flv'), 'FLV-ish BYTES');
+  const r = await runCli(main, [P, join(dir, 'site'), '-n', join(dir, 'out'), '--conversions', results]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`not writing conversion .*a\\.flv\\.webm: its source .*media/a\\.flv changed since it was converted \\(sha256 ${sha256('FLV-ish BYTES')}, recorded ${sha256('FLV-ish bytes')}\\): convert it again`));
+  const { records, problems } = await readWarc(join(dir, 'out.warc.gz'));
+  assert.deepEqual(problems, []);
+  assert.deepEqual(records.filter((x) => x.type === 'conversion').map((x) => x.targetUri), [`${P}media/b.flv.webm`]);
+  assert.equal(records.find((x) => x.targetUri === `${P}media/a.flv`)?.payload.toString(), 'FLV-ish BYTES');
+});
+
 test('conversions whose source matches no input are reported by name with the cause, exit 1 unless ignored', async () => {
   const dir = await tempDir();
   await makeSite(join(dir, 'site'), { 'index.html': '<p>x</p>', 'media/a.flv': 'FLV-ish bytes' });
