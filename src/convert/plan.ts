@@ -100,6 +100,9 @@ export function planConversions(entries: readonly FileEntry[], ruleSet: RuleSet,
   const byOutput = new Map<string, PlannedConversion>();
   const byUrl = new Map<string, string>();
   const collisions: string[] = [];
+  // A conversion's URL must not be an input file's, unless that file is the output itself (an earlier run's, kept among the inputs).
+  const inputAt = new Map<string, FileEntry>();
+  for (const entry of entries) if (!inputAt.has(entry.url)) inputAt.set(entry.url, entry);
   for (const source of entries) {
     const sourcePath = sourcePathOf(source);
     const { rules, conditional } = candidateRules(ruleSet, source.url);
@@ -123,6 +126,11 @@ export function planConversions(entries: readonly FileEntry[], ruleSet: RuleSet,
       if (mine.has(`${output}\0${digest}`)) continue;
       mine.add(`${output}\0${digest}`);
       const item = { source, sourcePath, rule, url: `${source.url}.${rule.ext}`, output, ruleDigest: digest, conditional };
+      const holder = inputAt.get(item.url);
+      if (holder && !(holder.filePath !== undefined && !holder.zip && resolve(holder.filePath) === output)) {
+        collisions.push(`${item.url}, the URL rule ${rule.name} gives the conversion of ${sourcePath}, is the URL of the input file ${holder.path}: replay would show one of them; give the rule another ext, or leave that file out`);
+        continue;
+      }
       byOutput.set(output, item);
       planned.push(item);
     }

@@ -59,6 +59,15 @@ test('two different files with one output or one URL are refused before anything
   assert.equal(planConversions([a2009, { ...a2009 }], set, '/out').length, 1);
 });
 
+test('a conversion whose URL is an input file\'s (a.wav.mp3 beside a.wav) is refused before anything runs: replay would show one of them; an earlier output at its own path is no collision', () => {
+  const set = parseRules('file_types:\n  - {ext: .wav, conversion_rules: [{name: mp3, ext: mp3, command: "ffmpeg -i {input} {output}"}]}\n', 'r.yaml');
+  const wav = entry({ url: 'http://x/a.wav', path: '/s/site/a.wav', rootDir: '/s' });
+  const mp3 = entry({ url: 'http://x/a.wav.mp3', path: '/s/site/a.wav.mp3', rootDir: '/s' });
+  assert.throws(() => planConversions([wav, mp3], set, '/out'), (e: Error) => e instanceof OutputCollisionError && /http:\/\/x\/a\.wav\.mp3, the URL rule mp3 gives the conversion of \/s\/site\/a\.wav, is the URL of the input file \/s\/site\/a\.wav\.mp3: replay would show one of them/.test(e.message));
+  const earlier = entry({ url: 'http://x/a.wav.mp3', path: outputPathFor(wav, 'mp3', '/s', '/'), rootDir: '/s' });
+  assert.equal(planConversions([wav, earlier], set, '/s').length, 1);
+});
+
 test('an earlier run\'s results: another URL\'s output, or this URL from another file, collide (unless it is the same file, moved)', () => {
   const set = parseRules('file_types:\n  - {ext: .flv, conversion_rules: [{name: a, ext: webm, command: "ffmpeg -i {input} {output}"}]}\n', 'r.yaml');
   const plan = planConversions([entry({ url: 'http://x/v.flv', path: '/s/2010/www/v.flv', rootDir: '/s/2010' })], set, '/out');
