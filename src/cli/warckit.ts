@@ -237,6 +237,10 @@ function finalStatus(result: WriteWarcResult, args: ParsedArgs, io: CliIO, logge
       code = ExitCode.partialFailure;
     }
   }
+  if (result.sharedUrls.length) {
+    logger.error(`${result.sharedUrls.length} input(s) share a URL with another (listed above): both archived, replay shows one of each pair`);
+    code = ExitCode.partialFailure;
+  }
   if (result.uncharacterized.length) {
     logger.error(`${result.uncharacterized.length} source(s) archived without their characterization records: their sidecars are missing, damaged or refused (listed above); run warckit-convert again to write them`);
     code = ExitCode.partialFailure;

@@ -102,6 +102,7 @@ export function planConversions(entries: readonly FileEntry[], ruleSet: RuleSet,
   const collisions: string[] = [];
   // A conversion's URL must not be an input file's, unless that file is the output itself (an earlier run's, kept among the inputs).
   const inputAt = new Map<string, FileEntry>();
+  const warned = new Set<FileEntry>();
   for (const entry of entries) if (!inputAt.has(entry.url)) inputAt.set(entry.url, entry);
   for (const source of entries) {
     const sourcePath = sourcePathOf(source);
@@ -118,7 +119,10 @@ export function planConversions(entries: readonly FileEntry[], ruleSet: RuleSet,
       const digest = ruleDigest(rule);
       const earlier = byOutput.get(output);
       if (earlier && !(earlier.source === source && conditional)) {
-        if (earlier.sourcePath === sourcePath) logger?.debug(`${source.path}: given twice; converted once`);
+        if (earlier.sourcePath === sourcePath && source.sameUrlAs) {
+          if (!warned.has(source)) logger?.warn(`${source.sameUrlAs.name} has the URL of ${source.sameUrlAs.other}: only that one is converted (warckit archives both and writes the conversions with the one they were made from)`);
+          warned.add(source);
+        } else if (earlier.sourcePath === sourcePath) logger?.debug(`${source.path}: given twice; converted once`);
         else collisions.push(`${output} would be written for both ${earlier.sourcePath} and ${sourcePath}`);
         continue;
       }

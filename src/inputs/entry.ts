@@ -16,6 +16,12 @@ export interface FileEntry {
   filePath?: string;
   /** Set for ZIP members. */
   zip?: { archive: string; member: string };
+  /**
+   * A ZIP member whose name resolves to the URL of an earlier member of its ZIP (`www\\b.html`
+   * and `www/b.html`, a name stored twice): both as stored (`archive/name`). Both are archived;
+   * replay shows one.
+   */
+  sameUrlAs?: { name: string; other: string };
   /** The content, when it was given in memory. */
   data?: Buffer;
   /** WARC-Source-URI of its record; absent: `file://` + `path`; empty: none (objects given without one). */

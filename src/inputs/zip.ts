@@ -56,6 +56,8 @@ export async function readZip(archive: string, subPath: string, urlPrefix: strin
   const exact = wanted && files.find(({ name }) => memberPath(name) === wanted && !subPath.endsWith('/'));
   const dirPrefix = wanted === '' ? '' : `${wanted}/`;
   const entries: FileEntry[] = [];
+  /** Each entry's name as stored (a backslash kept), for saying which members clash. */
+  const storedNames: string[] = [];
   for (const { member, name } of files) {
     const path = memberPath(name);
     if (path === '') continue;
@@ -67,6 +69,7 @@ export async function readZip(archive: string, subPath: string, urlPrefix: strin
       if (!path.startsWith(dirPrefix)) continue;
       relative = path.slice(dirPrefix.length);
     }
+    storedNames.push(yauzl.getFileNameLowLevel(member.generalPurposeBitFlag, member.fileNameRaw, member.extraFields, true));
     entries.push({
       url: urlFor(urlPrefix, relative),
       path: `${archive}/${name}`,
@@ -89,6 +92,13 @@ export async function readZip(archive: string, subPath: string, urlPrefix: strin
         return pipeline(stream, crcCheck(member.crc32, archive, name), () => undefined);
       },
     });
+  }
+  const firstAt = new Map<string, string>();
+  for (const [i, entry] of entries.entries()) {
+    const stored = `${archive}/${storedNames[i]}`;
+    const first = firstAt.get(entry.url);
+    if (first === undefined) firstAt.set(entry.url, stored);
+    else entry.sameUrlAs = { name: stored, other: first };
   }
   if (wanted && entries.length === 0) {
     zip.close();

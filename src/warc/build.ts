@@ -13,14 +13,14 @@ import type { UnmatchedConversionSource } from './conversion-match.js';
 import type { SkippedConversion, UnreadableInput, WarcEvent } from './events.js';
 import { RecordLog } from './log.js';
 import { normalizeWarcOptions, type WriteWarcOptions } from './options.js';
-import { planWarcRecords, WarcAbortedError } from './plan.js';
+import { planWarcRecords, type SharedUrl, WarcAbortedError } from './plan.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { type WarcPart, WarcParts } from './rollover.js';
 import { newRecordId, type PayloadReadError, type WarcRecordInput, type WrittenRecord } from './writer.js';
 
 export type { SkippedConversion } from './events.js';
 export type { UnmatchedConversionSource } from './conversion-match.js';
-export { WarcAbortedError } from './plan.js';
+export { type SharedUrl, WarcAbortedError } from './plan.js';
 export type { WarcPart } from './rollover.js';
 
 /** What {@link writeWarc} wrote and what it left out. */
@@ -43,6 +43,8 @@ export interface WriteWarcResult {
   unmatchedTransclusions: string[];
   /** `characterize`: archived sources written without their characterization records (sidecar missing, broken or refused). */
   uncharacterized: string[];
+  /** Inputs archived at the URL of an earlier one (ZIP members whose names resolve alike): replay shows one of them. */
+  sharedUrls: SharedUrl[];
   /** Inputs not archived because they are not regular files (FIFOs, sockets, devices, broken symlinks). */
   skippedInputs: SkippedInput[];
   /**
@@ -184,6 +186,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
     unmatchedConversions: report.unmatchedConversions,
     unmatchedTransclusions: report.unmatchedTransclusions,
     uncharacterized: report.uncharacterized,
+    sharedUrls: report.sharedUrls,
     skippedInputs: report.skippedInputs,
     unreadableInputs,
     ...(logError ? { logError } : {}),

@@ -45,11 +45,21 @@ export interface WarcPlanReport {
   unmatchedTransclusions: string[];
   /** `characterize`: archived sources written without their characterization records (sidecar missing, broken or refused). */
   uncharacterized: string[];
+  /** Inputs archived at the URL of an earlier one (ZIP members whose names resolve alike): replay shows one of them. */
+  sharedUrls: SharedUrl[];
   warnings: string[];
   /** Input files (and their bytes) found so far; final once `walking` is false. */
   filesFound: number;
   bytesFound: number;
   walking: boolean;
+}
+
+/** An input archived at the URL of an earlier input. */
+export interface SharedUrl {
+  url: string;
+  path: string;
+  /** The earlier input at that URL. */
+  other: string;
 }
 
 /**
@@ -129,7 +139,7 @@ export async function planWarcRecords(options: WarcRecordOptions, internals: Pla
   const opts = normalizeRecordOptions(options);
   const logger = options.logger ?? silentLogger;
   const emit = options.onEvent ?? (() => undefined);
-  const report: WarcPlanReport = { skippedInputs: [], skippedConversions: [], unmatchedConversions: [], unmatchedTransclusions: [], uncharacterized: [], warnings: [], filesFound: 0, bytesFound: 0, walking: true };
+  const report: WarcPlanReport = { skippedInputs: [], skippedConversions: [], unmatchedConversions: [], unmatchedTransclusions: [], uncharacterized: [], sharedUrls: [], warnings: [], filesFound: 0, bytesFound: 0, walking: true };
   const warn = (message: string): void => {
     report.warnings.push(message);
     logger.warn(message);
@@ -296,6 +306,11 @@ class PlanRun {
       const row = this.mapper?.match(entry.path);
       const url = row?.URL ?? entry.url;
       this.noteUrl(url);
+      // (A mapfile row may have given it a URL of its own.)
+      if (entry.sameUrlAs !== undefined && url === entry.url) {
+        this.report.sharedUrls.push({ url, path: entry.sameUrlAs.name, other: entry.sameUrlAs.other });
+        logger.error(`${entry.sameUrlAs.name} has the URL of ${entry.sameUrlAs.other} (${url}): both archived, replay shows one of them`);
+      }
       this.report.filesFound++;
       this.report.bytesFound += entry.size;
       this.pageCheck?.note(entry, url);

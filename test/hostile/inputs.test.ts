@@ -10,7 +10,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { flipStoredByte, changeRecordedCrc, ianaLikeMembers, makeIanaLikeZip, ODDLY_NAMED_URLS, oddlyNamedZip } from '../helpers/zip-fixture.js';
+import { makeZip } from '../helpers/site.js';
+import { flipStoredByte, changeRecordedCrc, ianaLikeMembers, makeIanaLikeZip, ODDLY_NAMED_URLS, oddlyNamedZip, renameMembers } from '../helpers/zip-fixture.js';
 import { makeSpecialFiles } from '../helpers/special-files.js';
 import { tempDir } from '../helpers/tmp.js';
 import { readWarc } from '../helpers/warc-check.js';
@@ -208,6 +209,23 @@ test('a ZIP whose deflated member does not match its CRC-32 (plain and gzip WARC
   assert.equal(listing.code, 2, listing.stderr);
   assert.match(listing.stderr, /listing\.zip/);
   assert.ok(!(await readdir(dir)).some((f) => f.startsWith('listing.warc') || f.includes('.partial')));
+});
+
+test('a ZIP whose members resolve to one URL (www\\b.html and www/b.html, a name stored twice): every member archived, each clash named with both members and the URL replay will show one of, exit 1', async () => {
+  const dir = await tempDir();
+  await makeZip(join(dir, 'dup.zip'), '', { 'www/b.html': 'slash', 'www/x.html': 'backslash', 'www/c.html': 'first', 'www/d.html': 'second' });
+  await renameMembers(join(dir, 'dup.zip'), [
+    { from: 'www/x.html', to: 'www\\b.html' },
+    { from: 'www/d.html', to: 'www/c.html' },
+  ]);
+  const run = await warckit([P, 'dup.zip', '-n', 'out'], dir);
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /dup\.zip\/www\\b\.html has the URL of dup\.zip\/www\/b\.html \(http:\/\/www\.example\.com\/www\/b\.html\): both archived, replay shows one of them/);
+  assert.match(run.stderr, /dup\.zip\/www\/c\.html has the URL of dup\.zip\/www\/c\.html \(http:\/\/www\.example\.com\/www\/c\.html\)/);
+  assert.match(run.stderr, /2 input\(s\) share a URL with another \(listed above\)/);
+  const { records, problems } = await readWarc(join(dir, 'out.warc.gz'));
+  assert.deepEqual(problems, []);
+  assert.deepEqual(records.filter((r) => r.type === 'resource').map((r) => r.payload.toString()).sort(), ['backslash', 'first', 'second', 'slash']);
 });
 
 test('a legacy ZIP whose members are named "../x", "/x", "dir\\x" or in CP437: every member archived at the URL its path resolves to, exit 0 (the whole ZIP was refused)', async () => {
