@@ -5,7 +5,6 @@
  * YAML, written once at the end. The results file is locked for the whole run.
  */
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import type { FileEntry } from '../inputs/entry.js';
@@ -13,6 +12,7 @@ import { unfollowedWarning, walkInputs } from '../inputs/walk.js';
 import { loadRules } from '../rules/load.js';
 import type { RuleSet } from '../rules/schema.js';
 import type { Logger } from '../util/logger.js';
+import { tempRoot } from '../util/temp-root.js';
 import { recordedCollisions } from './collisions.js';
 import { refuseResultsClash } from './results-target.js';
 import { checkFixity, type FixityReport, recordFixity } from './fixity-run.js';
@@ -177,7 +177,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     if (collisions.length) throw new OutputCollisionError(collisions);
     const fixityCheck = o.manifest ? await checkFixity(outputDir, logger, signal) : undefined;
     // With a queue, partial outputs are other hosts' (their pids mean nothing here): each worker clears its job's own.
-    const stale = await removeStaleTemps(o.queue ? [] : [...(resultsFile !== undefined ? [dirname(resultsFile)] : []), ...plan.map((p) => dirname(p.output))], tmpdir());
+    const stale = await removeStaleTemps(o.queue ? [] : [...(resultsFile !== undefined ? [dirname(resultsFile)] : []), ...plan.map((p) => dirname(p.output))], tempRoot());
     if (stale.removed.length) logger.warn(`removed ${stale.removed.length} temporary file(s) left by runs that were killed (pid ${stale.pids.join(', ')})`);
     if (ruleSet.convertStdout) log = createWriteStream(resolve(ruleSet.convertStdout));
     let writeError: Error | undefined;

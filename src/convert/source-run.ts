@@ -6,13 +6,13 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, type Stats } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { LimitFunction } from 'p-limit';
 import type { FileEntry } from '../inputs/entry.js';
 import type { Logger } from '../util/logger.js';
+import { tempRoot } from '../util/temp-root.js';
 import { locateTool, toolVersion } from '../media/ffmpeg.js';
 import { type LoggedStreams, inputStreamsFromLog } from '../media/ffmpeg-log.js';
 import { type MediaInfo, probeMedia } from '../media/probe.js';
@@ -183,7 +183,7 @@ export class SourceRunner {
     }
     // ffmpeg needs a seekable file: ZIP members are extracted to a temporary copy.
     const dir = await tempCopyStep(async () => {
-      this.tempRoot ??= await mkdtemp(join(tmpdir(), `warckit-convert-${process.pid}-`)); // the pid lets a later run clean up after a kill
+      this.tempRoot ??= await mkdtemp(join(tempRoot(), `warckit-convert-${process.pid}-`)); // the pid lets a later run clean up after a kill
       return mkdtemp(join(this.tempRoot, 'm'));
     });
     const inputPath = join(dir, basename(entry.relativePath) || 'member');

@@ -2,15 +2,15 @@
  * @internal Copies of ZIP members in the system temp dir (ffmpeg needs a seekable file): a copy
  * that cannot be made is the temp dir's problem (full, read-only), and says so, not "cannot read".
  */
-import { tmpdir } from 'node:os';
 import { describeWriteError } from '../util/write-errors.js';
+import { tempRoot } from '../util/temp-root.js';
 
 const WRITE_SIDE = new Set(['open', 'write', 'mkdtemp', 'mkdir']);
 
 export class TempCopyError extends Error {
   override name = 'TempCopyError';
   constructor(cause: unknown) {
-    super(`cannot copy it out of the ZIP file to a temporary file in ${tmpdir()}: ${describeWriteError(cause)}`, { cause });
+    super(`cannot copy it out of the ZIP file to a temporary file in ${tempRoot()}: ${describeWriteError(cause)}`, { cause });
   }
 }
 

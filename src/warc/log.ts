@@ -5,12 +5,12 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { copyFile, mkdtemp, rename, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Stringifier } from 'csv-stringify';
 import { checkOutputTarget, describeCreateError, OutputError, tempPathFor } from '../util/atomic.js';
 import { makeDirectory } from '../util/make-dir.js';
+import { tempRoot } from '../util/temp-root.js';
 import type { LogRow } from './plan-file.js';
 
 const LOG_COLUMNS = ['file', 'Record-Type', 'URL', 'timestamp', 'Content-Type', 'mime', 'charset'];
@@ -26,7 +26,7 @@ export class RecordLog {
   static async open(path: string): Promise<RecordLog> {
     await checkOutputTarget(path, true); // a link or device is refused now, not once the WARC is written
     const { stringify } = await import('csv-stringify');
-    const dir = await mkdtemp(join(tmpdir(), `warckit-log-${process.pid}-`));
+    const dir = await mkdtemp(join(tempRoot(), `warckit-log-${process.pid}-`));
     const out = createWriteStream(join(dir, 'log.csv'));
     const csv = stringify({ header: true, columns: LOG_COLUMNS, record_delimiter: '\r\n' });
     csv.pipe(out);

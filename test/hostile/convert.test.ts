@@ -539,3 +539,19 @@ test('stderr on a pipe its reader closes (2>&1 | head -c1): the conversions run,
   assert.equal(Object.keys(conversions).length, 20);
   assert.deepEqual((await readdir(join(dir, 'conv'))).sort(), ['site', RESULTS]);
 });
+
+test('a relative TMPDIR (with a colon: tmp:rel): a ZIP member is copied out to an absolute path, so ffmpeg never takes tmp: for a protocol', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'tmp:rel'));
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.from('FLV'), 'media/a.flv');
+  await new Promise<void>((done, fail) => {
+    zip.outputStream.pipe(createWriteStream(join(dir, 'site.zip'))).on('close', done).on('error', fail);
+    zip.end();
+  });
+  await writeFile(join(dir, 'rules.yaml'), nodeRules("require('fs').writeFileSync(process.argv[2], process.argv[1])"));
+  const run = await runToEnd([P, 'site.zip', '--rules', 'rules.yaml', '--output-dir', 'conv'], { cwd: dir, env: { ...process.env, TMPDIR: 'tmp:rel' } });
+  assert.equal(run.code, 0, run.stderr);
+  const input = await readFile(join(dir, 'conv', 'site.zip', 'media', 'a.flv.txt'), 'utf8');
+  assert.ok(input.startsWith(`${join(dir, 'tmp:rel')}/`), input);
+});
