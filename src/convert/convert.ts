@@ -31,6 +31,7 @@ import { ResultsStore } from './results-store.js';
 import { mergeSourceEntries } from './results-write.js';
 import { locateTools, SourceRunner, type SourceState, sourceResults, sourceStates } from './source-run.js';
 import { isPartialOutputName, removeStaleTemps } from './stale-temps.js';
+import { describeWriteError } from '../util/write-errors.js';
 
 /** What happened to a planned output (see {@link ConversionOutcome.status}). */
 export type ConversionStatus = 'planned' | 'converted' | 'skipped' | 'failed' | 'not-applicable' | 'not-media' | 'not-run';
@@ -187,7 +188,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
       try {
         results.record(source, list);
       } catch (error) {
-        writeError = new Error(`cannot record results in ${resultsFile}.journal: ${(error as Error).message}`);
+        writeError = new Error(`cannot record results in ${resultsFile}.journal: ${describeWriteError(error)}`);
         controller.abort(writeError);
       }
     };
@@ -223,7 +224,12 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
       runner.unwrittenSidecars.push(...got.unwrittenSidecars);
     } else {
       const limit = pLimit(o.jobs);
-      await Promise.all([...sources.values()].map((state) => runner.convertSource(state, limit, { done, finished })));
+      // Every source settles before anything else is decided: a failed results write aborts the
+      // others, and their AbortErrors must not stand for it (nor outlive the results store).
+      const settled = await Promise.allSettled([...sources.values()].map((state) => runner.convertSource(state, limit, { done, finished })));
+      const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+      if (writeError) throw writeError;
+      if (failed && !signal.aborted) throw failed.reason;
       toolVersion = runner.toolVersion;
     }
     o.signal?.removeEventListener('abort', onAbort);

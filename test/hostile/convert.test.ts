@@ -555,3 +555,20 @@ test('a relative TMPDIR (with a colon: tmp:rel): a ZIP member is copied out to a
   const input = await readFile(join(dir, 'conv', 'site.zip', 'media', 'a.flv.txt'), 'utf8');
   assert.ok(input.startsWith(`${join(dir, 'tmp:rel')}/`), input);
 });
+
+test('the results cannot be written mid-run (ulimit -f: file too large) while other sources are under way (-j 2): the error names the file and says why, never "The operation was aborted" (tried 8 times: the timing varies)', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'site'));
+  for (let i = 0; i < 30; i++) await writeFile(join(dir, 'site', `f${i}.flv`), `x${i}\n`);
+  await writeFile(join(dir, 'rules.yaml'), CP_RULES);
+  const node = JSON.stringify(process.execPath);
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const child = spawn('/bin/sh', ['-c', `rm -rf conv; ulimit -f 20; exec ${node} ${JSON.stringify(BIN)} ${P} site --rules rules.yaml --output-dir conv -j 2 -q`], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    assert.notEqual(code, 0, stderr);
+    assert.match(stderr, /warcit-conversion-results\.yaml(\.journal)?: (cannot write: )?file too large/, `attempt ${attempt}`);
+    assert.doesNotMatch(stderr, /operation was aborted/i, `attempt ${attempt}`);
+  }
+});
