@@ -367,7 +367,8 @@ class PlanRun {
     const written: PlannedConversion[] = [];
     if (!conversions) return { checked, written };
     const logger = this.options.logger ?? silentLogger;
-    const results = conversions.results.conversions[url] ?? [];
+    // Results are keyed by the file's own URL (warckit-convert knows no mapfile); a mapfile row may have given it another.
+    const results = conversions.results.conversions[url] ?? conversions.results.conversions[entry.url] ?? [];
     const changed = results.length ? await sourceChange(entry, results) : undefined;
     for (const result of results) {
       if (!result.success) {

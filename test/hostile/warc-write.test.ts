@@ -261,6 +261,23 @@ test('a source changed since it was converted (other bytes, same length): its co
   assert.equal(records.find((x) => x.targetUri === `${P}media/a.flv`)?.payload.toString(), 'FLV-ish BYTES');
 });
 
+test('a converted file given another URL by the mapfile (media/a.flv → getvideo.php?id=3): its conversions are written, referring to the record at the mapped URL, not silently dropped', async () => {
+  const dir = await tempDir();
+  await makeSite(join(dir, 'site'), { 'index.html': '<p>x</p>', 'media/a.flv': 'FLV-ish bytes' });
+  const results = await converted(dir, P, 'site/');
+  await writeFile(join(dir, 'map.csv'), `file,URL\nmedia/a.flv,${P}getvideo.php?id=3\n`);
+  const r = await runCli(main, [P, join(dir, 'site'), '-n', join(dir, 'out'), '--conversions', results, '--mapfile', join(dir, 'map.csv')]);
+  assert.equal(r.code, 0, r.stderr);
+  const { records, problems } = await readWarc(join(dir, 'out.warc.gz'));
+  assert.deepEqual(problems, []);
+  const source = records.find((x) => x.targetUri === `${P}getvideo.php?id=3`);
+  assert.ok(source, records.map((x) => x.targetUri).join(' '));
+  const conversion = records.find((x) => x.type === 'conversion');
+  assert.equal(conversion?.targetUri, `${P}media/a.flv.webm`);
+  assert.equal(conversion?.header('WARC-Refers-To'), source.header('WARC-Record-ID'));
+  assert.equal(conversion?.header('WARC-Refers-To-Target-URI'), `${P}getvideo.php?id=3`);
+});
+
 test('conversions whose source matches no input are reported by name with the cause, exit 1 unless ignored', async () => {
   const dir = await tempDir();
   await makeSite(join(dir, 'site'), { 'index.html': '<p>x</p>', 'media/a.flv': 'FLV-ish bytes' });
