@@ -1,3 +1,5 @@
+import { splitCanonicalOrigin } from '../transclusions/record-uri.js';
+
 /** Characters warcit percent-escapes in file paths (RFC 2396 reserved, plus '#' and ' '). */
 const ESCAPED = new Set([...'#;?:@&=+$, ']);
 
@@ -25,6 +27,16 @@ export function pathToUrlPath(relativePath: string): string {
   let out = '';
   for (const ch of slashed) out += urlPathChar(ch);
   return out;
+}
+
+/**
+ * A URL prefix with its scheme and host as replay systems ask for them (lower case, no default
+ * port: `HTTP://WWW.Example.COM:80/Old/` → `http://www.example.com/Old/`); ReplayWeb.page finds
+ * no record at `HTTP://WWW.EXAMPLE.COM/…`. The path stays as given.
+ */
+export function canonicalUrlPrefix(prefix: string): string {
+  const split = splitCanonicalOrigin(prefix);
+  return split ? split.origin + split.rest : prefix;
 }
 
 /** The URL of a file below an input: prefix + escaped relative path. */

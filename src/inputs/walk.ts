@@ -9,7 +9,7 @@ import { basename, dirname } from 'node:path';
 import { fileKind, linkNote, linkTarget, linkTargetSync, openRegularFile, RegularFileError } from '../util/regular-file.js';
 import { type EntryInput, entryFromInput, type FileEntry, InputError, isEntryInput } from './entry.js';
 import { type DecodedName, nameFromBytes } from './file-name.js';
-import { urlFor } from './url.js';
+import { canonicalUrlPrefix, urlFor } from './url.js';
 import { readZip } from './zip.js';
 
 /** An input that is not a regular file (or a broken symlink): reported, never read. */
@@ -229,7 +229,8 @@ async function classifyInputs(inputs: ReadonlyArray<string | EntryInput>, signal
 }
 
 /** The items of classified inputs, in order, in batches; each ZIP file opened leaves its closer in `closers`. */
-async function* walkClassified(kinds: readonly InputKind[], urlPrefix: string, signal: AbortSignal | undefined, closers: Array<() => void>): AsyncGenerator<WalkItem[]> {
+async function* walkClassified(kinds: readonly InputKind[], prefix: string, signal: AbortSignal | undefined, closers: Array<() => void>): AsyncGenerator<WalkItem[]> {
+  const urlPrefix = canonicalUrlPrefix(prefix);
   for (const item of kinds) {
     signal?.throwIfAborted();
     if (item.kind === 'entry') yield [{ entry: item.entry }];

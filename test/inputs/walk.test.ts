@@ -166,3 +166,13 @@ test('a tree as deep as paths go (1,900 levels: a mirror that recursed into itse
   walk.close();
   assert.deepEqual(walk.entries.map((e) => e.url), [`${P}top.html`, `${P}${'d/'.repeat(1900)}x.html`, `${P}e/after.html`], 'files first, then each subdirectory in name order, depth first');
 });
+
+test('a URL prefix in capitals or with its default port (HTTP://WWW.Example.COM:80/) gives URLs as replay systems ask for them: scheme and host in lower case, no default port; the path as given', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'site'));
+  await writeFile(join(dir, 'site', 'Upper.HTML'), '<p>x</p>');
+  await makeZip(join(dir, 'site.zip'), '', { 'In.html': 'zip' });
+  const walk = await walkInputs([join(dir, 'site'), join(dir, 'site.zip')], 'HTTP://WWW.Example.COM:80/Old/');
+  assert.deepEqual(walk.entries.map((e) => e.url), ['http://www.example.com/Old/Upper.HTML', 'http://www.example.com/Old/In.html']);
+  walk.close();
+});
