@@ -113,9 +113,17 @@ export function canonicalPageUrl(url: string): string {
   return split.origin + asBrowsersSend(split.origin, rest);
 }
 
-/** Page key: the canonical URL without its scheme, so http and https captures of a page meet. */
+/** A leading `www.` (or `www2.`…) of a host, which pywb's SURT keys and the Wayback Machine leave out. */
+const WWW = /^(?:[^@/]*@)?(www\d*\.)/i;
+
+/**
+ * Page key: the canonical URL without its scheme and without a leading `www.`, so the http and
+ * https captures of a page meet, and `www.example.com` meets `example.com`, as they do in pywb.
+ */
 export function pageKey(url: string): string {
-  return canonicalPageUrl(url).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '//');
+  const rest = canonicalPageUrl(url).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const www = WWW.exec(rest);
+  return `//${www ? rest.slice(0, www.index + www[0].length - www[1]!.length) + rest.slice(www.index + www[0].length) : rest}`;
 }
 
 /**
@@ -136,8 +144,13 @@ export function pageUrlCandidates(url: string, indexFiles: readonly string[] = [
 export function metadataUriPrefixes(pageUrl: string): string[] {
   const page = withoutFragment(pageUrl).split('?')[0]!;
   const rest = page.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-  const schemes = /^https?:\/\//i.test(page) ? ['http://', 'https://'] : [page.slice(0, page.length - rest.length)];
-  return schemes.flatMap((scheme) => [TRANSCLUSIONS_PREFIX + scheme + rest, EMBEDS_PREFIX + scheme + rest]);
+  const web = /^https?:\/\//i.test(page);
+  const schemes = web ? ['http://', 'https://'] : [page.slice(0, page.length - rest.length)];
+  // With and without a leading www. (see pageKey).
+  const www = WWW.exec(rest);
+  const other = www ? rest.slice(0, www.index + www[0].length - www[1]!.length) + rest.slice(www.index + www[0].length) : rest.replace(/^([^@/]*@)?/, '$1www.');
+  const spellings = web ? [rest, other] : [rest];
+  return schemes.flatMap((scheme) => spellings.flatMap((spelt) => [TRANSCLUSIONS_PREFIX + scheme + spelt, EMBEDS_PREFIX + scheme + spelt]));
 }
 
 /** True if a record found by a prefix query really is metadata for `pageUrl` (http/https alike). */

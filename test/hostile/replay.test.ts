@@ -121,3 +121,22 @@ test('a manifest page named with a raw space (my page.html): warckit writes its 
     }
   }
 });
+
+test('a manifest naming the page http://www.x.com/watch.html, captured as https://x.com/watch.html: lookup (through the WARC and its index) finds its media, as pywb finds the page', async () => {
+  const dir = await tempDir();
+  const { main: warckit } = await import('../../src/cli/warckit.js');
+  await import('node:fs/promises').then(({ mkdir }) => mkdir(join(dir, 'site')));
+  await writeFile(join(dir, 'site', 'a.flv'), 'FLV');
+  await writeFile(join(dir, 'tr.yaml'), "transclusions:\n  http://www.x.com/a.flv:\n    - url: http://www.x.com/watch.html\n      timestamp: '20100101000000'\n");
+  const w = await runCli(warckit, ['http://www.x.com/', join(dir, 'site'), '-n', join(dir, 'own'), '--transclusions', join(dir, 'tr.yaml'), '--transclusion-format', 'both', '-q']);
+  assert.equal(w.code, 0, w.stderr);
+  const index = await runCli(main, ['index', join(dir, 'own.warc.gz'), '-o', join(dir, 'own.cdxj'), '-q']);
+  assert.equal(index.code, 0, index.stderr);
+  for (const source of ['own.warc.gz', 'own.cdxj']) {
+    for (const url of ['https://x.com/watch.html', 'http://x.com/watch.html', 'http://www.x.com/watch.html']) {
+      const r = await runCli(main, ['lookup', join(dir, source), '--url', url, '--timestamp', '20100101000000']);
+      assert.equal(r.code, 0, `${source} ${url}: ${r.stderr}`);
+      assert.match(r.stdout, /a\.flv/);
+    }
+  }
+});

@@ -55,6 +55,17 @@ test('record URIs: every form is read back, older ones included', () => {
   for (const [uri, expected] of cases) assert.deepEqual(parseMetadataUri(uri), expected, uri);
 });
 
+test('pages: www. and no www. meet, as pywb (SURT) and the Wayback Machine take them for one host: a manifest naming http://www.example.com/watch.html finds the capture of https://example.com/watch.html', () => {
+  assert.equal(pageKey('http://www.e.com/watch.html'), pageKey('https://e.com/watch.html'));
+  assert.equal(pageKey('http://WWW2.E.com/a'), pageKey('http://e.com/a'));
+  assert.notEqual(pageKey('http://www.e.com/a'), pageKey('http://w.e.com/a'));
+  assert.notEqual(pageKey('http://wwwx.e.com/a'), pageKey('http://x.e.com/a'));
+  const prefixes = metadataUriPrefixes('https://example.com/watch.html');
+  assert.ok(prefixes.includes('urn:transclusions:http://www.example.com/watch.html'));
+  assert.ok(metadataUriPrefixes('http://www.example.com/scheme.html').includes('urn:embeds:http://example.com/scheme.html'));
+  assert.ok(isMetadataFor('urn:transclusions:http://www.example.com/watch.html?warckit-record=k', 'https://example.com/watch.html'));
+});
+
 test('pages: http and https meet; a directory URL also tries its index files', () => {
   assert.equal(pageKey('https://e.com/a'), pageKey('http://e.com/a'));
   assert.notEqual(pageKey('http://e.com/a'), pageKey('http://e.com/b'));
@@ -71,8 +82,12 @@ test('pages: http and https meet; a directory URL also tries its index files', (
   assert.deepEqual(metadataUriPrefixes('https://e.com/p.php?id=1'), [
     'urn:transclusions:http://e.com/p.php',
     'urn:embeds:http://e.com/p.php',
+    'urn:transclusions:http://www.e.com/p.php',
+    'urn:embeds:http://www.e.com/p.php',
     'urn:transclusions:https://e.com/p.php',
     'urn:embeds:https://e.com/p.php',
+    'urn:transclusions:https://www.e.com/p.php',
+    'urn:embeds:https://www.e.com/p.php',
   ]);
   assert.ok(isMetadataFor('urn:transclusions:https://e.com/p.php?id=1&warckit-record=z', 'http://e.com/p.php?id=1'));
   assert.ok(!isMetadataFor('urn:transclusions:http://e.com/p.php?id=2&warckit-record=z', 'http://e.com/p.php?id=1'));
