@@ -10,11 +10,23 @@ const ESCAPED = new Set([...'#;?:@&=+$, ']);
  * gave it. Rules (`.*\.flv$` stops at a newline), results keys and manifests then all name the
  * file as its record does. A backslash is `%5C` too (warcit leaves it raw): no URI may hold
  * one, browsers read it as `/`, and `back\slash.html` must not take `back/slash.html`'s URL.
+ * And a non-ASCII character is its UTF-8 bytes as `%XX` (warcit leaves `é` raw), as browsers ask
+ * for it: ReplayWeb.page finds no record at `…/café.flv`, pywb cannot serve `…/日本.flv`.
  */
 export function urlPathChar(ch: string): string {
   if (ESCAPED.has(ch)) return `%${ch.charCodeAt(0).toString(16)}`;
   const code = ch.charCodeAt(0);
+  if (code > 0x7f) return utf8Escapes(ch);
   return code < 0x20 || code === 0x7f || ch === '\\' ? `%${code.toString(16).padStart(2, '0').toUpperCase()}` : ch;
+}
+
+/** A character's UTF-8 bytes as `%XX` escapes (a lone surrogate, which has none, as U+FFFD's). */
+function utf8Escapes(ch: string): string {
+  try {
+    return encodeURIComponent(ch);
+  } catch {
+    return '%EF%BF%BD';
+  }
 }
 
 /**

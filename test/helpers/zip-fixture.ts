@@ -139,6 +139,6 @@ export const ODDLY_NAMED_URLS: ReadonlyArray<readonly [string, string]> = [
   ['abs/x.html', 'abs'],
   ['www/back.html', 'back'],
   ['www/b.html', 'dots'],
-  ['www/Müller.html', 'cp437'],
+  ['www/M%C3%BCller.html', 'cp437'],
   ['www/ok.html', 'ok'],
 ];

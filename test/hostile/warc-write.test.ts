@@ -278,6 +278,21 @@ test('a converted file given another URL by the mapfile (media/a.flv → getvide
   assert.equal(conversion?.header('WARC-Refers-To-Target-URI'), `${P}getvideo.php?id=3`);
 });
 
+test('a results file written with raw non-ASCII URLs (warcit-converter, or warckit before it escaped them: café.flv): its conversions match the file, now at caf%C3%A9.flv, and are written at escaped URLs', async () => {
+  const dir = await tempDir();
+  await makeSite(join(dir, 'site'), { 'media/café.flv': 'FLV-ish bytes' });
+  await mkdir(join(dir, 'conv', 'site', 'media'), { recursive: true });
+  await writeFile(join(dir, 'conv', 'site', 'media', 'café.flv.webm'), 'webm bytes');
+  const entry = { url: `${P}media/café.flv.webm`, output: join(dir, 'conv', 'site', 'media', 'café.flv.webm'), metadata: { mime: 'video/webm' }, type: 'conversion', success: true };
+  await writeFile(join(dir, 'conv', 'warcit-conversion-results.yaml'), `conversions:\n  ${P}media/café.flv:\n  - ${JSON.stringify(entry)}\n`);
+  const r = await runCli(main, [P, join(dir, 'site'), '-n', join(dir, 'out'), '--conversions', join(dir, 'conv', 'warcit-conversion-results.yaml')]);
+  assert.equal(r.code, 0, r.stderr);
+  const { records, problems } = await readWarc(join(dir, 'out.warc.gz'));
+  assert.deepEqual(problems, []);
+  assert.deepEqual(records.filter((x) => x.type !== 'warcinfo').map((x) => [x.type, x.targetUri]), [['resource', `${P}media/caf%C3%A9.flv`], ['conversion', `${P}media/caf%C3%A9.flv.webm`]]);
+  assert.equal(records.find((x) => x.type === 'conversion')?.header('WARC-Refers-To-Target-URI'), `${P}media/caf%C3%A9.flv`);
+});
+
 test('conversions whose source matches no input are reported by name with the cause, exit 1 unless ignored', async () => {
   const dir = await tempDir();
   await makeSite(join(dir, 'site'), { 'index.html': '<p>x</p>', 'media/a.flv': 'FLV-ish bytes' });

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fnmatchToRegExp, indexUrlOf, pathToUrlPath, urlFor } from '../../src/inputs/url.js';
 
-test('paths become URLs the way warcit makes them', () => {
+test('paths become URLs the way warcit makes them, except that non-ASCII characters are percent-encoded as UTF-8 (warcit writes them raw: ReplayWeb.page serves no record at such a URL, pywb none outside Latin-1)', () => {
   const cases: Array<[string, string]> = [
     ['index.html', 'index.html'],
     ['./a/b.html', 'a/b.html'],
     ['a dir/my #page.html', 'a%20dir/my%20%23page.html'],
     ['q?x=1&y=2;z:@+$,.html', 'q%3fx%3d1%26y%3d2%3bz%3a%40%2b%24%2c.html'],
-    ['vidéo ñ.flv', 'vidéo%20ñ.flv'],
+    ['vidéo ñ.flv', 'vid%C3%A9o%20%C3%B1.flv'],
+    ['日本/映像.flv', '%E6%97%A5%E6%9C%AC/%E6%98%A0%E5%83%8F.flv'],
     ['100%.html', '100%.html'],
   ];
   for (const [path, expected] of cases) assert.equal(pathToUrlPath(path), expected, path);

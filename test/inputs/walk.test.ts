@@ -94,7 +94,7 @@ test('names that are not UTF-8 are archived with their bytes percent-encoded in 
   assert.deepEqual(got, [
     { url: `${P}100%25%E9%20%231.html`, path: `${site}/100%25%E9 #1.html`, rel: '100%25%E9 #1.html', filePath: undefined },
     { url: `${P}caf%E9.html`, path: `${site}/caf%E9.html`, rel: 'caf%E9.html', filePath: undefined },
-    { url: `${P}café.html`, path: `${site}/café.html`, rel: 'café.html', filePath: `${site}/café.html` },
+    { url: `${P}caf%C3%A9.html`, path: `${site}/café.html`, rel: 'café.html', filePath: `${site}/café.html` },
     { url: `${P}d%E9j%E0/index.html`, path: `${site}/d%E9j%E0/index.html`, rel: 'd%E9j%E0/index.html', filePath: undefined },
   ]);
   for (const entry of walk.entries) assert.equal(entry.mtime.getTime(), mtime.getTime());

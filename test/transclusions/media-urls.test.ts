@@ -20,7 +20,9 @@ test('inputUrlSpelling: a manifest URL under the prefix is spelt as warckit name
   // Only what no input URL can hold is respelt: a file may have %41 in its name (warcit does not escape %).
   assert.equal(inputUrlSpelling(urlFor(P, 'x%41.flv'), P), urlFor(P, 'x%41.flv'));
   assert.equal(inputUrlSpelling(`${P}a%3Bb%2Fc.flv`, P), `${P}a%3bb%2Fc.flv`, "an escaped ';' in capitals as warcit writes it; '/' as written");
-  assert.equal(inputUrlSpelling(`${P}caf%C3%A9%41.flv`, P), `${P}café%41.flv`);
+  assert.equal(inputUrlSpelling(`${P}caf%C3%A9%41.flv`, P), `${P}caf%C3%A9%41.flv`);
+  assert.equal(inputUrlSpelling(`${P}café%41.flv`, P), `${P}caf%C3%A9%41.flv`, "a raw é as warcit wrote it: the UTF-8 escapes warckit gives the file");
+  assert.equal(inputUrlSpelling(`${P}caf%c3%a9.flv`, P), `${P}caf%C3%A9.flv`);
   assert.equal(inputUrlSpelling('http://other.org/a b.flv', P), 'http://other.org/a b.flv', 'another host: as written');
   assert.equal(inputUrlSpelling('https://example.com/a b.flv', P), 'https://example.com/a b.flv', 'another scheme: as written');
   assert.equal(inputUrlSpelling('media/a.flv', P), 'media/a.flv', 'a relative URL is not guessed at');
