@@ -1,4 +1,10 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/warckit-convert.js';
-
+// Checked before anything loads: the argument parser asks for the current directory as it loads.
+try {
+  process.cwd();
+} catch {
+  process.stderr.write('warckit-convert: the current directory no longer exists (it was removed): change to one that does\n');
+  process.exit(2);
+}
+const { main } = await import('../dist/cli/warckit-convert.js');
 process.exitCode = await main(process.argv.slice(2));

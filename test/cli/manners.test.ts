@@ -121,3 +121,13 @@ test('"--" ends the options: a file named -y.flv is an input after it, not an un
   assert.match(planned.stdout + planned.stderr, /-y\.flv/);
   assert.equal(run('warckit', ['-q', '-n', 'x', P, '-y.flv']).status, 2, 'without "--" it is an option, as in every tool');
 });
+
+test('run from a directory that was removed meanwhile: each tool says so in one line and exits 2 (no stack trace)', async () => {
+  const dir = await tempDir();
+  for (const name of ['warckit', 'warckit-convert', 'warckit-replay', 'warckit-verify', 'warckit-worker']) {
+    const bin = resolve('bin', `${name}.js`);
+    const r = spawnSync('/bin/sh', ['-c', `mkdir gone && cd gone && rmdir ../gone && exec "$0" "$1" --help`, process.execPath, bin], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 2, `${name}: ${r.stderr}`);
+    assert.equal(r.stderr, `${name}: the current directory no longer exists (it was removed): change to one that does\n`);
+  }
+});
