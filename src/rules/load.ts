@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { packagePath } from '../package-path.js';
 import { isCollection, isMap, isScalar, type Node, parseDocument, visit } from 'yaml';
 import { RulesError, type RuleSet, toRuleSet } from './schema.js';
+import { utf16Kind } from '../util/utf16.js';
 
 /** The rules shipped with warckit (`rules/default-conversion-rules.yaml`). */
 export const DEFAULT_RULES_PATH: string = packagePath('rules', 'default-conversion-rules.yaml');
@@ -50,8 +51,12 @@ function holdsAnchor(node: Node | null): boolean {
 export async function loadRules(file: string = DEFAULT_RULES_PATH): Promise<RuleSet> {
   let text: string;
   try {
-    text = (await readRegularFile(file, { maxBytes: 16 * 1024 * 1024 })).toString('utf8');
+    const bytes = await readRegularFile(file, { maxBytes: 16 * 1024 * 1024 });
+    const utf16 = utf16Kind(bytes);
+    if (utf16) throw new RulesError(file, '', `is ${utf16}; save it as UTF-8`);
+    text = bytes.toString('utf8');
   } catch (error) {
+    if (error instanceof RulesError) throw error;
     if (error instanceof RegularFileError && error.problem !== 'missing') throw new RulesError(file, '', error.message.replace(`${file}: `, ''));
     const code = (error as NodeJS.ErrnoException).code ?? (error instanceof RegularFileError ? 'ENOENT' : undefined);
     throw new RulesError(file, '', code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (error as Error).message})`);

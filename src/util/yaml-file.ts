@@ -5,6 +5,7 @@
  * would expand past a bound is refused (a "billion laughs" file).
  */
 import { readRegularFile, RegularFileError } from './regular-file.js';
+import { utf16Kind, utf16Message } from './utf16.js';
 import { CORE_SCHEMA, loadAll, YAMLException } from 'js-yaml';
 
 /** Expanded nodes allowed per character of text (a document without aliases has fewer nodes than characters). */
@@ -66,7 +67,10 @@ export async function readYamlFile(file: string, fail: (message: string) => Erro
   let text: string;
   try {
     // Only a regular file, read whole: a FIFO would block, /dev/zero never end.
-    text = (await readRegularFile(file, { maxBytes: MAX_YAML_BYTES })).toString('utf8');
+    const bytes = await readRegularFile(file, { maxBytes: MAX_YAML_BYTES });
+    const utf16 = utf16Kind(bytes);
+    if (utf16) throw fail(utf16Message(file, utf16));
+    text = bytes.toString('utf8');
   } catch (error) {
     if (error instanceof RegularFileError && error.problem === 'missing' && options.missingOk) return undefined;
     if (error instanceof RegularFileError) throw fail(error.message);

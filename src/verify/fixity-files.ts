@@ -7,7 +7,8 @@ import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { openRegularFile, readRegularFile, RegularFileError } from '../util/regular-file.js';
-import { type FixityAlgorithm, type FixityLine, formatManifest, parseManifest } from './fixity.js';
+import { type FixityAlgorithm, type FixityLine, FixityManifestError, formatManifest, parseManifest } from './fixity.js';
+import { utf16Kind, utf16Message } from '../util/utf16.js';
 
 export interface FileHashes {
   md5: string;
@@ -60,7 +61,10 @@ export function manifestPaths(dir: string): Record<FixityAlgorithm, string> {
 export async function readManifest(file: string): Promise<{ algorithm: FixityAlgorithm; lines: FixityLine[] } | undefined> {
   let text: string;
   try {
-    text = (await readRegularFile(file, { maxBytes: 256 * 1024 * 1024 })).toString('utf8');
+    const bytes = await readRegularFile(file, { maxBytes: 256 * 1024 * 1024 });
+    const utf16 = utf16Kind(bytes);
+    if (utf16) throw new FixityManifestError(utf16Message(file, utf16));
+    text = bytes.toString('utf8');
   } catch (error) {
     if (error instanceof RegularFileError && error.problem === 'missing') return undefined;
     throw error;

@@ -5,6 +5,7 @@
  */
 import { mediaTypeProblem } from '../media/mime.js';
 import { readRegularFile } from '../util/regular-file.js';
+import { utf16Kind, utf16Message } from '../util/utf16.js';
 
 export const MAPFILE_COLUMNS = ['file', 'URL', 'timestamp', 'Content-Type'] as const;
 
@@ -78,13 +79,15 @@ export const MAPFILE_MAX_BYTES = 256 * 1024 * 1024;
 
 /** Load and parse a mapfile; only a regular file of at most `maxBytes` is read. */
 export async function loadMapfile(file: string, maxBytes = MAPFILE_MAX_BYTES): Promise<MapfileRow[]> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = (await readRegularFile(file, { maxBytes, what: 'mapfile' })).toString('utf8');
+    bytes = await readRegularFile(file, { maxBytes, what: 'mapfile' });
   } catch (error) {
     throw new MapfileError((error as Error).message, { cause: error });
   }
-  return parseMapfile(text, file, (await import('csv-parse/sync')).parse);
+  const utf16 = utf16Kind(bytes);
+  if (utf16) throw new MapfileError(utf16Message(file, utf16));
+  return parseMapfile(bytes.toString('utf8'), file, (await import('csv-parse/sync')).parse);
 }
 
 /** Mapfile rows from objects; errors name the row (`mapfile[2].url`). */

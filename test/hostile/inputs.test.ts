@@ -135,6 +135,22 @@ test('--mapfile given a FIFO, a socket or /dev/zero: exit 2 at once, naming the 
   }
 });
 
+test('a mapfile, manifest or results file saved as UTF-16 (Excel\'s "Unicode text", Notepad): exit 2 naming it and saying so, not a parse error about lengths or null bytes; nothing written', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'site'));
+  await writeFile(join(dir, 'site', 'a.html'), 'x');
+  const utf16 = (text: string): Buffer => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  await writeFile(join(dir, 'map.csv'), utf16('file,URL\na.html,http://www.example.com/b.html\n'));
+  await writeFile(join(dir, 'tc.yaml'), utf16(`transclusions:\n  ${P}a.flv:\n    - url: ${P}a.html\n`));
+  await writeFile(join(dir, 'results.yaml'), Buffer.from('conversions: {}\n', 'utf16le'));
+  for (const [flag, file] of [['--mapfile', 'map.csv'], ['--transclusions', 'tc.yaml'], ['--conversions', 'results.yaml']]) {
+    const run = await warckit([P, 'site', '-n', 'out', flag!, file!], dir);
+    assert.equal(run.code, 2, `${flag}: ${run.stderr}`);
+    assert.match(run.stderr, new RegExp(`${file!.replace('.', '\\.')}: is UTF-16 \\(little-endian\\) text; save it as UTF-8`));
+  }
+  assert.deepEqual((await readdir(dir)).filter((n) => n.includes('out')), []);
+});
+
 test('Latin-1 file names (caf\\xe9.html): archived at caf%E9.html, named so in WARC-Source-URI and the log, exit 0', async () => {
   const dir = await tempDir();
   const site = join(dir, 'site');
