@@ -23,6 +23,7 @@ import { findUnmatchedSources, type UnmatchedConversionSource } from './conversi
 import { checkConversionOutput, conversionFiles, isInside, sourceChange } from './conversion-outputs.js';
 import type { SkippedConversion, WarcEvent } from './events.js';
 import { recordExtensions } from './extensions.js';
+import { playsInBrowsers } from '../media/playable.js';
 import { MapfileMatcher, type MapfileRow } from './mapfile.js';
 import { type NormalizedRecordOptions, normalizeRecordOptions, type WarcRecordOptions } from './options.js';
 import { isOwnWarcName, ownFileCheck } from './own-files.js';
@@ -425,6 +426,11 @@ class PlanRun {
         this.report.unmatchedTransclusions.push(written);
         const relative = !/^[a-z][a-z0-9+.-]*:/i.test(written) && this.opts.urlPrefix ? ` (a relative URL: the inputs' URLs begin with ${this.opts.urlPrefix})` : '';
         this.warn(`transclusion manifest names ${written}${relative}, which is not among the inputs: no metadata written for it`);
+      }
+      for (const [url, { conversions, contentType }] of this.media) {
+        const mime = (c: ConversionResult): string | undefined => (typeof c.metadata?.mime === 'string' ? c.metadata.mime : undefined);
+        if (playsInBrowsers(contentType, url) || conversions.some((c) => !c.metadata?.poster && playsInBrowsers(mime(c), c.url))) continue;
+        this.warn(`${url} has no format a browser plays (${contentType ?? 'unknown type'}): its player stays empty at replay; convert it to one (MP4, WebM, MP3…) and give --conversions`);
       }
       const crowded = this.pages!.crowdedPages();
       if (crowded.size && this.opts.transclusionFormat !== 'transclusions') this.warn(crowdedWarning(crowded, this.opts.transclusionFormat));

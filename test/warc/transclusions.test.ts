@@ -252,3 +252,19 @@ test('manifest media spelt by hand (a space for %20, HTTP://EXAMPLE.COM:80) get 
   assert.equal(ignored.code, 0, ignored.stderr);
   assert.match(ignored.stderr, /outro\.flv, which is not among the inputs/, 'still said');
 });
+
+test('manifest media with no format a browser plays (MIDI background music, an FLV not converted): the run warns, naming each, that its player stays empty at replay; one with a WebM/MP4 conversion or an MP3 original is not named', async () => {
+  const dir = await tempDir();
+  await example(dir);
+  await writeFile(join(dir, 'data', 'media', 'bgm.mid'), Buffer.from('MThd\x00\x00\x00\x06'));
+  await writeFile(join(dir, 'data', 'media', 'song.mp3'), Buffer.from('ID3\x03\x00'));
+  await writeFile(join(dir, 'data', 'media', 'b.flv'), 'FLV second');
+  const page = 'http://www.example.com/watch_video.html';
+  await writeFile(join(dir, 'transclusions.yaml'), ['video_file.flv', 'bgm.mid', 'song.mp3', 'b.flv'].reduce((yaml, name) => `${yaml}  ${P}media/${name}: {url: ${page}, timestamp: 2016}\n`, 'transclusions:\n'));
+  const out = await runCli(main, [P, join(dir, 'data'), '-n', join(dir, 'out'), '--conversions', join(dir, 'results.yaml'), '--transclusions', join(dir, 'transclusions.yaml'), '--transclusion-format', 'transclusions']);
+  assert.equal(out.code, 0, out.stderr); // a warning: the run did what it was asked
+  assert.match(out.stderr, /http:\/\/example\.com\/media\/bgm\.mid has no format a browser plays \(audio\/[a-z-]*midi\): its player stays empty at replay; convert it to one \(MP4, WebM, MP3…\) and give --conversions/);
+  assert.match(out.stderr, /http:\/\/example\.com\/media\/b\.flv has no format a browser plays \(video\/x-flv\)/);
+  assert.doesNotMatch(out.stderr, /video_file\.flv has no format/);
+  assert.doesNotMatch(out.stderr, /song\.mp3 has no format/);
+});
