@@ -67,14 +67,25 @@ export function lockPathFor(path: string): string {
   return join(dirname(path), lockName(basename(path)));
 }
 
-function procStat(pid: number | 'self'): string | undefined {
+/** A process's fields after its command name (which may hold spaces and parentheses): state first (field 3). */
+function procFields(pid: number | 'self'): string[] | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    // Fields after the command name (which may hold spaces and parentheses); starttime is field 22.
-    return text.slice(text.lastIndexOf(')') + 2).split(' ')[19];
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
+}
+
+/** A process's start time (field 22), which tells a reused pid from the owner. */
+function procStat(pid: number | 'self'): string | undefined {
+  return procFields(pid)?.[19];
+}
+
+/** Dead but not reaped yet (Z: its parent killed too, PID 1 slow to reap): it holds nothing. */
+function zombie(pid: number): boolean {
+  const state = procFields(pid)?.[0];
+  return state === 'Z' || state === 'X';
 }
 
 function bootId(): string | undefined {
@@ -99,7 +110,7 @@ function ownerRecord(command: string | undefined): LockOwner {
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+    return !zombie(pid);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
@@ -118,6 +129,7 @@ export function ownerAlive(owner: LockOwner): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
   }
+  if (zombie(owner.pid)) return false;
   const started = owner.started ? procStat(owner.pid) : undefined;
   return !(started && started !== owner.started);
 }

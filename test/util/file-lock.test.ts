@@ -1,6 +1,7 @@
 /** The output lock: O_EXCL lock file naming its owner; stale ones taken over, exactly once. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +58,19 @@ test('a reused pid (different process start time) or another boot does not keep 
   assert.equal(ownerAlive({ ...me, started: '1' }), false, 'same pid, another process');
   assert.equal(ownerAlive({ ...me, boot: 'another-boot' }), false);
   assert.equal(ownerAlive({ ...me, pid: await deadPid() }), false);
+});
+
+test('an owner that died but is not reaped yet (a zombie: its parent killed too, PID 1 slow to reap) does not keep a lock alive', { skip: existsSync('/proc/self/stat') ? false : 'no /proc' }, async () => {
+  // `exec sleep` replaces the shell without reaping the child it started: that child is a zombie until sleep ends.
+  const child = spawn('/bin/sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const pid = Number((await new Promise<Buffer>((done) => child.stdout!.once('data', done))).toString().trim());
+    for (let i = 0; i < 100 && !readFileSync(`/proc/${pid}/stat`, 'latin1').includes(') Z '); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.match(readFileSync(`/proc/${pid}/stat`, 'latin1'), /\) Z /, 'a zombie');
+    assert.equal(ownerAlive({ pid, host: hostname(), since: '', token: '' }), false);
+  } finally {
+    child.kill();
+  }
 });
 
 test('an empty lock file (its creator killed before writing it) is broken after a grace period', async () => {
