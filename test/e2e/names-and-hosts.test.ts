@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { main as convertMain } from '../../src/cli/convert.js';
 import { main as warcMain } from '../../src/cli/warckit.js';
-import { browserSkip, launchChromium, playAll } from '../helpers/browser.js';
+import { browserSkip, playAll } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { makeClip } from '../helpers/media.js';
-import { startReplayWebPage } from '../helpers/replaywebpage.js';
+import { replayOnce } from '../helpers/replaywebpage.js';
 import { tempDir } from '../helpers/tmp.js';
 import { packWacz } from '../helpers/wacz.js';
 
@@ -47,12 +47,7 @@ test('media named café.flv and 日本.flv on a page named "my page.html", the s
   assert.equal(written.code, 0, written.stderr);
   await packWacz(join(dir, 'site.wacz'), [join(dir, 'crawl.warc.gz'), join(dir, 'media.warc.gz')]);
 
-  const browser = await launchChromium();
-  t.after(() => browser.close());
-  const server = await startReplayWebPage();
-  t.after(() => server.close());
-  server.addWarc('site.wacz', join(dir, 'site.wacz'));
-  const { frame, close } = await server.open(browser, 'site.wacz', 'http://example.com/my%20page.html', TS);
+  const { frame, close } = await replayOnce(t, 'site.wacz', join(dir, 'site.wacz'), 'http://example.com/my%20page.html', TS);
   try {
     const played = await playAll(frame, 2);
     const byMedia = new Map(played.map((p) => [p.media, p]));

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { main as convertMain } from '../../src/cli/convert.js';
 import { main as warcMain } from '../../src/cli/warckit.js';
-import { browserSkip, launchChromium, playAll } from '../helpers/browser.js';
+import { browserSkip, playAll } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { makeClip } from '../helpers/media.js';
-import { startReplayWebPage } from '../helpers/replaywebpage.js';
+import { replayOnce } from '../helpers/replaywebpage.js';
 import { tempDir } from '../helpers/tmp.js';
 import { packWacz } from '../helpers/wacz.js';
 
@@ -48,12 +48,7 @@ test("a crawl's WARC of pages and warckit's WARC of media, packed in one WACZ: i
   assert.equal(written.code, 0, written.stderr);
   await packWacz(join(dir, 'site.wacz'), [join(dir, 'crawl.warc.gz'), join(dir, 'media.warc.gz')]);
 
-  const browser = await launchChromium();
-  t.after(() => browser.close());
-  const server = await startReplayWebPage();
-  t.after(() => server.close());
-  server.addWarc('site.wacz', join(dir, 'site.wacz'));
-  const { frame, close } = await server.open(browser, 'site.wacz', PAGE, TS);
+  const { frame, close } = await replayOnce(t, 'site.wacz', join(dir, 'site.wacz'), PAGE, TS);
   try {
     const [video, ...more] = await playAll(frame, 1);
     assert.deepEqual(more, []);

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { main as convertMain } from '../../src/cli/convert.js';
 import { main as warcMain } from '../../src/cli/warckit.js';
-import { browserSkip, launchChromium, playAll } from '../helpers/browser.js';
+import { browserSkip, playAll } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { makeClip } from '../helpers/media.js';
-import { startReplayWebPage } from '../helpers/replaywebpage.js';
+import { replayOnce } from '../helpers/replaywebpage.js';
 import { tempDir } from '../helpers/tmp.js';
 import { packWacz } from '../helpers/wacz.js';
 
@@ -60,12 +60,7 @@ test('two YouTube embeds of 2008 and 2012 markup, the videos archived under yout
   assert.equal(media.code, 0, media.stderr);
   await packWacz(join(dir, 'blog.wacz'), [join(dir, 'blog.warc.gz'), join(dir, 'youtube.warc.gz')]);
 
-  const browser = await launchChromium();
-  t.after(() => browser.close());
-  const server = await startReplayWebPage();
-  t.after(() => server.close());
-  server.addWarc('blog.wacz', join(dir, 'blog.wacz'));
-  const { frame, close } = await server.open(browser, 'blog.wacz', PAGE, TS);
+  const { frame, close } = await replayOnce(t, 'blog.wacz', join(dir, 'blog.wacz'), PAGE, TS);
   try {
     const played = await playAll(frame, 2);
     assert.equal(played.length, 2, JSON.stringify(played));

@@ -109,3 +109,17 @@ export async function startReplayWebPage(): Promise<ReplayWebPageServer> {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * A test's one replay: Debian's Chromium and a ReplayWeb.page server (both stopped when the test
+ * ends) serving `path` as `name`, opened at `url` and `ts`.
+ */
+export async function replayOnce(t: { after(fn: () => unknown): void }, name: string, path: string, url: string, ts: string): Promise<{ frame: Frame; close: () => Promise<void> }> {
+  const { launchChromium } = await import('./browser.js');
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const server = await startReplayWebPage();
+  t.after(() => server.close());
+  server.addWarc(name, path);
+  return server.open(browser, name, url, ts);
+}
