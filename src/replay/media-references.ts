@@ -129,12 +129,25 @@ export function pageMediaNames(transclusions: readonly Transclusion[]): MediaNam
   };
 }
 
-/** The media whose longest name is in one of `texts`, or -1. */
+/** A character a file name goes on with: a name found right after or before one is part of a longer name. */
+const NAME_CHAR = /[A-Za-z0-9._~%+-]/;
+
+/** Whether `name` is in `text` as a whole name (`1.flv` in `file=media/1.flv&…`, not in `media/11.flv` or `1.flv2`). */
+function holdsName(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
+    const before = at === 0 || name.startsWith('/') ? '' : text[at - 1]!;
+    const after = text[at + name.length] ?? '';
+    if (!NAME_CHAR.test(before) && !/[A-Za-z0-9_]/.test(after)) return true;
+  }
+  return false;
+}
+
+/** The media whose longest name is in one of `texts` (as a whole name), or -1. */
 function longestNamed(texts: readonly string[], names: ReadonlyArray<readonly string[]>): number {
   let best = -1;
   let bestLength = 0;
   names.forEach((list, i) => {
-    const hit = list.find((name) => texts.some((t) => t.includes(name)));
+    const hit = list.find((name) => texts.some((t) => holdsName(t, name)));
     if (hit && hit.length > bestLength) {
       best = i;
       bestLength = hit.length;
