@@ -2,7 +2,8 @@
  * The transclusions of the replayed page, by the lookup rule: list the page's metadata records
  * through the replay index (pywb's CDX API, wabac.js's URL API), take those at the capture time
  * closest to the page's, fetch and merge them. Without an index API, fetch the classic record
- * URIs directly (one record each). A page without metadata costs index queries only: no 404s.
+ * URIs directly (one record each). A page without metadata costs index queries only (a directory
+ * page also two fetches of its classic URIs, which pywb's index cannot list: see metadataIndexKey).
  */
 import { mergeTransclusions, selectClosest, type LookupResult } from '../../src/replay/lookup.js';
 import { parseTransclusionRecord, type TransclusionRecord } from '../../src/replay/records.js';
@@ -66,7 +67,8 @@ export async function findTransclusions(env: ReplayEnv): Promise<LookupResult | 
   for (const pageUrl of pageUrlCandidates(env.pageUrl)) {
     const listed = await listRecords(env, pageUrl);
     let records: TransclusionRecord[];
-    if (listed === undefined) records = await loadDirect(env, pageUrl);
+    // A directory page's urn:embeds: record is keyed without its slash in pywb: no prefix query finds it, a fetch of its URI does.
+    if (listed === undefined || (listed.length === 0 && pageUrl.endsWith('/'))) records = await loadDirect(env, pageUrl);
     else {
       const closest = selectClosest(listed, env.timestamp);
       records = (await Promise.all(closest.map((l) => load(env, l.url, l.timestamp)))).filter((r): r is TransclusionRecord => r !== undefined);

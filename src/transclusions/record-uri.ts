@@ -129,14 +129,21 @@ export function pageKey(url: string): string {
 /**
  * The page URLs whose metadata applies to `url`, in order of preference: the URL itself, then,
  * for a directory URL (`http://host/dir/`), its index files (the WARC writer archives
- * `dir/index.html` and a revisit at `dir/`; the manifest usually names the file); then the same
+ * `dir/index.html` and a revisit at `dir/`; the manifest usually names the file), and for an
+ * index file (`…/dir/index.html`) its directory (a manifest may name that); then the same
  * for its canonical form ({@link canonicalPageUrl}) when that differs, as a page asked for as
  * `http://WWW.Example.com:80/watch.html?` was captured as `http://www.example.com/watch.html`.
  */
 export function pageUrlCandidates(url: string, indexFiles: readonly string[] = ['index.html', 'index.htm']): string[] {
   const asked = withoutFragment(url);
   const canonical = canonicalPageUrl(asked);
-  const withIndexFiles = (page: string): string[] => (page.split('?')[0]!.endsWith('/') && !page.includes('?') ? [page, ...indexFiles.map((name) => page + name)] : [page]);
+  const withIndexFiles = (page: string): string[] => {
+    if (page.includes('?')) return [page];
+    if (page.endsWith('/')) return [page, ...indexFiles.map((name) => page + name)];
+    // An index file also stands for its directory, where the manifest may name the page.
+    const slash = page.lastIndexOf('/');
+    return indexFiles.includes(page.slice(slash + 1)) && slash > page.indexOf('//') + 1 ? [page, page.slice(0, slash + 1)] : [page];
+  };
   return [...new Set([...withIndexFiles(asked), ...withIndexFiles(canonical)])];
 }
 
@@ -150,11 +157,31 @@ export function metadataUriPrefixes(pageUrl: string): string[] {
   const www = WWW.exec(rest);
   const other = www ? rest.slice(0, www.index + www[0].length - www[1]!.length) + rest.slice(www.index + www[0].length) : rest.replace(/^([^@/]*@)?/, '$1www.');
   const spellings = web ? [rest, other] : [rest];
-  return schemes.flatMap((scheme) => spellings.flatMap((spelt) => [TRANSCLUSIONS_PREFIX + scheme + spelt, EMBEDS_PREFIX + scheme + spelt]));
+  // pywb keys a directory page's records without the trailing slash (see metadataIndexKey): `…/dir?warckit-record=…`.
+  const slashless = (spelt: string): string[] => (spelt.endsWith('/') && !spelt.endsWith('//') ? [`${TRANSCLUSIONS_PREFIX}${spelt.slice(0, -1)}?`] : []);
+  return schemes.flatMap((scheme) => spellings.flatMap((spelt) => [TRANSCLUSIONS_PREFIX + scheme + spelt, EMBEDS_PREFIX + scheme + spelt, ...slashless(scheme + spelt)]));
 }
 
 /** True if a record found by a prefix query really is metadata for `pageUrl` (http/https alike). */
 export function isMetadataFor(uri: string, pageUrl: string): boolean {
   const parsed = parseMetadataUri(uri);
   return parsed !== undefined && pageKey(parsed.pageUrl) === pageKey(pageUrl);
+}
+
+/**
+ * The CDXJ key of a metadata record as pywb's `canonicalize` makes it, so pywb finds the record
+ * through warckit's index as through its own (by prefix, and by an `id_` fetch of its URI): the
+ * URI in lower case, without a trailing slash before its query, its query parameters sorted.
+ */
+export function metadataIndexKey(uri: string): string {
+  const lower = uri.toLowerCase();
+  const q = lower.indexOf('?');
+  let path = q < 0 ? lower : lower.slice(0, q);
+  if (path.endsWith('/') && !path.endsWith('//')) path = path.slice(0, -1);
+  return q < 0 ? path : `${path}?${lower.slice(q + 1).split('&').sort().join('&')}`;
+}
+
+/** Whether a URI is that of a metadata record (`urn:embeds:`, `urn:transclusions:`). */
+export function isMetadataUri(uri: string): boolean {
+  return uri.startsWith(EMBEDS_PREFIX) || uri.startsWith(TRANSCLUSIONS_PREFIX);
 }

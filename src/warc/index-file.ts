@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { CDXIndexer } from 'warcio';
 import { sortLines } from '../replay/cdxj.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { rekeyedLine } from './record-index.js';
 
 /** CDXJ lines of the first `end` bytes of the WARC at `path`, by warcio.js's indexer. */
 export async function indexWarcBytes(path: string, end: number): Promise<string[]> {
@@ -15,7 +16,7 @@ export async function indexWarcBytes(path: string, end: number): Promise<string[
   const indexer = new CDXIndexer({ format: 'cdxj' });
   const lines: string[] = [];
   const reader = createReadStream(path, { start: 0, end: end - 1 });
-  for await (const result of indexer.iterIndex([{ filename: basename(path), reader }])) lines.push(indexer.serialize(result).trimEnd());
+  for await (const result of indexer.iterIndex([{ filename: basename(path), reader }])) lines.push(rekeyedLine(indexer.serialize(result).trimEnd()));
   return lines;
 }
 

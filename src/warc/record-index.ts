@@ -2,12 +2,37 @@
  * CDXJ lines of the records a WARC run writes (pure), from what the writer knows of each record
  * (offset, length, digests): `urlkey timestamp {url, mime, status, digest, length, offset,
  * filename}`, field for field what warcio.js's CDXIndexer writes for the same WARC (the format
- * pywb and ReplayWeb.page load), without reading the WARC back. warcinfo records are not indexed.
+ * pywb and ReplayWeb.page load), without reading the WARC back, keyed as pywb keys them (see
+ * indexKey). warcinfo records are not indexed.
  */
 import { getSurt } from 'warcio';
+import { isMetadataUri, metadataIndexKey } from '../transclusions/record-uri.js';
 import { timestamp14 } from '../util/timestamps.js';
 import { RECORD_TRAILER } from './records.js';
 import type { WrittenRecord } from './writer.js';
+
+/**
+ * The key of a URI in the index, as pywb's `canonicalize` makes it, so pywb finds every record
+ * through warckit's index as through its own: warcio.js's SURT (the same but for this) without
+ * the trailing slash of a directory URL (`com,example)/dir/` → `com,example)/dir`, where pywb
+ * found no directory page), and metadata records as {@link metadataIndexKey} keys them.
+ * ReplayWeb.page reads the `url` of each line, not its key.
+ */
+export function indexKey(uri: string): string {
+  if (isMetadataUri(uri)) return metadataIndexKey(uri);
+  const surt = getSurt(uri);
+  const q = surt.indexOf('?');
+  const path = q < 0 ? surt : surt.slice(0, q);
+  return path.endsWith('/') && !path.endsWith(')/') ? path.slice(0, -1) + (q < 0 ? '' : surt.slice(q)) : surt;
+}
+
+/** A line of warcio.js's indexer with its key made {@link indexKey}'s (lines of a WARC appended to, and this run's, in one index). */
+export function rekeyedLine(line: string): string {
+  const json = line.indexOf(' {');
+  const space = line.indexOf(' ');
+  const url = (JSON.parse(line.slice(json + 1)) as { url?: string }).url;
+  return url === undefined ? line : `${indexKey(url)}${line.slice(space)}`;
+}
 
 /**
  * The index line of a written record, or undefined for a record an index leaves out.
@@ -25,5 +50,5 @@ export function cdxjLineOf(record: WrittenRecord, payloadDigest: string | undefi
   fields.length = String(gzip ? record.length : record.length - RECORD_TRAILER.length);
   fields.offset = String(record.offset);
   fields.filename = filename;
-  return `${getSurt(record.targetUri)} ${timestamp14(record.date)} ${JSON.stringify(fields)}`;
+  return `${indexKey(record.targetUri)} ${timestamp14(record.date)} ${JSON.stringify(fields)}`;
 }

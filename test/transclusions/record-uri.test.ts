@@ -66,6 +66,17 @@ test('pages: www. and no www. meet, as pywb (SURT) and the Wayback Machine take 
   assert.ok(isMetadataFor('urn:transclusions:http://www.example.com/watch.html?warckit-record=k', 'https://example.com/watch.html'));
 });
 
+test('directory pages: pywb keys their records without the trailing slash (urn:transclusions:http://e.com/dir?warckit-record=…), so the prefix queries also ask for that form; a page opened as dir/index.html finds the records of dir/', () => {
+  const prefixes = metadataUriPrefixes('http://e.com/dir/');
+  assert.ok(prefixes.includes('urn:transclusions:http://e.com/dir/'));
+  assert.ok(prefixes.includes('urn:transclusions:http://e.com/dir?'));
+  assert.ok(metadataUriPrefixes('http://e.com/').includes('urn:transclusions:http://e.com?'));
+  assert.ok(!metadataUriPrefixes('http://e.com/a.html').some((p) => p.endsWith('?')));
+  assert.deepEqual(pageUrlCandidates('http://e.com/dir/index.html'), ['http://e.com/dir/index.html', 'http://e.com/dir/']);
+  assert.deepEqual(pageUrlCandidates('http://e.com/index.htm'), ['http://e.com/index.htm', 'http://e.com/']);
+  assert.deepEqual(pageUrlCandidates('http://e.com/dir/index.html?x=1'), ['http://e.com/dir/index.html?x=1']);
+});
+
 test('pages: http and https meet; a directory URL also tries its index files', () => {
   assert.equal(pageKey('https://e.com/a'), pageKey('http://e.com/a'));
   assert.notEqual(pageKey('http://e.com/a'), pageKey('http://e.com/b'));

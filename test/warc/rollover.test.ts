@@ -101,7 +101,7 @@ test('maxSize: numbered parts within the size, each read back with every digest 
   assert.equal(result.counts.warcinfo, names.length);
 });
 
-test('cdxj: each part\'s index equals warcio.js\'s CDXIndexer output for that WARC (sorted bytewise), gzip or not', async () => {
+test('cdxj: each part\'s index equals warcio.js\'s CDXIndexer output for that WARC (sorted bytewise; keys as pywb makes them, see record-index.test.ts), gzip or not', async () => {
   const dir = await tempDir();
   const { site, results } = await fixture(dir);
   for (const gzip of [true, false]) {
