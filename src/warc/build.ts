@@ -4,9 +4,12 @@
  * file sink (rollover.ts over writer.ts), with what a file needs around them: a lock, an atomic
  * create or a checked in-place append, an index (`cdxj`), and a log.
  */
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { inputHolding } from '../inputs/overlap.js';
 import { OutputError } from '../util/atomic.js';
+import { isInside } from '../util/path-inside.js';
+import { realPaths } from '../util/real-paths.js';
 import { silentLogger } from '../util/logger.js';
 import type { SkippedInput } from '../inputs/walk.js';
 import type { UnmatchedConversionSource } from './conversion-match.js';
@@ -61,7 +64,12 @@ export interface WriteWarcResult {
 
 /** A log path that is an existing file among the inputs would replace a file being archived (warcit does). */
 async function refuseInputAsLog(log: string, inputs: WriteWarcOptions['inputs']): Promise<void> {
-  const input = inputHolding(log, inputs);
+  // Compared as the file system sees them: `lnk/site/f1.bin` through `lnk -> .` is site/f1.bin.
+  const real = realPaths();
+  const paths = inputs.filter((i): i is string => typeof i === 'string');
+  const realInputs = await Promise.all(paths.map(async (i) => realpath(i).catch(() => resolve(i))));
+  const realLog = await real(log);
+  const input = inputHolding(log, inputs) ?? paths.find((_, k) => isInside(realInputs[k]!, realLog));
   if (input === undefined || !(await stat(log).then((info) => info.isFile(), () => false))) return;
   throw new OutputError(`${log} is one of the files to archive (input ${input}): refusing to replace it with the log; give the log another path`);
 }

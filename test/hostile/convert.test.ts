@@ -572,3 +572,17 @@ test('the results cannot be written mid-run (ulimit -f: file too large) while ot
     assert.doesNotMatch(stderr, /operation was aborted/i, `attempt ${attempt}`);
   }
 });
+
+test('--results through a symbolic link to an output whose directory is not made yet (lnk -> .: lnk/conv/site/a.flv.txt): refused before anything runs, the output then written and kept', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'site'));
+  await writeFile(join(dir, 'site', 'a.flv'), 'FLV-ish bytes');
+  await writeFile(join(dir, 'rules.yaml'), CP_RULES);
+  const { symlink } = await import('node:fs/promises');
+  await symlink('.', join(dir, 'lnk'));
+  await mkdir(join(dir, 'conv'));
+  const run = await runToEnd([P, 'site', '--rules', 'rules.yaml', '--output-dir', 'conv', '--results', join(dir, 'lnk', 'conv', 'site', 'a.flv.txt')], { cwd: dir });
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /a\.flv\.txt is the output of rule copy/);
+  assert.equal(existsSync(join(dir, 'conv', 'site', 'a.flv.txt')), false, 'nothing ran');
+});

@@ -463,6 +463,19 @@ test('--log naming a file of the run (the WARC, a part, its index or lock, the m
   assert.equal(await count(at('old.warc.gz')), 4);
 });
 
+test('--log naming an input file through a symbolic link (lnk -> .: lnk/site/p0.html), or an input given through one: exit 2, the file untouched', async () => {
+  const dir = await tempDir();
+  await pages(join(dir, 'site'), 2);
+  await symlink('.', join(dir, 'lnk'));
+  const before = await readFile(join(dir, 'site', 'p0.html'));
+  for (const [input, log] of [[join(dir, 'site'), join(dir, 'lnk', 'site', 'p0.html')], [join(dir, 'lnk', 'site'), join(dir, 'site', 'p0.html')]]) {
+    const r = await runCli(main, [P, input!, '-n', join(dir, 'w'), '--log', log!]);
+    assert.equal(r.code, 2, `${input} --log ${log}: ${r.stderr}`);
+    assert.match(r.stderr, /is one of the files to archive/);
+    assert.deepEqual(await readFile(join(dir, 'site', 'p0.html')), before);
+  }
+});
+
 for (const [signal, mode] of [['SIGINT', 'append'], ['SIGTERM', 'create']] as const) {
   test(`${signal} during a large ${mode} ends the run within a second and leaves the existing WARC as it was`, async () => {
     const dir = await tempDir();
