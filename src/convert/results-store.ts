@@ -10,7 +10,7 @@ import { checkOutputTarget, describeCreateError, lockOutputFile, OutputError } f
 import type { FileLock } from '../util/file-lock.js';
 import { makeDirectory } from '../util/make-dir.js';
 import { journalPathFor, JournalWriter, readJournal } from './results-journal.js';
-import { type ConversionResult, type ConversionResults, readResultsYaml } from './results.js';
+import { type ConversionResult, type ConversionResults, readResultsYaml, respeltResults } from './results.js';
 import { assembleConversionResults, orderedResult, stringifySourceResults, writeConversionResults } from './results-write.js';
 
 function sameList(a: readonly ConversionResult[] | undefined, b: readonly ConversionResult[]): boolean {
@@ -50,10 +50,11 @@ export class ResultsStore {
         const o = lock.tookOver;
         logger.warn(`${file}: took over the lock of a run that is gone (pid ${o.pid} on ${o.host}, since ${o.since})`);
       }
-      const doc: ConversionResults = (await readResultsYaml(file, (m) => logger.warn(m))) ?? { conversions: {} };
+      const read: ConversionResults = (await readResultsYaml(file, (m) => logger.warn(m))) ?? { conversions: {} };
       const journalPath = journalPathFor(file);
       const pending = await readJournal(journalPath, (m) => logger.warn(m));
-      for (const line of pending) doc.conversions[line.source] = line.results;
+      for (const line of pending) read.conversions[line.source] = line.results;
+      const doc = respeltResults(read);
       if (pending.length) {
         await writeConversionResults(file, doc);
         logger.warn(`${file}: recovered ${pending.length} source(s) recorded by a run that was stopped (from ${journalPath})`);

@@ -5,6 +5,7 @@
  */
 import { readYamlFile } from '../util/yaml-file.js';
 import { journalPathFor, readJournal } from './results-journal.js';
+import { warckitSpelling } from '../transclusions/media-urls.js';
 
 /** The rule a conversion ran, as it appears under `metadata` (warcit: the rule mapping itself). */
 export type RuleMetadata = Record<string, unknown> & { name?: string; ext?: string; mime?: string; skip_as_source?: boolean };
@@ -105,5 +106,27 @@ export async function readConversionResults(file: string, options: ReadResultsOp
   if (!found && !journal.length) throw new ResultsFileError(`${file}: does not exist`);
   const doc: ConversionResults = found ?? { conversions: {} };
   for (const line of journal) doc.conversions[line.source] = line.results;
-  return doc;
+  return respeltResults(doc);
+}
+
+/**
+ * The results with their source URLs and output URLs spelt as warckit names the files today
+ * ({@link warckitSpelling}): a results file of warcit-converter, or of an older warckit, that
+ * keys `…/café.flv` (or under `HTTP://X/`) is read as keying `…/caf%C3%A9.flv`, so its entries
+ * match, are merged into and are checked against what warckit names that file now. Two
+ * spellings of one source join, an entry listed under both kept once.
+ */
+export function respeltResults(doc: ConversionResults): ConversionResults {
+  const conversions: Record<string, ConversionResult[]> = {};
+  for (const [source, list] of Object.entries(doc.conversions)) {
+    const key = warckitSpelling(source);
+    const fixed = list.map((r) => (typeof r.url === 'string' && warckitSpelling(r.url) !== r.url ? { ...r, url: warckitSpelling(r.url) } : r));
+    const merged = [...(conversions[key] ?? []), ...fixed];
+    const seen = new Set<string>();
+    conversions[key] = merged.filter((r) => {
+      const id = `${String(r.output)}\0${String(r.url)}`;
+      return !seen.has(id) && Boolean(seen.add(id));
+    });
+  }
+  return { ...doc, conversions };
 }

@@ -50,6 +50,21 @@ export function inputUrlSpelling(url: string, prefix: string): string {
   return prefix + asInputPath(full.slice(start.length));
 }
 
+/**
+ * An absolute URL's path spelt as warckit names files, under the URL's own origin in canonical
+ * form (see {@link inputUrlSpelling}); the query and anything not `scheme://` as they are. Results
+ * files of warcit-converter, or of warckit before it escaped non-ASCII characters, key
+ * `http://x/café.flv`: warckit names that file `http://x/caf%C3%A9.flv`.
+ */
+export function warckitSpelling(url: string): string {
+  const at = splitCanonicalOrigin(url);
+  if (!at) return url;
+  const q = at.rest.indexOf('?');
+  const path = q < 0 ? at.rest : at.rest.slice(0, q);
+  const spelt = path.startsWith('/') ? `/${asInputPath(path.slice(1))}` : asInputPath(path);
+  return at.origin + spelt + (q < 0 ? '' : at.rest.slice(q));
+}
+
 export interface AlignedManifest {
   manifest: TransclusionManifest;
   /** Manifest URLs taken as another spelling: [as written, as the input is named]. */

@@ -10,6 +10,7 @@ import { type ScanProblem, walkWarcRecords } from '../warc/record-scan.js';
 import { type ArchivedStatus, countStatuses, type IndexedRecord, itemsFromManifest, itemsFromResults, type ManifestEntry, type VerifiedItem } from './archived.js';
 import { readManifest } from './fixity-files.js';
 import { digestReader } from './record-digests.js';
+import { warckitSpelling } from '../transclusions/media-urls.js';
 
 /**
  * Options of {@link verifyArchive}.
@@ -78,7 +79,12 @@ export async function verifyArchive(options: VerifyArchiveOptions): Promise<Veri
     }
   }
   const byUri = new Map<string, IndexedRecord[]>();
-  for (const r of records) if (r.uri !== undefined) byUri.set(r.uri, [...(byUri.get(r.uri) ?? []), r]);
+  // Keyed as results are read (warckitSpelling): a WARC of warcit, or of an older warckit, names `…/café.flv` raw.
+  for (const r of records) {
+    if (r.uri === undefined) continue;
+    const uri = warckitSpelling(r.uri);
+    byUri.set(uri, [...(byUri.get(uri) ?? []), r]);
+  }
   const items = [...(results ? itemsFromResults(results, byUri) : []), ...itemsFromManifest(entries, records)];
   return { warcs: [...options.warcs], records: records.length, items, counts: countStatuses(items), problems };
 }

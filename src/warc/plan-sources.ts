@@ -6,7 +6,7 @@ import type { ConversionOutcome, ConvertResult } from '../convert/convert.js';
 import { type ConversionResult, type ConversionResults, readConversionResults, toConversionResults } from '../convert/results.js';
 import { loadTransclusionManifest, manifestFromDocument, type TransclusionManifest, type TransclusionManifestDocument } from '../transclusions/manifest.js';
 import { canonicalUrlPrefix } from '../inputs/url.js';
-import { alignManifestUrls, inputUrlSpelling } from '../transclusions/media-urls.js';
+import { alignManifestUrls } from '../transclusions/media-urls.js';
 import { timestamp14 } from '../util/timestamps.js';
 import { type SourceCharacterizations, loadCharacterizations } from './characterization.js';
 import { conversionsRoot } from './conversion-outputs.js';
@@ -67,21 +67,6 @@ async function loadManifest(given: WarcRecordOptions['transclusions']): Promise<
   throw new WarcOptionsError('transclusions', 'a manifest path, a TransclusionManifest, or a manifest document', shownValue(given));
 }
 
-/**
- * The results with their URLs (sources' and outputs') spelt as warckit names the files under
- * `prefix` ({@link inputUrlSpelling}): a results file of warcit-converter, or of warckit before
- * it escaped non-ASCII characters, keys `…/café.flv`, which is now `…/caf%C3%A9.flv`.
- */
-function respeltResults(results: ConversionResults, prefix: string): ConversionResults {
-  const conversions: Record<string, ConversionResult[]> = {};
-  for (const [source, list] of Object.entries(results.conversions)) {
-    const spelt = inputUrlSpelling(source, prefix);
-    const respelt = list.map((r) => (typeof r.url === 'string' && inputUrlSpelling(r.url, prefix) !== r.url ? { ...r, url: inputUrlSpelling(r.url, prefix) } : r));
-    conversions[spelt] = spelt in conversions ? [...conversions[spelt]!, ...respelt] : respelt;
-  }
-  return { ...results, conversions };
-}
-
 /** Read the mapfile, conversions and manifest a run is given (in that order, as warcit reads them). */
 export async function loadPlanSources(options: WarcRecordOptions, warn: (message: string) => void): Promise<PlanSources> {
   const sources: PlanSources = {};
@@ -89,8 +74,7 @@ export async function loadPlanSources(options: WarcRecordOptions, warn: (message
     sources.mapfile = typeof options.mapfile === 'string' ? { rows: await loadMapfile(options.mapfile), name: options.mapfile } : { rows: mapfileRowsFrom(options.mapfile, timestamp14), name: 'mapfile' };
   }
   const prefix = typeof options.urlPrefix === 'string' ? canonicalUrlPrefix(options.urlPrefix) : undefined;
-  const loaded = await loadConversions(options, warn);
-  const conversions = loaded && prefix !== undefined ? { ...loaded, results: respeltResults(loaded.results, prefix) } : loaded;
+  const conversions = await loadConversions(options, warn);
   if (conversions) sources.conversions = conversions;
   if (options.characterize && conversions) {
     // Sidecars are read only inside the directory the results speak for.

@@ -586,3 +586,25 @@ test('--results through a symbolic link to an output whose directory is not made
   assert.match(run.stderr, /a\.flv\.txt is the output of rule copy/);
   assert.equal(existsSync(join(dir, 'conv', 'site', 'a.flv.txt')), false, 'nothing ran');
 });
+
+test("a results file of an older warckit (or warcit-converter) naming café.flv raw: a new run into that directory takes its entries as the file's (up to date, nothing refused); converted again, they are written back once, under caf%C3%A9.flv", async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'site'));
+  await writeFile(join(dir, 'site', 'café.flv'), 'FLV-ish bytes');
+  await writeFile(join(dir, 'rules.yaml'), CP_RULES);
+  const first = await runToEnd([P, 'site', '--rules', 'rules.yaml', '--output-dir', 'conv', '-q'], { cwd: dir });
+  assert.equal(first.code, 0, first.stderr);
+  const file = join(dir, 'conv', RESULTS);
+  // As an older warckit wrote it: the URLs raw.
+  await writeFile(file, (await readFile(file, 'utf8')).replaceAll('caf%C3%A9', 'café'));
+  const again = await runToEnd([P, 'site', '--rules', 'rules.yaml', '--output-dir', 'conv'], { cwd: dir });
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /0 converted, 1 skipped \(up to date\)/);
+  // Converted again (--force), its list is written back once, under the spelling warckit gives the file.
+  const forced = await runToEnd([P, 'site', '--rules', 'rules.yaml', '--output-dir', 'conv', '--force', '-q'], { cwd: dir });
+  assert.equal(forced.code, 0, forced.stderr);
+  const { conversions } = await readConversionResults(file);
+  assert.deepEqual(Object.keys(conversions), [`${P}caf%C3%A9.flv`]);
+  assert.equal(conversions[`${P}caf%C3%A9.flv`]!.length, 1);
+  assert.doesNotMatch(await readFile(file, 'utf8'), /^ {2}http:\/\/www\.example\.com\/café\.flv:$/m);
+});
