@@ -42,6 +42,22 @@ export function pathToUrlPath(relativePath: string): string {
 }
 
 /**
+ * A URL as warcit writes it (see urlPathChar): the UTF-8 escapes of non-ASCII characters and a
+ * `%5C` as the characters themselves. Patterns written for warcit (rules `regex:`, `-m`
+ * overrides such as `*vidéo.flv`) are tried on this form too.
+ */
+export function asWarcitUrl(url: string): string {
+  return url.replace(/(?:%[C-F][0-9A-F](?:%[89AB][0-9A-F])+)+|%5C/g, (run) => {
+    if (run === '%5C') return '\\';
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+}
+
+/**
  * A URL prefix with its scheme and host as replay systems ask for them (lower case, no default
  * port: `HTTP://WWW.Example.COM:80/Old/` → `http://www.example.com/Old/`); ReplayWeb.page finds
  * no record at `HTTP://WWW.EXAMPLE.COM/…`. The path stays as given.

@@ -3,6 +3,7 @@
  * and warckit's conditions on what the file is (sniffed MIME type, probed properties), which
  * need facts about the file gathered first.
  */
+import { asWarcitUrl } from '../inputs/url.js';
 import { meetsProbeConditions, mimeMatches } from './conditions.js';
 import type { MediaInfo } from '../media/probe.js';
 import type { ConversionRule, FileTypeRule, RuleSet } from './schema.js';
@@ -19,8 +20,10 @@ export interface SourceFacts {
 
 /** warcit: `ext` matches the end of the URL; otherwise `regex` matches at its start. */
 export function fileTypeMatches(fileType: FileTypeRule, url: string): boolean {
-  if (fileType.ext !== undefined && url.endsWith(fileType.ext)) return true;
-  if (fileType.regex) return fileType.regex.test(url);
+  // Also as warcit names the file (`vidéo.flv` where warckit writes `vid%C3%A9o.flv`): rules are written for either.
+  const asWarcit = asWarcitUrl(url);
+  if (fileType.ext !== undefined && (url.endsWith(fileType.ext) || asWarcit.endsWith(fileType.ext))) return true;
+  if (fileType.regex) return fileType.regex.test(url) || (asWarcit !== url && fileType.regex.test(asWarcit));
   return false;
 }
 

@@ -7,6 +7,7 @@
 import type { Readable } from 'node:stream';
 import { type CharsetSetting, CHARSET_SAMPLE_BYTES, detectCharset } from '../media/charset.js';
 import { DEFAULT_MIME, mimeFromContent, mimeFromName, SNIFF_BYTES } from '../media/mime.js';
+import { asWarcitUrl } from '../inputs/url.js';
 
 export interface ContentTypeOptions {
   useMagic: 'filename' | 'magic';
@@ -92,7 +93,8 @@ export function contentTypeUnread(subject: ContentTypeSubject, options: ContentT
 }
 
 function overriddenMime(subject: ContentTypeSubject, options: ContentTypeOptions): string | undefined {
-  return options.mimeOverrides.find(([rx]) => rx.test(subject.url))?.[1];
+  const asWarcit = asWarcitUrl(subject.url); // patterns written for warcit's raw `café.flv`
+  return options.mimeOverrides.find(([rx]) => rx.test(subject.url) || (asWarcit !== subject.url && rx.test(asWarcit)))?.[1];
 }
 
 /** xhtml as html with `--no-xhtml`; text/html when nothing is known. */

@@ -88,3 +88,13 @@ test('probe-based matching: the first final file type whose conditions hold; can
   // warcit's files have no conditions: candidates are exactly warcit's matches
   assert.deepEqual(candidateRules(SET, 'http://x/a.flv'), { rules: matchRules(SET, 'http://x/a.flv'), conditional: false });
 });
+
+test('a file type regex written for warcit\'s raw URL (.*/vidéo\\.bin) matches the file warckit names vid%C3%A9o.bin, as does one written for the escaped form', async () => {
+  const { parseRules } = await import('../../src/rules/load.js');
+  const { candidateRules } = await import('../../src/rules/match.js');
+  const set = parseRules("file_types:\n  - regex: '.*/vidéo\\.bin'\n    conversion_rules: [{name: a, ext: copy, command: 'cp {input} {output}'}]\n  - regex: '.*/caf%C3%A9\\.bin'\n    conversion_rules: [{name: b, ext: copy2, command: 'cp {input} {output}'}]\n  - regex: '.*/back\\\\slash\\.bin'\n    conversion_rules: [{name: c, ext: copy3, command: 'cp {input} {output}'}]\n", 'r.yaml');
+  assert.deepEqual(candidateRules(set, 'http://x/vid%C3%A9o.bin').rules.map((r) => r.name), ['a']);
+  assert.deepEqual(candidateRules(set, 'http://x/caf%C3%A9.bin').rules.map((r) => r.name), ['b']);
+  assert.deepEqual(candidateRules(set, 'http://x/back%5Cslash.bin').rules.map((r) => r.name), ['c']);
+  assert.deepEqual(candidateRules(set, 'http://x/video.bin').rules, []);
+});

@@ -20,3 +20,10 @@ test('types by name follow Python: .tgz is a tar, .py Python source, unknown nam
   const types = await Promise.all(['a.tgz', 'a.py', 'a.img', 'README'].map(async (name) => (await decideContentType({ url: `http://x/${name}`, open }, base)).mime));
   assert.deepEqual(types, ['application/x-tar', 'text/x-python', 'text/html', 'text/html']);
 });
+
+test('a -m override written for warcit\'s raw URL (*café.dat) applies to the file warckit names caf%C3%A9.dat', async () => {
+  const { fnmatchToRegExp } = await import('../../src/inputs/url.js');
+  const options: ContentTypeOptions = { ...base, mimeOverrides: [[fnmatchToRegExp('*café.dat'), 'video/x-flv']] };
+  const got = await decideContentType({ url: 'http://x/caf%C3%A9.dat', open }, options);
+  assert.equal(got.contentType, 'video/x-flv');
+});
