@@ -17,9 +17,9 @@ export interface FileEntry {
   /** Set for ZIP members. */
   zip?: { archive: string; member: string };
   /**
-   * A ZIP member whose name resolves to the URL of an earlier member of its ZIP (`www\\b.html`
-   * and `www/b.html`, a name stored twice): both as stored (`archive/name`). Both are archived;
-   * replay shows one.
+   * A file whose name gives the URL of an earlier one beside it: a ZIP member (`www\\b.html` and
+   * `www/b.html`, a name stored twice: both as stored, `archive/name`), or a file on disk
+   * (`café.dat` and `caf%C3%A9.dat`). Both are archived; replay shows one.
    */
   sameUrlAs?: { name: string; other: string };
   /** The content, when it was given in memory. */

@@ -153,6 +153,8 @@ async function* walkDir(input: string, urlPrefix: string, signal: AbortSignal | 
     named.sort((a, b) => (a.name.text < b.name.text ? -1 : a.name.text > b.name.text ? 1 : 0));
     const subdirs: Array<{ path: string | Buffer; shown: string; rel: string }> = [];
     let batch: WalkItem[] = [];
+    // Names that differ on disk but not as URLs (café.dat and caf%C3%A9.dat): the later is marked, both are archived.
+    const urls = new Map<string, string>();
     for (const { item, name, bytes } of named) {
       signal?.throwIfAborted();
       const shown = joinPath(shownDir, name.text);
@@ -167,7 +169,14 @@ async function* walkDir(input: string, urlPrefix: string, signal: AbortSignal | 
       if (found === LINKED_DIRECTORY) {
         const target = linkTargetSync(path);
         batch.push({ unfollowed: { path: shown, ...(target !== undefined ? { target } : {}) } });
-      } else batch.push(typeof found === 'string' ? { skipped: { path: shown, kind: found } } : { entry: fileEntry(urlFor(urlPrefix, relPath), shown, relPath, rootDir, found, path) });
+      } else if (typeof found === 'string') batch.push({ skipped: { path: shown, kind: found } });
+      else {
+        const entry = fileEntry(urlFor(urlPrefix, relPath), shown, relPath, rootDir, found, path);
+        const other = urls.get(entry.url);
+        if (other === undefined) urls.set(entry.url, shown);
+        else entry.sameUrlAs = { name: shown, other };
+        batch.push({ entry });
+      }
       if (batch.length >= BATCH) {
         yield batch;
         batch = [];

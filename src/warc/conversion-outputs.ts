@@ -74,7 +74,10 @@ export async function sourceChange(entry: FileEntry, conversions: readonly Conve
   } catch (error) {
     return `its source ${entry.path} could not be read to compare it with the one converted (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
   }
-  return actual === recorded ? undefined : `its source ${entry.path} changed since it was converted (sha256 ${actual}, recorded ${recorded}): convert it again`;
+  if (actual === recorded) return undefined;
+  // Another file at that URL (a ZIP name stored twice): converting again cannot help.
+  if (entry.sameUrlAs) return `they were made from the other file at this URL (${entry.sameUrlAs.other}), not from this one (${entry.sameUrlAs.name}: sha256 ${actual}, recorded ${recorded})`;
+  return `its source ${entry.path} changed since it was converted (sha256 ${actual}, recorded ${recorded}): convert it again`;
 }
 
 /** The last segment of a URL's path, decoded: the name warckit-convert gives the output. */

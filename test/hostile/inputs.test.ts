@@ -320,3 +320,15 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     assert.deepEqual(await readdir(dir), ['site']);
   });
 }
+
+test('files on disk whose names give one URL (café.dat and caf%C3%A9.dat, a\\b.html and a%5Cb.html): both archived, each pair named, exit 1', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'site'));
+  for (const [name, content] of [['café.dat', 'raw'], ['caf%C3%A9.dat', 'escaped'], ['a\\b.html', 'backslash'], ['a%5Cb.html', 'escaped backslash']]) await writeFile(join(dir, 'site', name!), content!);
+  const run = await warckit([P, 'site', '-n', 'out'], dir);
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /site\/caf(é|%C3%A9)\.dat has the URL of site\/caf(%C3%A9|é)\.dat \(http:\/\/www\.example\.com\/caf%C3%A9\.dat\): both archived, replay shows one of them/);
+  assert.match(run.stderr, /has the URL of site\/a(\\|%5C)b\.html \(http:\/\/www\.example\.com\/a%5Cb\.html\)/);
+  const { records } = await readWarc(join(dir, 'out.warc.gz'));
+  assert.equal(records.filter((r) => r.type === 'resource').length, 4);
+});
