@@ -9,6 +9,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { sha256File, sha256Stream } from '../convert/digest.js';
 import type { ConversionResult, ConversionResults } from '../convert/results.js';
 import type { FileEntry } from '../inputs/entry.js';
+import { pathToUrlPath } from '../inputs/url.js';
 import { isInside } from '../util/path-inside.js';
 
 /** The directory conversion outputs must be in: `dir` if given, else the results file's own directory; links resolved. */
@@ -80,15 +81,15 @@ export async function sourceChange(entry: FileEntry, conversions: readonly Conve
   return `its source ${entry.path} changed since it was converted (sha256 ${actual}, recorded ${recorded}): convert it again`;
 }
 
-/** The last segment of a URL's path, decoded: the name warckit-convert gives the output. */
+/** The last segment of a URL's path, as written. */
 function urlFileName(url: string): string {
   const path = url.replace(/[?#].*$/, '');
-  const name = path.slice(path.lastIndexOf('/') + 1);
-  try {
-    return decodeURIComponent(name);
-  } catch {
-    return name;
-  }
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Whether a file is named as the last segment of a URL, as warckit spells file names in URLs (`100% real.dat` is `100%%20real.dat`, no escape to undo). */
+function namedAs(file: string, url: string): boolean {
+  return pathToUrlPath(basename(file)) === urlFileName(url);
 }
 
 /**
@@ -104,7 +105,7 @@ export function conversionFiles(results: ConversionResults, resultsFile?: string
   const files = new Set<string>(resultsFile !== undefined ? [resolve(resultsFile), `${resolve(resultsFile)}.journal`] : []);
   for (const list of Object.values(results.conversions)) {
     for (const r of list) {
-      if (typeof r.output === 'string' && typeof r.url === 'string' && basename(r.output) === urlFileName(r.url)) files.add(resolve(r.output));
+      if (typeof r.output === 'string' && typeof r.url === 'string' && namedAs(r.output, r.url)) files.add(resolve(r.output));
       if (typeof r.characterization === 'string' && r.characterization.endsWith('.ffprobe.json')) files.add(resolve(r.characterization));
     }
   }

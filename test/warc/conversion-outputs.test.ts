@@ -38,3 +38,11 @@ test('outside the root: refused without being read; inside: checked as before', 
   assert.deepEqual(await checkConversionOutput(entry(join(dir, 'conv', 'gone.webm')), root), { ok: false, refused: false, reason: 'file missing' });
   assert.ok((await checkConversionOutput(entry(join(dir, 'secret'), sha), await conversionsRoot('r.yaml', dir))).ok, 'allowed with an explicit directory');
 });
+
+test('outputs named as their URL are the conversions\' own files, whatever their name holds: "100% real.dat.copy" (URL …/100%%20real.dat.copy), "café.flv.webm" (…/caf%C3%A9.flv.webm)', async () => {
+  const { conversionFiles } = await import('../../src/warc/conversion-outputs.js');
+  const entry = (output: string, url: string) => ({ url, output, metadata: {}, type: 'conversion', success: true });
+  const files = conversionFiles({ conversions: { 'http://x/100%%20real.dat': [entry('/c/site/100% real.dat.copy', 'http://x/100%%20real.dat.copy')], 'http://x/caf%C3%A9.flv': [entry('/c/site/café.flv.webm', 'http://x/caf%C3%A9.flv.webm')] } });
+  assert.ok(files.has('/c/site/100% real.dat.copy'));
+  assert.ok(files.has('/c/site/café.flv.webm'));
+});
