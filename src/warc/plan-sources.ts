@@ -7,6 +7,7 @@ import { type ConversionResult, type ConversionResults, readConversionResults, t
 import { loadTransclusionManifest, manifestFromDocument, type TransclusionManifest, type TransclusionManifestDocument } from '../transclusions/manifest.js';
 import { canonicalUrlPrefix } from '../inputs/url.js';
 import { alignManifestUrls } from '../transclusions/media-urls.js';
+import { canonicalPageUrl } from '../transclusions/record-uri.js';
 import { timestamp14 } from '../util/timestamps.js';
 import { type SourceCharacterizations, loadCharacterizations } from './characterization.js';
 import { conversionsRoot } from './conversion-outputs.js';
@@ -67,11 +68,24 @@ async function loadManifest(given: WarcRecordOptions['transclusions']): Promise<
   throw new WarcOptionsError('transclusions', 'a manifest path, a TransclusionManifest, or a manifest document', shownValue(given));
 }
 
+/** Why a URL, as written, is not one replay systems can find a record by, or undefined. */
+function unreplayableUrl(url: string): string | undefined {
+  if (/\s/.test(url)) return 'holds a space';
+  if (/[^\x21-\x7e]/.test(url)) return 'holds characters a URL holds only percent-encoded';
+  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url)?.[0];
+  if (origin !== undefined && origin !== origin.toLowerCase() && !origin.includes('@')) return 'has its scheme or host in capitals';
+  return undefined;
+}
+
 /** Read the mapfile, conversions and manifest a run is given (in that order, as warcit reads them). */
 export async function loadPlanSources(options: WarcRecordOptions, warn: (message: string) => void): Promise<PlanSources> {
   const sources: PlanSources = {};
   if (options.mapfile !== undefined) {
     sources.mapfile = typeof options.mapfile === 'string' ? { rows: await loadMapfile(options.mapfile), name: options.mapfile } : { rows: mapfileRowsFrom(options.mapfile, timestamp14), name: 'mapfile' };
+    for (const row of sources.mapfile.rows) {
+      const problem = row.URL !== undefined ? unreplayableUrl(row.URL) : undefined;
+      if (problem) warn(`${row.where ?? `${sources.mapfile.name}: line ${row.line}`}: URL ${row.URL} ${problem}: it is written as given, and replay systems will not find it so; write it as a browser asks for it (${canonicalPageUrl(row.URL!)})`);
+    }
   }
   const prefix = typeof options.urlPrefix === 'string' ? canonicalUrlPrefix(options.urlPrefix) : undefined;
   const conversions = await loadConversions(options, warn);

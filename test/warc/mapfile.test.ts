@@ -133,3 +133,20 @@ test('a mapfile URL that is not absolute ("not a url", "www.example.com/a.html")
   }
   await assert.rejects(writeWarc({ urlPrefix: 'http://x/', inputs: [join(dir, 'site')], name: join(dir, 'w'), mapfile: [{ file: 'a.html', url: 'a.html' }] }), /mapfile\[0\]\.url: "a\.html" is not an absolute URL/);
 });
+
+test('mapfile URLs that replay systems cannot find as written (a raw space, raw UTF-8, a host in capitals) are warned about with the spelling to write; the run goes on', async () => {
+  const { writeFile, mkdir } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { tempDir } = await import('../helpers/tmp.js');
+  const { planWarcRecords } = await import('../../src/warc/plan.js');
+  const dir = await tempDir();
+  await mkdir(join(dir, 'site'));
+  for (const name of ['a.dat', 'b.dat', 'c.dat', 'd.dat']) await writeFile(join(dir, 'site', name), name);
+  await writeFile(join(dir, 'map.csv'), 'file,URL\na.dat,http://x/vidéo 3.dat\nb.dat,HTTP://X/getvideo.php?id=1\nc.dat,http://x/caf%C3%A9.dat\nd.dat,http://x/ok.dat\n');
+  const warnings: string[] = [];
+  const plan = await planWarcRecords({ urlPrefix: 'http://x/', inputs: [join(dir, 'site')], mapfile: join(dir, 'map.csv'), onEvent: (e) => (e.type === 'warning' ? warnings.push(e.message) : undefined) });
+  await plan.close();
+  assert.equal(warnings.length, 2, warnings.join('\n'));
+  assert.match(warnings[0]!, /map\.csv: line 2: URL http:\/\/x\/vidéo 3\.dat holds a space: .*\(http:\/\/x\/vid%C3%A9o%203\.dat\)/);
+  assert.match(warnings[1]!, /line 3: URL HTTP:\/\/X\/getvideo\.php\?id=1 has its scheme or host in capitals: .*\(http:\/\/x\/getvideo\.php\?id=1\)/);
+});
