@@ -46,7 +46,7 @@ export interface WriteWarcResult {
   unmatchedTransclusions: string[];
   /** `characterize`: archived sources written without their characterization records (sidecar missing, broken or refused). */
   uncharacterized: string[];
-  /** Inputs archived at the URL of an earlier one (ZIP members whose names resolve alike): replay shows one of them. */
+  /** Inputs archived at the URL of an earlier one (ZIP members whose names resolve alike, files such as café.dat and caf%C3%A9.dat): replay shows one of them. */
   sharedUrls: SharedUrl[];
   /** Inputs not archived because they are not regular files (FIFOs, sockets, devices, broken symlinks). */
   skippedInputs: SkippedInput[];

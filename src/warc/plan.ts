@@ -13,8 +13,8 @@ import type { FileEntry } from '../inputs/entry.js';
 import { overlappingInputs, overlapWarning } from '../inputs/overlap.js';
 import { matchesAny } from '../inputs/url.js';
 import { type SkippedInput, unfollowedWarning, type WalkItem, walkInputItems } from '../inputs/walk.js';
+import { playsInBrowsers } from '../media/playable.js';
 import { mapOrdered, readAhead } from '../util/async-iter.js';
-import { refuseLogClash } from './log-target.js';
 import { silentLogger } from '../util/logger.js';
 import { parseFixedDate, timestamp14 } from '../util/timestamps.js';
 import { VERSION } from '../version.js';
@@ -23,7 +23,7 @@ import { findUnmatchedSources, type UnmatchedConversionSource } from './conversi
 import { checkConversionOutput, conversionFiles, isInside, sourceChange } from './conversion-outputs.js';
 import type { SkippedConversion, WarcEvent } from './events.js';
 import { recordExtensions } from './extensions.js';
-import { playsInBrowsers } from '../media/playable.js';
+import { refuseLogClash } from './log-target.js';
 import { MapfileMatcher, type MapfileRow } from './mapfile.js';
 import { type NormalizedRecordOptions, normalizeRecordOptions, type WarcRecordOptions } from './options.js';
 import { isOwnWarcName, ownFileCheck } from './own-files.js';
@@ -46,7 +46,7 @@ export interface WarcPlanReport {
   unmatchedTransclusions: string[];
   /** `characterize`: archived sources written without their characterization records (sidecar missing, broken or refused). */
   uncharacterized: string[];
-  /** Inputs archived at the URL of an earlier one (ZIP members whose names resolve alike): replay shows one of them. */
+  /** Inputs archived at the URL of an earlier one (ZIP members whose names resolve alike, files such as café.dat and caf%C3%A9.dat): replay shows one of them. */
   sharedUrls: SharedUrl[];
   warnings: string[];
   /** Input files (and their bytes) found so far; final once `walking` is false. */
