@@ -38,10 +38,18 @@ export class PagePlayerCheck {
     }
   }
 
+  /** Pages served as XHTML (see {@link typed}). */
+  private readonly xhtml = new Set<string>();
+
   /** A file among the inputs, at `url`: kept for the check when it is one of the manifest's pages. */
   note(entry: FileEntry, url: string): void {
     const key = pageKey(url);
     if (this.media.has(key) && !this.pages.has(key)) this.pages.set(key, { entry, url });
+  }
+
+  /** The Content-Type a file at `url` is served with: a manifest page as XHTML gets no client in ReplayWeb.page. */
+  typed(url: string, mime: string): void {
+    if (mime === 'application/xhtml+xml' && this.media.has(pageKey(url))) this.xhtml.add(pageKey(url));
   }
 
   /** Check each page noted; what replay would miss goes to `warn`. A page that cannot be read is left to the record's own reading. */
@@ -49,6 +57,8 @@ export class PagePlayerCheck {
     if (this.pages.size === 0) return;
     const { injectTransclusionsIntoBytes } = await import('../replay/inject.js');
     for (const [key, { entry, url }] of this.pages) {
+      // wabac.js injects its scripts (the client among them) into text/html only.
+      if (this.xhtml.has(key)) warn(`${entry.path} is served as application/xhtml+xml: ReplayWeb.page runs no script in such a page, so its media are not put in there (pywb does); write it with --no-xhtml to serve it as text/html`);
       const bytes = await pageBytes(entry).catch(() => undefined);
       if (!bytes) continue;
       let result;

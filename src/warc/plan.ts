@@ -351,6 +351,7 @@ class PlanRun {
   }
 
   private prepared(entry: FileEntry, url: string, date: Date, contentType: ContentTypeResult, { checked, written }: { checked: ConversionResult[]; written: PlannedConversion[] }): PreparedFile {
+    this.pageCheck?.typed(url, contentType.mime);
     if (this.sources.manifest?.transclusions.has(url)) this.media.set(url, { conversions: checked, contentType: contentType.contentType });
     return { entry, url, date, contentType, conversions: written };
   }

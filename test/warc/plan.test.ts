@@ -180,3 +180,27 @@ test('a page of the manifest among the inputs is checked as replay will place it
   await plan.close();
   assert.deepEqual(warnings.filter((w) => w.includes('at replay no element')), [`${join(site, 'shows.html')}: at replay no element of the page takes ${P}ep2/video.flv (as warckit-replay inject finds the players; one that a script writes at replay may still take it)`]);
 });
+
+test('a page of the manifest served as application/xhtml+xml is warned about: ReplayWeb.page runs no script in it, so its media are not put in there; with xhtmlAsHtml (--no-xhtml) it is text/html and not named', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await mkdir(site, { recursive: true });
+  await writeFile(join(site, 'a.flv'), 'FLV');
+  await writeFile(join(site, 'page.xhtml'), '<html xmlns="http://www.w3.org/1999/xhtml"><body><embed src="a.flv"/></body></html>');
+  for (const xhtmlAsHtml of [false, true]) {
+    const warnings: string[] = [];
+    const plan = await planWarcRecords({
+      urlPrefix: P,
+      inputs: [site],
+      warcinfo: false,
+      xhtmlAsHtml,
+      transclusions: { transclusions: { [`${P}a.flv`]: { url: `${P}page.xhtml` } } },
+      onEvent: (e) => (e.type === 'warning' ? warnings.push(e.message) : undefined),
+    });
+    await all(plan.records);
+    await plan.close();
+    const named = warnings.filter((w) => w.includes('application/xhtml+xml'));
+    if (xhtmlAsHtml) assert.deepEqual(named, []);
+    else assert.deepEqual(named, [`${join(site, 'page.xhtml')} is served as application/xhtml+xml: ReplayWeb.page runs no script in such a page, so its media are not put in there (pywb does); write it with --no-xhtml to serve it as text/html`]);
+  }
+});
