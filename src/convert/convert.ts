@@ -13,8 +13,8 @@ import { loadRules } from '../rules/load.js';
 import type { RuleSet } from '../rules/schema.js';
 import type { Logger } from '../util/logger.js';
 import { tempRoot } from '../util/temp-root.js';
+import { describeWriteError } from '../util/write-errors.js';
 import { recordedCollisions } from './collisions.js';
-import { refuseResultsClash } from './results-target.js';
 import { checkFixity, type FixityReport, recordFixity } from './fixity-run.js';
 import { dryRunPlan } from './dry-run.js';
 import { entriesAtOutputs, outputDirHoldsInput, underOutputDir } from './earlier-outputs.js';
@@ -29,9 +29,9 @@ import { journalPathFor } from './results-journal.js';
 import { MemoryResults, type ResultsRecord } from './results-memory.js';
 import { ResultsStore } from './results-store.js';
 import { mergeSourceEntries } from './results-write.js';
+import { refuseResultsClash } from './results-target.js';
 import { locateTools, SourceRunner, type SourceState, sourceResults, sourceStates } from './source-run.js';
 import { isPartialOutputName, removeStaleTemps } from './stale-temps.js';
-import { describeWriteError } from '../util/write-errors.js';
 
 /** What happened to a planned output (see {@link ConversionOutcome.status}). */
 export type ConversionStatus = 'planned' | 'converted' | 'skipped' | 'failed' | 'not-applicable' | 'not-media' | 'not-run';
