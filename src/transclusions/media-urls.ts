@@ -3,10 +3,10 @@
  * by hand: `media/tour of the lab.flv` where the input's URL is `…/tour%20of%20the%20lab.flv`,
  * `HTTP://EXAMPLE.COM:80/…` where the prefix is `http://example.com/`. warcit matches the URL
  * exactly, so such an entry silently gets no metadata. Under the run's URL prefix, a manifest
- * URL is respelt the way warcit names files, changing only what no input URL can hold: a raw
- * space or other character warcit escapes, an escape of one of those in capitals, UTF-8 escapes
- * (warcit leaves `é` as it is), the host in capitals or a default port. Any other escape
- * (`%41`) stays: a file may have it in its name.
+ * URL is respelt the way warckit names files, changing only what no input URL can hold: a raw
+ * space or other character warcit escapes, an escape of one of those in capitals, a raw
+ * non-ASCII character (`é`, as warcit wrote it: warckit names it `%C3%A9`), the host in
+ * capitals or a default port. Any other escape (`%41`) stays: a file may have it in its name.
  */
 import { urlPathChar } from '../inputs/url.js';
 import type { TransclusionEntry, TransclusionManifest } from './manifest.js';
