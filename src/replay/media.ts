@@ -3,6 +3,7 @@
  * `<audio>` with one source per playable format, and the size and identity of the element it
  * replaces.
  */
+import { playsInBrowsers } from '../media/playable.js';
 import type { MediaFormat, Transclusion } from './records.js';
 
 /** The element that replaces a player: its kind, poster, and sources in order. */
@@ -22,10 +23,15 @@ export function playableFormats(transclusion: Transclusion): MediaFormat[] {
   return [...playable.filter((f) => !f.original), ...playable.filter((f) => f.original)];
 }
 
-/** `audio` when every playable format is audio/* (pywb's rule), else `video`. */
+/**
+ * `audio` when every playable format is audio/* (pywb's rule), else `video`; an original that no
+ * browser plays (an audio-only FLV converted to MP3 alone) does not count when something else does.
+ */
 export function mediaKind(transclusion: Transclusion): 'audio' | 'video' {
   const playable = playableFormats(transclusion);
-  return playable.length > 0 && playable.every((f) => typeof f.mime === 'string' && f.mime.startsWith('audio/')) ? 'audio' : 'video';
+  const played = playable.filter((f) => !f.original || playsInBrowsers(typeof f.mime === 'string' ? f.mime : undefined, f.url));
+  const judged = played.length ? played : playable;
+  return judged.length > 0 && judged.every((f) => typeof f.mime === 'string' && f.mime.startsWith('audio/')) ? 'audio' : 'video';
 }
 
 export function describeMedia(transclusion: Transclusion): MediaDescription {

@@ -41,3 +41,11 @@ test('media: the replaced element keeps identity and size; audio sizes go to sty
   ];
   for (const [args, expected] of cases) assert.deepEqual(carriedAttributes(...args), expected, JSON.stringify(args));
 });
+
+test('media: an audio-only FLV converted to MP3 alone is an <audio>: its original, which no browser plays, does not make it a video; an FLV with a WebM is a <video>', () => {
+  const audioFlv = { mediaUrl: 'http://e.com/talk.flv', formats: [{ url: 'http://e.com/talk.flv.mp3', mime: 'audio/mpeg' }, { url: 'http://e.com/talk.flv', mime: 'video/x-flv', original: true }] };
+  assert.equal(mediaKind(audioFlv), 'audio');
+  assert.equal(describeMedia(audioFlv).sources.length, 2, 'the original is still offered last');
+  assert.equal(mediaKind({ mediaUrl: 'v', formats: [{ url: 'v.flv.webm', mime: 'video/webm' }, { url: 'v.flv', mime: 'video/x-flv', original: true }] }), 'video');
+  assert.equal(mediaKind({ mediaUrl: 'v', formats: [{ url: 'v.flv', mime: 'video/x-flv', original: true }] }), 'video', 'nothing playable: judged on what there is');
+});
