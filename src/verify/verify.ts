@@ -3,14 +3,15 @@
  * its end, and say for each source and conversion of a results file (or each file of a fixity
  * manifest) whether it is archived, missing, changed or failed.
  */
+import { realpath } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { readConversionResults } from '../convert/results.js';
 import { sniffReplayFile } from '../replay/file-kind.js';
+import { warckitSpelling } from '../transclusions/media-urls.js';
 import { type ScanProblem, walkWarcRecords } from '../warc/record-scan.js';
 import { type ArchivedStatus, countStatuses, type IndexedRecord, itemsFromManifest, itemsFromResults, type ManifestEntry, type VerifiedItem } from './archived.js';
 import { readManifest } from './fixity-files.js';
 import { digestReader } from './record-digests.js';
-import { warckitSpelling } from '../transclusions/media-urls.js';
 
 /**
  * Options of {@link verifyArchive}.
@@ -67,7 +68,14 @@ export async function verifyArchive(options: VerifyArchiveOptions): Promise<Veri
   const problems: ScanProblem[] = [];
   const records: IndexedRecord[] = [];
   const read = digestReader({ md5: entries.some((e) => e.algorithm === 'md5') });
+  /** Where each WARC-Record-ID was first seen: an ID must be unique (WARC 1.1, 5.2). */
+  const firstWithId = new Map<string, { warc: string; offset: number }>();
+  const seenWarcs = new Set<string>();
   for (const [warc, kind] of kinds) {
+    // One WARC given twice is read once (its records would all share their IDs with themselves).
+    const real = await realpath(warc).catch(() => resolve(warc));
+    if (seenWarcs.has(real)) continue;
+    seenWarcs.add(real);
     for await (const { record, offset, value } of walkWarcRecords(warc, kind === 'warc.gz', problems, read)) {
       if (options.signal?.aborted) throw new VerifyInputError('interrupted');
       const sourceUri = record.warcHeader('WARC-Source-URI');
@@ -76,6 +84,10 @@ export async function verifyArchive(options: VerifyArchiveOptions): Promise<Veri
       if (sourceUri?.startsWith('file://')) indexed.sourcePath = sourceUri.slice('file://'.length);
       records.push(indexed);
       for (const problem of value.problems) problems.push({ file: warc, offset, problem: `${indexed.type} record ${indexed.uri ?? ''}: ${problem}` });
+      const id = record.warcHeader('WARC-Record-ID');
+      const first = id !== undefined && id !== null ? firstWithId.get(id) : undefined;
+      if (first) problems.push({ file: warc, offset, problem: `${indexed.type} record ${indexed.uri ?? ''}: its WARC-Record-ID ${id} is also that of the record at offset ${first.offset} of ${first.warc}` });
+      else if (id) firstWithId.set(id, { warc, offset });
     }
   }
   const byUri = new Map<string, IndexedRecord[]>();

@@ -152,3 +152,21 @@ test('with a fixity manifest: files found by digest are archived, by name with o
   assert.equal(byName.get('/site/b.wav'), 'missing');
   assert.equal([...byName.values()].filter((v) => v === 'archived').length, 4, 'a.wav and its three outputs');
 });
+
+test('two records with one WARC-Record-ID (in one WARC or across two; the ID must be unique): each later one is reported with where the first is, exit 3; one WARC given twice is read once', async () => {
+  const dir = await tempDir();
+  const { makeSite } = await import('../helpers/site.js');
+  await makeSite(join(dir, 'site'), { 'a.html': '<p>a</p>', 'b.html': '<p>b</p>' });
+  const fixed = ['--fixed-dt', '20100101000000'];
+  const a = await runCli(warckit, [P, join(dir, 'site'), '-n', join(dir, 'a'), '--no-gzip', '-q', ...fixed]);
+  assert.equal(a.code, 0, a.stderr);
+  const text = await readFile(join(dir, 'a.warc'), 'latin1');
+  const ids = [...text.matchAll(/WARC-Record-ID: (<[^>]+>)/g)].map((m) => m[1]!);
+  // The second resource record gets the first one's ID (same length: the record stays well-formed).
+  await writeFile(join(dir, 'dup.warc'), text.replace(ids[2]!, ids[1]!), 'latin1');
+  const one = await runCli(verify, [join(dir, 'dup.warc')]);
+  assert.equal(one.code, 3, one.stdout + one.stderr);
+  assert.match(one.stdout + one.stderr, new RegExp(`WARC-Record-ID ${ids[1]!.replace(/[<>]/g, '.')} is also that of the record at offset \\d+ of .*dup\\.warc`));
+  const twice = await runCli(verify, [join(dir, 'a.warc'), join(dir, 'a.warc')]);
+  assert.equal(twice.code, 0, twice.stdout + twice.stderr);
+});
