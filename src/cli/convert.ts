@@ -10,6 +10,7 @@ import { ConvertInterruptedError, ConvertOptionsError } from '../convert/errors.
 import { type ConvertOptions, DEFAULT_RESULTS_FILE } from '../convert/options.js';
 import type { ConvertEvent, ConvertProgress } from '../convert/progress.js';
 import { shellQuote } from '../rules/template.js';
+import { safeDecode } from '../util/safe-decode.js';
 import { VERSION } from '../version.js';
 import { FFMPEG_TOOL_OPTIONS, type ParsedArgs, parseCommandLine, secondsProblem, swappedPrefix, urlPrefixWarnings, wholeNumberProblem } from './args.js';
 import { type CliIO, createLogger, ExitCode, jsonLines, processIO } from './io.js';
@@ -63,15 +64,7 @@ function buildParser() {
 /** Library option → the flag that sets it, for messages. */
 const FLAG_OF: Record<string, string> = { queue: '--queue', queueWaitSeconds: '--queue-wait-seconds', stallSeconds: '--stall-seconds', jobs: '--jobs', rules: '--rules', outputDir: '--output-dir', results: '--results', ffmpegPath: '--ffmpeg', ffprobePath: '--ffprobe', inputs: '<inputs>', urlPrefix: '<url_prefix>' };
 
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-const lastSegment = (url: string): string => decodeURIComponentSafe(url.slice(url.lastIndexOf('/') + 1));
+const lastSegment = (url: string): string => safeDecode(url.slice(url.lastIndexOf('/') + 1));
 
 /** `2/3 files | 5/12 conversions | intro.flv.webm 45% ETA 0:33, interview.wav.mp3 80%` */
 function progressText(p: ConvertProgress): string {

@@ -1,4 +1,5 @@
 import { splitCanonicalOrigin } from '../transclusions/record-uri.js';
+import { safeDecode } from '../util/safe-decode.js';
 
 /** Characters warcit percent-escapes in file paths (RFC 2396 reserved, plus '#' and ' '). */
 const ESCAPED = new Set([...'#;?:@&=+$, ']);
@@ -47,14 +48,7 @@ export function pathToUrlPath(relativePath: string): string {
  * overrides such as `*vidéo.flv`) are tried on this form too.
  */
 export function asWarcitUrl(url: string): string {
-  return url.replace(/(?:%[C-F][0-9A-F](?:%[89AB][0-9A-F])+)+|%5C/g, (run) => {
-    if (run === '%5C') return '\\';
-    try {
-      return decodeURIComponent(run);
-    } catch {
-      return run;
-    }
-  });
+  return url.replace(/(?:%[C-F][0-9A-F](?:%[89AB][0-9A-F])+)+|%5C/g, (run) => (run === '%5C' ? '\\' : safeDecode(run)));
 }
 
 /**

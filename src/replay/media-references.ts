@@ -5,6 +5,7 @@
  * name; a YouTube video by its id in any URL form); else, for a metafile (`clip1.ram`), the media
  * of its stem (`clip1.rm`).
  */
+import { safeDecode } from '../util/safe-decode.js';
 import type { Transclusion } from './records.js';
 
 /** Resolving references: the page's base URL, and each media's comparable URL to its index. */
@@ -26,14 +27,6 @@ export function documentBase(pageUrl: string, baseHref?: string): string {
     return new URL(archived ?? baseHref.trim(), pageUrl).href;
   } catch {
     return pageUrl;
-  }
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
   }
 }
 

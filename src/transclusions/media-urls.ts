@@ -10,16 +10,8 @@
  */
 import { urlPathChar } from '../inputs/url.js';
 import type { TransclusionEntry, TransclusionManifest } from './manifest.js';
+import { safeDecode } from '../util/safe-decode.js';
 import { splitCanonicalOrigin } from './record-uri.js';
-
-/** UTF-8 escapes (`%C3%A9`) as their characters; undefined when they spell none. */
-function decodedUtf8(run: string): string | undefined {
-  try {
-    return decodeURIComponent(run);
-  } catch {
-    return undefined;
-  }
-}
 
 /** A URL path (and query) spelt as warcit spells the file name it stands for (see above). */
 function asInputPath(path: string): string {
@@ -31,8 +23,9 @@ function asInputPath(path: string): string {
       const escaped = urlPathChar(char);
       return (escaped === char ? token.slice(0, 3) : escaped) + asInputPath(token.slice(3));
     }
-    const chars = decodedUtf8(token);
-    return chars === undefined ? token : [...chars].map(urlPathChar).join('');
+    // UTF-8 escapes (`%C3%A9`) as their characters, respelt; as they are when they spell none.
+    const chars = safeDecode(token);
+    return chars === token ? token : [...chars].map(urlPathChar).join('');
   });
 }
 
