@@ -21,7 +21,7 @@ import { entriesAtOutputs, outputDirHoldsInput, underOutputDir } from './earlier
 import { sha256FileInfo, sha256Stream } from './digest.js';
 import { type ConversionError, ConvertInterruptedError, ConvertOptionsError } from './errors.js';
 import { type ConvertOptions, DEFAULT_OUTPUT_DIR, normalizeConvertOptions } from './options.js';
-import { OutputCollisionError, OutputPathError, planConversions, type PlannedConversion } from './plan.js';
+import { OutputCollisionError, OutputPathError, planConversions } from './plan.js';
 import { blockedOutputDirs } from './output-dirs.js';
 import type { RunningConversion } from './progress.js';
 import { type ConversionResult, readConversionResults } from './results.js';
@@ -110,16 +110,6 @@ async function withoutEarlierOutputs(
   return files.filter((e) => !earlier.has(e));
 }
 
-/** Every conversion the walked files would get, before earlier outputs are told apart: none when they collide (the plan proper says so). */
-function planOrNothing(entries: readonly FileEntry[], ruleSet: RuleSet, outputDir: string): PlannedConversion[] {
-  try {
-    return planConversions(entries, ruleSet, outputDir);
-  } catch (error) {
-    if (error instanceof OutputCollisionError) return [];
-    throw error;
-  }
-}
-
 /** Absolute paths of the outputs a results file and its journal record (none before a first run). */
 async function recordedOutputs(resultsFile: string): Promise<Set<string>> {
   if (!existsSync(resultsFile) && !existsSync(journalPathFor(resultsFile))) return new Set();
@@ -149,9 +139,10 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
   let log: WriteStream | undefined;
   let store: ResultsRecord | undefined;
   try {
-    if (resultsFile !== undefined) await refuseResultsClash(resultsFile, { plan: planOrNothing(walk.entries, ruleSet, outputDir), outputDir, rulesFile: typeof o.rules === 'string' ? o.rules : undefined });
     const entries = await withoutEarlierOutputs(walk.entries, o.inputs, { ruleSet, outputDir, resultsFile, logger });
     const plan = planConversions(entries, ruleSet, outputDir, logger);
+    // Before anything is written: the results go last and must land on no other file of the run.
+    if (resultsFile !== undefined) await refuseResultsClash(resultsFile, { plan, outputDir, rulesFile: typeof o.rules === 'string' ? o.rules : undefined });
     const blocked = blockedOutputDirs(plan, outputDir);
     if (blocked.length) throw new OutputPathError(blocked);
     // A queue's workers find their own tools: the producer needs none.
