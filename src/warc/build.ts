@@ -4,12 +4,7 @@
  * file sink (rollover.ts over writer.ts), with what a file needs around them: a lock, an atomic
  * create or a checked in-place append, an index (`cdxj`), and a log.
  */
-import { realpath, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { inputHolding } from '../inputs/overlap.js';
 import { OutputError } from '../util/atomic.js';
-import { isInside } from '../util/path-inside.js';
-import { realPaths } from '../util/real-paths.js';
 import { silentLogger } from '../util/logger.js';
 import type { SkippedInput } from '../inputs/walk.js';
 import type { UnmatchedConversionSource } from './conversion-match.js';
@@ -62,18 +57,6 @@ export interface WriteWarcResult {
   warnings: string[];
 }
 
-/** A log path that is an existing file among the inputs would replace a file being archived (warcit does). */
-async function refuseInputAsLog(log: string, inputs: WriteWarcOptions['inputs']): Promise<void> {
-  // Compared as the file system sees them: `lnk/site/f1.bin` through `lnk -> .` is site/f1.bin.
-  const real = realPaths();
-  const paths = inputs.filter((i): i is string => typeof i === 'string');
-  const realInputs = await Promise.all(paths.map(async (i) => realpath(i).catch(() => resolve(i))));
-  const realLog = await real(log);
-  const input = inputHolding(log, inputs) ?? paths.find((_, k) => isInside(realInputs[k]!, realLog));
-  if (input === undefined || !(await stat(log).then((info) => info.isFile(), () => false))) return;
-  throw new OutputError(`${log} is one of the files to archive (input ${input}): refusing to replace it with the log; give the log another path`);
-}
-
 /**
  * Write a WARC file from files, directories, ZIP files and objects: warcinfo, then per file a
  * resource record, a revisit for index files, a conversion record per successful conversion,
@@ -90,7 +73,6 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
   const emit = options.onEvent ?? (() => undefined);
   const counts: Record<string, number> = {};
   let tracker: ProgressTracker | undefined;
-  if (opts.log) await refuseInputAsLog(opts.log, opts.inputs);
   const log = opts.log ? await RecordLog.open(opts.log) : undefined;
   // The resource record that begins an input file's records, told just before the plan yields it:
   // a rolled-over WARC keeps each file's records together.

@@ -1,10 +1,15 @@
 /**
  * `--log` must never land on another file of the same run: the log is moved into place last, so
- * a log path naming the WARC, its index, the mapfile, the results file, the manifest or a
- * conversion output would replace that file with a CSV after the run had done its work.
+ * a log path naming a file to archive (warcit replaces it), the WARC, its index, the mapfile,
+ * the results file, the manifest or a conversion output would replace that file with a CSV
+ * after the run had done its work.
  */
-import { basename, dirname } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import type { EntryInput } from '../inputs/entry.js';
+import { inputHolding } from '../inputs/overlap.js';
 import { OutputError } from '../util/atomic.js';
+import { isInside } from '../util/path-inside.js';
 import { realPaths } from '../util/real-paths.js';
 import { isOwnFileName, isOwnWarcName } from './own-files.js';
 import { indexPathOf, partNameWithin } from './part-names.js';
@@ -12,6 +17,7 @@ import type { PlanSources } from './plan-sources.js';
 
 /** The files of a run that a log could land on. */
 export interface RunFiles {
+  inputs: ReadonlyArray<string | EntryInput>;
   warcPath: string | undefined;
   rollover: boolean | undefined;
   mapfile: string | undefined;
@@ -45,6 +51,11 @@ function conversionPaths(sources: PlanSources): string[] {
 export async function logClash(log: string, run: RunFiles): Promise<string | undefined> {
   const realPath = realPaths();
   const target = await realPath(log);
+  // An existing file among the inputs, named as given or through a link (`lnk/site/f1.bin` with `lnk -> .`).
+  const paths = run.inputs.filter((input): input is string => typeof input === 'string');
+  const realInputs = await Promise.all(paths.map(async (input) => realpath(input).catch(() => resolve(input))));
+  const input = inputHolding(log, run.inputs) ?? paths.find((_, k) => isInside(realInputs[k]!, target));
+  if (input !== undefined && (await stat(log).then((info) => info.isFile(), () => false))) return `one of the files to archive (input ${input})`;
   if (run.warcPath !== undefined) {
     const warc = await realPath(run.warcPath);
     const kind = dirname(target) === dirname(warc) ? warcFileKind(basename(target), basename(warc), run.rollover ?? false) : undefined;

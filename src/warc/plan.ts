@@ -150,7 +150,7 @@ export async function planWarcRecords(options: WarcRecordOptions, internals: Pla
   const sources = await loadPlanSources(options, warn);
   if (internals.logPath !== undefined) {
     const path = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-    await refuseLogClash(internals.logPath, { warcPath: internals.warcPath, rollover: internals.rollover, mapfile: path(options.mapfile), results: path(options.conversions), manifest: path(options.transclusions), sources });
+    await refuseLogClash(internals.logPath, { inputs: opts.inputs, warcPath: internals.warcPath, rollover: internals.rollover, mapfile: path(options.mapfile), results: path(options.conversions), manifest: path(options.transclusions), sources });
   }
   for (const overlap of overlappingInputs(opts.inputs)) warn(overlapWarning(overlap));
   // Inputs are checked now (a missing one fails the plan, before a sink has any record) and walked as the records are read.
