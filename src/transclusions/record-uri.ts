@@ -122,8 +122,13 @@ const WWW = /^(?:[^@/]*@)?(www\d*\.)/i;
  */
 export function pageKey(url: string): string {
   const rest = canonicalPageUrl(url).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  return `//${wwwLess(rest) ?? rest}`;
+}
+
+/** `[user@]host/…` without a leading `www.` of its host; undefined when it has none. */
+function wwwLess(rest: string): string | undefined {
   const www = WWW.exec(rest);
-  return `//${www ? rest.slice(0, www.index + www[0].length - www[1]!.length) + rest.slice(www.index + www[0].length) : rest}`;
+  return www ? rest.slice(0, www.index + www[0].length - www[1]!.length) + rest.slice(www.index + www[0].length) : undefined;
 }
 
 /**
@@ -154,8 +159,7 @@ export function metadataUriPrefixes(pageUrl: string): string[] {
   const web = /^https?:\/\//i.test(page);
   const schemes = web ? ['http://', 'https://'] : [page.slice(0, page.length - rest.length)];
   // With and without a leading www. (see pageKey).
-  const www = WWW.exec(rest);
-  const other = www ? rest.slice(0, www.index + www[0].length - www[1]!.length) + rest.slice(www.index + www[0].length) : rest.replace(/^([^@/]*@)?/, '$1www.');
+  const other = wwwLess(rest) ?? rest.replace(/^([^@/]*@)?/, '$1www.');
   const spellings = web ? [rest, other] : [rest];
   // pywb keys a directory page's records without the trailing slash (see metadataIndexKey): `…/dir?warckit-record=…`.
   const slashless = (spelt: string): string[] => (spelt.endsWith('/') && !spelt.endsWith('//') ? [`${TRANSCLUSIONS_PREFIX}${spelt.slice(0, -1)}?`] : []);
