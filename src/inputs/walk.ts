@@ -24,7 +24,7 @@ export interface SkippedInput {
 export interface WalkOptions {
   /** Stops the walk (it rejects with the signal's reason) between two files. */
   signal?: AbortSignal;
-  /** `walkInputItems`: ZIP files stay open after the walk, until the closers given here are called. */
+  /** `walkInputBatches`: ZIP files stay open after the walk, until the closers given here are called. */
   keepOpen?: (close: () => void) => void;
 }
 
@@ -258,20 +258,20 @@ async function* walkClassified(kinds: readonly InputKind[], prefix: string, sign
 }
 
 /**
- * Check every input now (a missing one throws, naming it), then walk them one item at a time as
- * the generator returned is read (memory does not grow with the number of files). Inputs that
- * are not regular files (FIFOs, sockets, devices, broken symlinks) are never opened: they come
- * as `skipped` items. ZIP files stay open until the walk ends (or is left), or with `keepOpen`
- * until the caller closes them.
+ * Check every input now (a missing one throws, naming it), then walk them batch by batch (up to
+ * a few hundred items each) as the generator returned is read (memory does not grow with the
+ * number of files). Inputs that are not regular files (FIFOs, sockets, devices, broken symlinks)
+ * are never opened: they come as `skipped` items. ZIP files stay open until the walk ends (or is
+ * left), or with `keepOpen` until the caller closes them.
  */
-export async function walkInputItems(inputs: ReadonlyArray<string | EntryInput>, urlPrefix: string, options: WalkOptions = {}): Promise<AsyncGenerator<WalkItem>> {
+export async function walkInputBatches(inputs: ReadonlyArray<string | EntryInput>, urlPrefix: string, options: WalkOptions = {}): Promise<AsyncGenerator<WalkItem[]>> {
   return walkKinds(await classifyInputs(inputs, options.signal), urlPrefix, options);
 }
 
-async function* walkKinds(kinds: readonly InputKind[], urlPrefix: string, options: WalkOptions): AsyncGenerator<WalkItem> {
+async function* walkKinds(kinds: readonly InputKind[], urlPrefix: string, options: WalkOptions): AsyncGenerator<WalkItem[]> {
   const closers: Array<() => void> = [];
   try {
-    for await (const batch of walkClassified(kinds, urlPrefix, options.signal, closers)) yield* batch;
+    yield* walkClassified(kinds, urlPrefix, options.signal, closers);
   } finally {
     for (const close of closers) (options.keepOpen ?? ((c) => c()))(close);
   }

@@ -74,9 +74,8 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
   const counts: Record<string, number> = {};
   let tracker: ProgressTracker | undefined;
   const log = opts.log ? await RecordLog.open(opts.log) : undefined;
-  // The resource record that begins an input file's records, told just before the plan yields it:
-  // a rolled-over WARC keeps each file's records together.
-  let fileStart: WarcRecordInput | undefined;
+  // The resource records that begin an input file's records: a rolled-over WARC keeps each file's records together.
+  const fileStarts = new WeakSet<WarcRecordInput>();
   let plan: Awaited<ReturnType<typeof planWarcRecords>>;
   try {
     plan = await planWarcRecords(
@@ -86,7 +85,7 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
         rollover: opts.maxSize !== undefined,
         ...(log ? { log: (row) => log.queue(row), logPath: opts.log! } : {}),
         onFile: (input, entry) => {
-          fileStart = input;
+          if (opts.maxSize !== undefined) fileStarts.add(input);
           tracker?.file(input, entry);
         },
       },
@@ -144,9 +143,11 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
   });
   let written: Awaited<ReturnType<WarcParts['commit']>>;
   try {
-    for await (const record of plan.records) {
-      const room = parts.add(record, record === fileStart);
-      if (room) await room;
+    for await (const batch of plan.batches!) {
+      for (const record of batch) {
+        const room = parts.add(record, fileStarts.has(record));
+        if (room) await room;
+      }
     }
     await parts.flush();
     if (options.signal?.aborted) throw new WarcAbortedError('interrupted');

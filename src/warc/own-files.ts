@@ -40,14 +40,18 @@ export async function withoutOwnFiles<T extends { filePath?: string }>(entries: 
   return { kept, excluded };
 }
 
-/** A check, entry by entry, that an entry is one of the output's own files (see {@link withoutOwnFiles}). */
-export function ownFileCheck(warcPath: string, rollover = false): (entry: { filePath?: string }) => Promise<boolean> {
+/**
+ * A check, entry by entry, that an entry is one of the output's own files (see {@link withoutOwnFiles}).
+ * False at once when its name says no (nearly every file): a promise only when its directory must be compared.
+ */
+export function ownFileCheck(warcPath: string, rollover = false): (entry: { filePath?: string }) => false | Promise<boolean> {
   const warcName = basename(warcPath);
   const real = async (dir: string): Promise<string> => realpath(dir).catch(() => resolve(dir));
   let warcDir: Promise<string> | undefined;
-  return async (entry) => {
+  return (entry) => {
     if (entry.filePath === undefined || !isOwnFileName(basename(entry.filePath), warcName, rollover)) return false;
     warcDir ??= real(dirname(resolve(warcPath)));
-    return (await real(dirname(resolve(entry.filePath)))) === (await warcDir);
+    const dir = real(dirname(resolve(entry.filePath)));
+    return Promise.all([dir, warcDir]).then(([a, b]) => a === b);
   };
 }

@@ -12,8 +12,9 @@ import { isPartialOutputName } from '../convert/stale-temps.js';
 import type { FileEntry } from '../inputs/entry.js';
 import { overlappingInputs, overlapWarning } from '../inputs/overlap.js';
 import { matchesAny } from '../inputs/url.js';
-import { type SkippedInput, unfollowedWarning, type WalkItem, walkInputItems } from '../inputs/walk.js';
+import { type SkippedInput, unfollowedWarning, type WalkItem, walkInputBatches } from '../inputs/walk.js';
 import { playsInBrowsers } from '../media/playable.js';
+import pLimit from 'p-limit';
 import { mapOrdered, readAhead } from '../util/async-iter.js';
 import { silentLogger } from '../util/logger.js';
 import { parseFixedDate, timestamp14 } from '../util/timestamps.js';
@@ -70,6 +71,12 @@ export interface SharedUrl {
 export interface WarcRecordPlan {
   /** The records, in order. Iterate once; files are read by the sink when it writes them. */
   readonly records: AsyncIterable<WarcRecordInput>;
+  /**
+   * @internal The same records in batches (those of a few hundred files at a time), for sinks
+   * that take thousands: one step of an async iterable costs more than planning a file's records.
+   * Iterate either this or `records`, once.
+   */
+  readonly batches?: AsyncIterable<WarcRecordInput[]>;
   /** The version the records' dates and profiles are written for: sinks use the same. */
   readonly warcVersion: WarcVersion;
   readonly report: WarcPlanReport;
@@ -107,10 +114,10 @@ interface FoundFile {
 /** A found file with its date, Content-Type and conversions decided. */
 type PreparedFile = Omit<ArchivedFile, 'recordId'>;
 
-/** Records ahead of the one being written whose files are checked (content type, conversions). */
+/** Files whose checks (content type read from the file, conversions) run at once. */
 const PREPARE_AHEAD = 8;
-/** Files the walk may find ahead of the writing (their count is the progress total meanwhile). */
-const WALK_AHEAD = 1024;
+/** Batches of files (up to 256 each) the walk may find ahead of the writing (their count is the progress total meanwhile). */
+const WALK_AHEAD = 4;
 
 function included(path: string, opts: NormalizedRecordOptions): boolean {
   const lower = path.toLowerCase();
@@ -155,9 +162,9 @@ export async function planWarcRecords(options: WarcRecordOptions, internals: Pla
   for (const overlap of overlappingInputs(opts.inputs)) warn(overlapWarning(overlap));
   // Inputs are checked now (a missing one fails the plan, before a sink has any record) and walked as the records are read.
   const closers: Array<() => void> = [];
-  const items = await walkInputItems(opts.inputs, opts.urlPrefix, { keepOpen: (close) => closers.push(close), ...(options.signal ? { signal: options.signal } : {}) });
+  const items = await walkInputBatches(opts.inputs, opts.urlPrefix, { keepOpen: (close) => closers.push(close), ...(options.signal ? { signal: options.signal } : {}) });
   const run = new PlanRun(opts, options, sources, report, warn, internals, items, closers);
-  return { records: run.records(), warcVersion: opts.warcVersion, report, close: async () => run.close() };
+  return { records: run.records(), batches: run.recordBatches(), warcVersion: opts.warcVersion, report, close: async () => run.close() };
 }
 
 /** One plan's state as its records are produced. */
@@ -181,6 +188,8 @@ class PlanRun {
   /** The manifest's pages among the inputs, checked at the end as replay will place their media. */
   private readonly pageCheck: PagePlayerCheck | undefined;
   private readonly context: FileRecordContext;
+  /** Checks that read files (see prepare), PREPARE_AHEAD at a time. */
+  private readonly reading = pLimit(PREPARE_AHEAD);
 
   constructor(
     private readonly opts: NormalizedRecordOptions,
@@ -189,7 +198,7 @@ class PlanRun {
     private readonly report: WarcPlanReport,
     private readonly warn: (message: string) => void,
     private readonly internals: PlanInternals,
-    private readonly items: AsyncGenerator<WalkItem>,
+    private readonly items: AsyncGenerator<WalkItem[]>,
     /** ZIP files read by the walk: open until the sink has read every record's payload (see `close`). */
     private readonly closers: Array<() => void>,
   ) {
@@ -228,35 +237,42 @@ class PlanRun {
   }
 
   async *records(): AsyncGenerator<WarcRecordInput> {
-    if (this.opts.warcinfo) yield this.warcinfo();
-    const files = mapOrdered(readAhead(this.kept(), WALK_AHEAD, () => (this.report.walking = false)), (found) => this.prepare(found), PREPARE_AHEAD);
-    const groups = this.opts.transclusionFormat !== 'youtube-dl';
-    for await (const prepared of files) {
+    for await (const batch of this.recordBatches()) yield* batch;
+  }
+
+  /** The records in batches, a batch of the walk's files at a time (see `WarcRecordPlan.batches`). */
+  async *recordBatches(): AsyncGenerator<WarcRecordInput[]> {
+    if (this.opts.warcinfo) yield [this.warcinfo()];
+    // One batch prepared while the one before it is written.
+    const files = mapOrdered(readAhead(this.kept(), WALK_AHEAD, () => (this.report.walking = false)), (found) => this.prepareBatch(found), 2);
+    for await (const batch of files) {
       this.checkAborted();
-      // IDs are given in record order (prepare runs ahead), so a fixed ID source gives a fixed WARC.
-      const file: ArchivedFile = { ...prepared, recordId: this.makeId() };
-      const records = fileRecords(file, this.context);
-      if (Symbol.iterator in records) {
-        for (const record of records) {
-          if (record.head.recordId === file.recordId) this.internals.onFile?.(record, file.entry);
-          yield record;
-        }
-      } else {
-        for await (const record of records) {
-          if (record.head.recordId === file.recordId) this.internals.onFile?.(record, file.entry);
-          yield record;
-        }
-      }
-      if (this.sources.unusableCharacterizations?.has(file.url)) this.report.uncharacterized.push(file.url);
-      if (this.pages && this.sources.manifest?.transclusions.has(file.url)) {
-        const complete = this.pages.add(file.url);
-        if (groups) yield* groupRecords(complete, this.context);
-      }
+      const records: WarcRecordInput[] = [];
+      for (const prepared of batch) await this.fileRecords(prepared, records);
+      if (records.length) yield records;
     }
     this.checkAborted();
-    if (this.pages && groups) yield* groupRecords(this.pages.rest(), this.context);
+    if (this.pages && this.opts.transclusionFormat !== 'youtube-dl') yield [...groupRecords(this.pages.rest(), this.context)];
     await this.pageCheck?.check(this.warn);
     this.finish();
+  }
+
+  /** A file's records, added to `records`; with the metadata of the pages it completes. */
+  private async fileRecords(prepared: PreparedFile, records: WarcRecordInput[]): Promise<void> {
+    // IDs are given in record order (prepare runs ahead), so a fixed ID source gives a fixed WARC.
+    const file: ArchivedFile = { ...prepared, recordId: this.makeId() };
+    const planned = fileRecords(file, this.context);
+    const add = (record: WarcRecordInput): void => {
+      if (record.head.recordId === file.recordId) this.internals.onFile?.(record, file.entry);
+      records.push(record);
+    };
+    if (Symbol.iterator in planned) for (const record of planned) add(record);
+    else for await (const record of planned) add(record);
+    if (this.sources.unusableCharacterizations?.has(file.url)) this.report.uncharacterized.push(file.url);
+    if (this.pages && this.sources.manifest?.transclusions.has(file.url)) {
+      const complete = this.pages.add(file.url);
+      if (this.opts.transclusionFormat !== 'youtube-dl') records.push(...groupRecords(complete, this.context));
+    }
   }
 
   private warcinfo(): WarcRecordInput {
@@ -272,52 +288,80 @@ class PlanRun {
     };
   }
 
-  /** The walk's files that go into the WARC, with their mapfile row and URL; what is left out is reported. */
-  private async *kept(): AsyncGenerator<FoundFile> {
-    const logger = this.options.logger ?? silentLogger;
-    const { warcPath, rollover } = this.internals;
-    const isOwn = warcPath !== undefined ? ownFileCheck(warcPath, rollover) : undefined;
-    for await (const item of this.items) {
-      if (item.unfollowed) {
-        if (included(item.unfollowed.path, this.opts)) this.warn(unfollowedWarning(item.unfollowed, 'archive'));
-        continue;
+  /** The walk's files that go into the WARC, a batch at a time, with their mapfile row and URL; what is left out is reported. */
+  private async *kept(): AsyncGenerator<FoundFile[]> {
+    const isOwn = this.internals.warcPath !== undefined ? ownFileCheck(this.internals.warcPath, this.internals.rollover) : undefined;
+    for await (const items of this.items) {
+      const found: FoundFile[] = [];
+      for (const item of items) {
+        const entry = this.fileOf(item);
+        if (!entry) continue;
+        const own = isOwn?.(entry);
+        if (own && (await own)) {
+          this.leaveOutOwn(entry);
+          continue;
+        }
+        const file = this.keptFile(entry);
+        if (file) found.push(this.counted(file));
       }
-      if (item.skipped) {
-        if (!included(item.skipped.path, this.opts)) continue;
-        this.report.skippedInputs.push(item.skipped);
-        logger.error(`${item.skipped.path}: not archived: a ${item.skipped.kind}, not a regular file`);
-        this.emit({ type: 'input-skipped', input: item.skipped });
-        continue;
-      }
-      const { entry } = item;
-      this.noteUrl(entry.url);
-      if (isOwn && (await isOwn(entry))) {
-        // The WARC being replaced or appended to is worth a warning; its temporary, lock and marker files are not.
-        if (isOwnWarcName(basename(entry.path), basename(warcPath!), rollover)) this.warn(`leaving out ${entry.path}: it is the WARC this run writes (${this.internals.warcPath})`);
-        else logger.debug(`leaving out ${entry.path}: a file kept beside ${this.internals.warcPath} while it is written`);
-        continue;
-      }
-      // A source of a conversion is never one of its outputs, whatever a results file says.
-      if (this.conversionFiles && entry.filePath !== undefined && this.isConversionFile(entry.filePath) && !this.sources.conversions!.results.conversions[entry.url]) {
-        this.conversionFilesFound++;
-        continue;
-      }
-      this.filesListed++;
-      if (!included(entry.path, this.opts)) continue;
-      const row = this.mapper?.match(entry.path);
-      const url = row?.URL ?? entry.url;
-      this.noteUrl(url);
-      // (A mapfile row may have given it a URL of its own.)
-      if (entry.sameUrlAs !== undefined && url === entry.url) {
-        this.report.sharedUrls.push({ url, path: entry.sameUrlAs.name, other: entry.sameUrlAs.other });
-        logger.error(`${entry.sameUrlAs.name} has the URL of ${entry.sameUrlAs.other} (${url}): both archived, replay shows one of them`);
-      }
-      this.report.filesFound++;
-      this.report.bytesFound += entry.size;
-      this.pageCheck?.note(entry, url);
-      yield { entry, row, url };
+      if (found.length) yield found;
     }
-    if (this.conversionFilesFound) logger.info(`left out ${this.conversionFilesFound} file(s) of the conversions (${this.sources.conversions!.name}: outputs, partial outputs, sidecars, the results file) found among the inputs: they are written as conversion records, not as files of the site`);
+    if (this.conversionFilesFound) {
+      const logger = this.options.logger ?? silentLogger;
+      logger.info(`left out ${this.conversionFilesFound} file(s) of the conversions (${this.sources.conversions!.name}: outputs, partial outputs, sidecars, the results file) found among the inputs: they are written as conversion records, not as files of the site`);
+    }
+  }
+
+  /** The file of a walk item; what is not a file is reported. */
+  private fileOf(item: WalkItem): FileEntry | undefined {
+    const logger = this.options.logger ?? silentLogger;
+    if (item.unfollowed) {
+      if (included(item.unfollowed.path, this.opts)) this.warn(unfollowedWarning(item.unfollowed, 'archive'));
+      return undefined;
+    }
+    if (item.skipped) {
+      if (!included(item.skipped.path, this.opts)) return undefined;
+      this.report.skippedInputs.push(item.skipped);
+      logger.error(`${item.skipped.path}: not archived: a ${item.skipped.kind}, not a regular file`);
+      this.emit({ type: 'input-skipped', input: item.skipped });
+      return undefined;
+    }
+    this.noteUrl(item.entry.url);
+    return item.entry;
+  }
+
+  /** A file that goes into the WARC (not one of the conversions' files, not left out by --include/--exclude), with its mapfile row and URL. */
+  private keptFile(entry: FileEntry): FoundFile | undefined {
+    // A source of a conversion is never one of its outputs, whatever a results file says.
+    if (this.conversionFiles && entry.filePath !== undefined && this.isConversionFile(entry.filePath) && !this.sources.conversions!.results.conversions[entry.url]) {
+      this.conversionFilesFound++;
+      return undefined;
+    }
+    this.filesListed++;
+    if (!included(entry.path, this.opts)) return undefined;
+    const row = this.mapper?.match(entry.path);
+    return { entry, row, url: row?.URL ?? entry.url };
+  }
+
+  /** The WARC being replaced or appended to is worth a warning; its temporary, lock and marker files are not. */
+  private leaveOutOwn(entry: FileEntry): void {
+    const { warcPath, rollover } = this.internals;
+    if (isOwnWarcName(basename(entry.path), basename(warcPath!), rollover)) this.warn(`leaving out ${entry.path}: it is the WARC this run writes (${warcPath})`);
+    else (this.options.logger ?? silentLogger).debug(`leaving out ${entry.path}: a file kept beside ${warcPath} while it is written`);
+  }
+
+  /** A file that goes into the WARC, counted (a mapfile row may have given it a URL of its own). */
+  private counted(file: FoundFile): FoundFile {
+    const { entry, url } = file;
+    this.noteUrl(url);
+    if (entry.sameUrlAs !== undefined && url === entry.url) {
+      this.report.sharedUrls.push({ url, path: entry.sameUrlAs.name, other: entry.sameUrlAs.other });
+      (this.options.logger ?? silentLogger).error(`${entry.sameUrlAs.name} has the URL of ${entry.sameUrlAs.other} (${url}): both archived, replay shows one of them`);
+    }
+    this.report.filesFound++;
+    this.report.bytesFound += entry.size;
+    this.pageCheck?.note(entry, url);
+    return file;
   }
 
   /** One of the conversions' files (see conversionFiles), or a partial output a killed warckit-convert left among them. */
@@ -333,6 +377,12 @@ class PlanRun {
     if (this.resultNames.has(url.slice(url.lastIndexOf('/') + 1))) this.candidateUrls.add(url);
   }
 
+  /** {@link prepare} over a batch: without a promise when none of its files needs one. */
+  private prepareBatch(found: readonly FoundFile[]): PreparedFile[] | Promise<PreparedFile[]> {
+    const prepared = found.map((file) => this.prepare(file));
+    return prepared.some((p) => p instanceof Promise) ? Promise.all(prepared) : (prepared as PreparedFile[]);
+  }
+
   /**
    * Decide a file's date and Content-Type and check its conversions (ahead of its turn). Without
    * a promise when nothing needs reading (no conversions, the type from the name or mapfile).
@@ -344,10 +394,10 @@ class PlanRun {
     const subject = { url: entry.url, open: entry.open, ...(mapped ? { mapped } : {}) };
     const known = contentTypeUnread(subject, this.ctOptions);
     if (known && !this.sources.conversions) return this.prepared(entry, url, date, known, { checked: [], written: [] });
-    return (async () => {
+    return this.reading(async () => {
       const contentType = known ?? (await decideContentType(subject, this.ctOptions));
       return this.prepared(entry, url, date, contentType, await this.checkConversions(url, entry));
-    })();
+    });
   }
 
   private prepared(entry: FileEntry, url: string, date: Date, contentType: ContentTypeResult, { checked, written }: { checked: ConversionResult[]; written: PlannedConversion[] }): PreparedFile {
