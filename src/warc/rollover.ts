@@ -56,7 +56,6 @@ class Part {
   hasInfo = false;
   /** Bound of the records queued but not yet written. */
   private pending = 0;
-  private last: Promise<WrittenRecord | undefined> | undefined;
   readonly lines: string[] = [];
   /** Payload digests as written, for the index lines of revisits (their record is in the same part). */
   private readonly digests = new WeakMap<WarcRecordInput, string | undefined>();
@@ -79,13 +78,14 @@ class Part {
   add(input: WarcRecordInput, bound: number): Promise<void> | undefined {
     this.pending += bound;
     const queued = this.writer.addNow(input);
-    if (queued) return this.queued(queued.written, bound);
-    return this.writer.add(input).then(({ written }) => this.queued(written, bound));
+    if (queued) return this.queued(queued, bound);
+    return this.writer.add(input).then((later) => this.queued(later, bound));
   }
 
-  private queued(written: Promise<WrittenRecord | undefined>, bound: number): undefined {
-    this.last = written;
+  private queued(queued: { readonly written: Promise<WrittenRecord | undefined> }, bound: number): undefined {
+    // Only when rolling over (one WARC takes no bounds): a promise per record.
     if (bound !== 0) {
+      const { written } = queued;
       written.then(
         () => (this.pending -= bound),
         () => undefined,
@@ -107,7 +107,7 @@ class Part {
 
   /** Wait until every record queued is written, so `bound()` is the exact size. */
   async settle(): Promise<void> {
-    await this.last;
+    await this.writer.settled();
   }
 }
 

@@ -24,12 +24,20 @@ export interface SmallTicket {
   gathered: boolean;
 }
 
+/** What a record is prepared into: its serialized bytes (a gzip member when gzipping) and digests. */
+export interface SmallRecord {
+  bytes: Buffer;
+  digests: RecordDigests;
+}
+
+/** Told once a record is prepared, or why it could not be. */
+export type SmallDone = (error: Error | undefined, record?: SmallRecord) => void;
+
 interface Pending {
   ticket: SmallTicket;
   job: SmallJob;
   data?: Buffer;
-  resolve(prepared: { bytes: Buffer; digests: RecordDigests }): void;
-  reject(error: Error): void;
+  done: SmallDone;
 }
 
 const BATCH_BYTES = 256 * 1024;
@@ -85,25 +93,40 @@ export class SmallRecordPool {
   }
 
   /**
-   * The serialized record (a gzip member when gzipping) and its digests. `data` when the payload
-   * is in memory, else `file` is read by the thread. Sent when the batch is full or when the
-   * writer waits for it (`ticket`).
+   * Prepare a record: `done` is told its serialized bytes (a gzip member when gzipping) and
+   * digests. `data` when the payload is in memory, else `file` is read by the thread. Sent when
+   * the batch is full or when the writer waits for it (`ticket`).
    */
-  prepare(job: SmallJob, data: Buffer | undefined, ticket: SmallTicket): Promise<{ bytes: Buffer; digests: RecordDigests }> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.gathered.push({ ticket, job, ...(data ? { data } : {}), resolve, reject });
-      ticket.gathered = true;
-      this.gatheredBytes += data?.length ?? job.file?.size ?? 0;
-      if (this.workers.length === 0 && this.inlineBytes + this.gatheredBytes >= START_BYTES) while (this.workers.length < this.threads) this.startWorker();
-      if (ticket.wanted || this.gatheredBytes >= BATCH_BYTES || this.gathered.length >= BATCH_RECORDS) this.send();
-    });
+  prepare(job: SmallJob, data: Buffer | undefined, ticket: SmallTicket, done: SmallDone): void {
+    if (this.failure) {
+      done(this.failure);
+      return;
+    }
+    this.gathered.push({ ticket, job, ...(data ? { data } : {}), done });
+    ticket.gathered = true;
+    this.gatheredBytes += data?.length ?? job.file?.size ?? 0;
+    if (this.workers.length === 0 && this.inlineBytes + this.gatheredBytes >= START_BYTES) while (this.workers.length < this.threads) this.startWorker();
+    if (ticket.wanted || this.gatheredBytes >= BATCH_BYTES || this.gathered.length >= BATCH_RECORDS) this.send();
+  }
+
+  /** {@link prepare} as a promise. */
+  prepared(job: SmallJob, data: Buffer | undefined, ticket: SmallTicket): Promise<SmallRecord> {
+    return new Promise((resolve, reject) => this.prepare(job, data, ticket, (error, record) => (error ? reject(error) : resolve(record!))));
   }
 
   /** The writer waits for this record: send its batch now if it is still being gathered, or as soon as it is. */
   want(ticket: SmallTicket): void {
     ticket.wanted = true;
     if (ticket.gathered) this.send();
+  }
+
+  /**
+   * The writer waits for room (its window is full of records not yet written): send what is
+   * gathered only if a thread has no batch. Records keep coming one by one as room is made, and
+   * a batch for each of them would cost more in messages than the threads gain.
+   */
+  sendIfIdle(): void {
+    if (this.sent.size < this.threads) this.send();
   }
 
   /** Send what is gathered. */
@@ -122,7 +145,7 @@ export class SmallRecordPool {
       try {
         reply = this.encoder.encode(batch);
       } catch (error) {
-        for (const item of items) item.reject(error as Error);
+        for (const item of items) item.done(error as Error);
         return;
       }
       this.settle(items, reply);
@@ -180,8 +203,8 @@ export class SmallRecordPool {
       const end = reply.ends[i]!;
       if ('error' in result) {
         const { source, detail, message } = result.error;
-        item.reject(source !== undefined && detail !== undefined ? new PayloadReadError(source, detail) : new Error(message));
-      } else item.resolve({ bytes: out.subarray(start, end), digests: result.digests });
+        item.done(source !== undefined && detail !== undefined ? new PayloadReadError(source, detail) : new Error(message));
+      } else item.done(undefined, { bytes: out.subarray(start, end), digests: result.digests });
       start = end;
     }
   }
@@ -189,8 +212,8 @@ export class SmallRecordPool {
   private fail(error: Error): void {
     if (this.failure) return; // a thread's 'error' is followed by its 'exit'
     this.failure = new Error(`record thread failed: ${error.message}`, { cause: error });
-    for (const { items } of this.sent.values()) for (const item of items) item.reject(this.failure);
-    for (const item of this.gathered) item.reject(this.failure);
+    for (const { items } of this.sent.values()) for (const item of items) item.done(this.failure);
+    for (const item of this.gathered) item.done(this.failure);
     this.sent.clear();
     this.gathered = [];
   }

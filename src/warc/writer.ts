@@ -97,6 +97,53 @@ interface Prepared {
   level?: number;
 }
 
+/** A record's end: written (undefined: left out as unreadable), or why the write failed. */
+type Outcome = { record: WrittenRecord | undefined } | { error: unknown };
+
+/** A record in the writer's queue. */
+interface QueuedRecord {
+  input: WarcRecordInput;
+  weight: number;
+  ticket: SmallTicket;
+  /** A small record's bytes from the threads, or why they could not be made. */
+  ready?: { prepared: Prepared } | { error: unknown };
+  /** Any other record, prepared here. */
+  prepared?: Promise<Prepared>;
+  /** Once written (or failed). */
+  outcome?: Outcome;
+  /** Its `written` promise, made only when asked for (most records are never waited for one by one). */
+  written?: { promise: Promise<WrittenRecord | undefined>; resolve(record: WrittenRecord | undefined): void; reject(error: unknown): void };
+}
+
+/** The promise of a queued record's write. */
+function writtenOf(entry: QueuedRecord): Promise<WrittenRecord | undefined> {
+  if (!entry.written) {
+    const { outcome } = entry;
+    if (outcome && 'error' in outcome) {
+      const failed = Promise.reject(outcome.error);
+      failed.catch(() => undefined); // a failure is also the run's
+      return failed;
+    }
+    if (outcome) return Promise.resolve(outcome.record);
+    let resolve!: (record: WrittenRecord | undefined) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<WrittenRecord | undefined>((yes, no) => {
+      resolve = yes;
+      reject = no;
+    });
+    promise.catch(() => undefined); // a failure is also the run's
+    entry.written = { promise, resolve, reject };
+  }
+  return entry.written.promise;
+}
+
+function settle(entry: QueuedRecord, outcome: Outcome): void {
+  entry.outcome = outcome;
+  if (!entry.written) return;
+  if ('error' in outcome) entry.written.reject(outcome.error);
+  else entry.written.resolve(outcome.record);
+}
+
 function isFileHandle(target: FileHandle | Writable): target is FileHandle {
   return typeof (target as FileHandle).readFile === 'function' && typeof (target as FileHandle).fd === 'number';
 }
@@ -123,9 +170,16 @@ export class WarcWriter {
   private readonly signal: AbortSignal | undefined;
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly pool: SmallRecordPool | undefined;
-  /** Records as they are written, for revisits that take their payload digest (released with the input). */
-  private readonly written = new WeakMap<WarcRecordInput, Promise<WrittenRecord | undefined>>();
-  private tail: Promise<void> = Promise.resolve();
+  /** Records queued, for revisits that take their payload digest (released with the input). */
+  private readonly entries = new WeakMap<WarcRecordInput, QueuedRecord>();
+  /** Records queued and not yet written, in order, from `head` on. */
+  private queue: QueuedRecord[] = [];
+  private head = 0;
+  /** The loop that writes the queue is running (see pump), and what it is waiting for. */
+  private pumping = false;
+  private pumped: Promise<void> = Promise.resolve();
+  private waitingFor: QueuedRecord | undefined;
+  private wake: (() => void) | undefined;
   private inFlight = 0;
   private inFlightBytes = 0;
   private waiters: Array<() => void> = [];
@@ -162,12 +216,12 @@ export class WarcWriter {
    * Queue a record. Resolves once there is room in the queue; `written` settles when the record
    * is in the output. Records are written in the order added.
    */
-  async add(input: WarcRecordInput): Promise<{ written: Promise<WrittenRecord | undefined> }> {
+  async add(input: WarcRecordInput): Promise<{ readonly written: Promise<WrittenRecord | undefined> }> {
     const weight = Math.min(payloadSize(input.payload), this.threshold);
     for (;;) {
       if (this.failure) throw this.failure;
       if (this.hasRoom(weight)) return this.enqueue(input, weight);
-      this.pool?.send();
+      this.pool?.sendIfIdle();
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
@@ -177,7 +231,7 @@ export class WarcWriter {
    * nothing is done and undefined returned (then `add` waits for room). One promise fewer per
    * record for callers that queue thousands.
    */
-  addNow(input: WarcRecordInput): { written: Promise<WrittenRecord | undefined> } | undefined {
+  addNow(input: WarcRecordInput): { readonly written: Promise<WrittenRecord | undefined> } | undefined {
     if (this.failure) throw this.failure;
     const weight = Math.min(payloadSize(input.payload), this.threshold);
     return this.hasRoom(weight) ? this.enqueue(input, weight) : undefined;
@@ -187,47 +241,89 @@ export class WarcWriter {
     return this.inFlight === 0 || (this.inFlight < WINDOW_RECORDS && this.inFlightBytes + weight <= WINDOW_BYTES);
   }
 
-  private enqueue(input: WarcRecordInput, weight: number): { written: Promise<WrittenRecord | undefined> } {
+  private enqueue(input: WarcRecordInput, weight: number): { readonly written: Promise<WrittenRecord | undefined> } {
     this.inFlight++;
     this.inFlightBytes += weight;
-    const ticket: SmallTicket = { wanted: false, gathered: false };
-    const prepared = this.prepare(input, ticket);
-    prepared.catch(() => undefined);
-    const written = this.tail.then(async (): Promise<WrittenRecord | undefined> => {
-      if (this.failure) throw this.failure;
-      this.pool?.want(ticket); // its batch may still be gathering
-      const offset = this.position;
-      try {
-        return await this.commit(await prepared);
-      } catch (error) {
-        // Unreadable before its record was begun, or (on a file) while it was streamed in: left out, what was written of it taken out again.
-        if (error instanceof PayloadReadError && this.canTakeBack(offset) && this.options.onUnreadable?.(input, error)) {
-          this.position = offset;
-          return undefined;
+    const entry: QueuedRecord = { input, weight, ticket: { wanted: false, gathered: false } };
+    this.prepare(entry);
+    this.queue.push(entry);
+    this.entries.set(input, entry);
+    if (!this.pumping) this.pumped = this.pump();
+    return {
+      get written() {
+        return writtenOf(entry);
+      },
+    };
+  }
+
+  /**
+   * Write the queued records in order, as long as there are any. One loop for the whole queue
+   * rather than a chain of promises per record: a small record ready when its turn comes is
+   * written without a promise of its own.
+   */
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    while (this.head < this.queue.length) {
+      const entry = this.queue[this.head]!;
+      if (!this.failure && !entry.ready && !entry.prepared) {
+        // Its batch may still be gathering: sent now (and prepared at once, maybe, on this thread), else waited for.
+        this.pool?.want(entry.ticket);
+        if (!entry.ready) {
+          this.waitingFor = entry;
+          await new Promise<void>((resolve) => (this.wake = resolve));
         }
-        throw error;
+        continue;
       }
-    });
-    this.written.set(input, written);
-    this.tail = written.then(
-      (record) => {
-        this.release(weight);
-        if (record) this.options.onRecord?.(record, input);
-      },
-      (error: unknown) => {
+      this.head++;
+      if (this.head >= 1024) {
+        this.queue = this.queue.slice(this.head);
+        this.head = 0;
+      }
+      const outcome = await this.write(entry);
+      this.release(entry.weight);
+      settle(entry, outcome);
+      try {
+        if ('record' in outcome && outcome.record) this.options.onRecord?.(outcome.record, entry.input);
+      } catch (error) {
         this.failure ??= error;
-        this.release(weight);
-      },
-    );
-    written.catch(() => undefined);
-    return { written };
+      }
+    }
+    this.pumping = false;
+  }
+
+  /** Write one record in its turn: what it became, or why it could not be written. */
+  private async write(entry: QueuedRecord): Promise<Outcome> {
+    if (this.failure) return { error: this.failure };
+    const offset = this.position;
+    try {
+      const ready = entry.ready;
+      if (ready && 'error' in ready) throw ready.error;
+      // A small record ready in its turn goes into the write batch at once.
+      if (ready && this.batchSize + ready.prepared.bytes!.length < WRITE_BATCH) return { record: this.commitSmall(ready.prepared) };
+      this.pool?.want(entry.ticket); // a record prepared here may still wait for its bytes from the threads
+      return { record: await this.commit(ready?.prepared ?? (await entry.prepared!)) };
+    } catch (error) {
+      // Unreadable before its record was begun, or (on a file) while it was streamed in: left out, what was written of it taken out again.
+      if (error instanceof PayloadReadError && this.canTakeBack(offset) && this.options.onUnreadable?.(entry.input, error)) {
+        this.position = offset;
+        return { record: undefined };
+      }
+      this.failure ??= error;
+      return { error };
+    }
+  }
+
+  /** Wait until every record queued is written (or one failed: that error). */
+  async settled(): Promise<void> {
+    await this.pumped;
+    if (this.failure) throw this.failure;
   }
 
   /** Wait for every queued record and write what is gathered; rethrows the first failure. Stops the compression threads. */
   async flush(): Promise<void> {
     this.pool?.send();
     try {
-      await this.tail;
+      await this.pumped;
       if (this.failure) throw this.failure;
       await this.flushBatch();
       // A record taken out again may have reached past the last one written after it.
@@ -255,29 +351,44 @@ export class WarcWriter {
   /** The head as written: a revisit gets the payload digest of the record it revisits. */
   private async headOf(input: WarcRecordInput): Promise<RecordHead> {
     if (!input.revisitOf) return input.head;
-    const earlier = this.written.get(input.revisitOf);
+    const earlier = this.entries.get(input.revisitOf);
     if (!earlier) throw new Error(`internal: ${input.head.recordId} revisits a record not written before it`);
-    const revisited = await earlier;
+    const revisited = await writtenOf(earlier);
     if (!revisited) throw new PayloadReadError(input.head.targetUri ?? input.head.recordId, 'left out: the record it revisits could not be read');
     const { payload } = revisited.digests;
     return { ...input.head, headers: [...input.head.headers, ['WARC-Payload-Digest', payload ?? '']] };
   }
 
-  private prepare(input: WarcRecordInput, ticket: SmallTicket): Promise<Prepared> {
-    const { payload } = input;
-    // The common case, a small file or buffer for the threads, without an async step of its own (20,000 records, 20,000 frames less).
+  /**
+   * Start preparing a queued record. The common case, a small file or buffer for the threads,
+   * without a promise of its own (20,000 records, 20,000 promises less): the threads' answer is
+   * put in `entry.ready`.
+   */
+  private prepare(entry: QueuedRecord): void {
+    const { input, ticket } = entry;
+    const { payload, head } = input;
     if (this.pool && !input.revisitOf && (payload.kind === 'buffer' || (payload.size <= this.threshold && payload.path !== undefined))) {
-      const { head } = input;
       let job: SmallJob;
       try {
         job = { headText: headPrefix(head, this.settings.version), payloadDigest: input.payloadDigest };
       } catch (error) {
-        return Promise.reject(error);
+        this.ready(entry, { error });
+        return;
       }
       if (payload.kind === 'stream') job.file = { path: payload.path!, name: payload.name, size: payload.size };
-      return this.pool.prepare(job, payload.kind === 'buffer' ? payload.data : undefined, ticket).then(({ bytes, digests }) => ({ input, head, digests, bytes }));
+      this.pool.prepare(job, payload.kind === 'buffer' ? payload.data : undefined, ticket, (error, done) => this.ready(entry, error ? { error } : { prepared: { input, head, ...done! } }));
+      return;
     }
-    return this.prepareAny(input, ticket);
+    entry.prepared = this.prepareAny(input, ticket);
+    entry.prepared.catch(() => undefined); // surfaced in its turn
+  }
+
+  /** A small record's bytes (or failure) are here: the loop may be waiting for them. */
+  private ready(entry: QueuedRecord, ready: NonNullable<QueuedRecord['ready']>): void {
+    entry.ready = ready;
+    if (this.waitingFor !== entry) return;
+    this.waitingFor = undefined;
+    this.wake?.();
   }
 
   private async prepareAny(input: WarcRecordInput, ticket: SmallTicket): Promise<Prepared> {
@@ -288,7 +399,7 @@ export class WarcWriter {
         // A file on disk is read by the thread; other sources are read here first.
         const file = payload.kind === 'stream' && payload.path !== undefined ? { path: payload.path, name: payload.name, size: payload.size } : undefined;
         const data = file ? undefined : payload.kind === 'buffer' ? payload.data : await this.limit(() => readPayload(payload, this.signal));
-        const { bytes, digests } = await this.pool.prepare({ headText: headPrefix(head, this.settings.version), payloadDigest: input.payloadDigest, ...(file ? { file } : {}) }, data, ticket);
+        const { bytes, digests } = await this.pool.prepared({ headText: headPrefix(head, this.settings.version), payloadDigest: input.payloadDigest, ...(file ? { file } : {}) }, data, ticket);
         return { input, head, digests, bytes };
       }
       const data = payload.kind === 'buffer' ? payload.data : (readSmallFile(payload) ?? (await this.limit(() => readPayload(payload, this.signal))));
@@ -364,14 +475,29 @@ export class WarcWriter {
   }
 
   private async commit(prepared: Prepared): Promise<WrittenRecord> {
-    const { input, head } = prepared;
     // Nothing more reaches the output once the run is stopped.
     this.signal?.throwIfAborted();
     const offset = this.position;
     let digests = prepared.digests;
     if (prepared.bytes) await this.appendSmall(prepared.bytes);
-    else digests = await this.writeStreamed(prepared, input.payload as StreamPayload);
-    const record: WrittenRecord = { recordId: head.recordId, type: head.type, date: head.date, offset, length: this.position - offset, digests: digests!, payloadLength: payloadSize(input.payload) };
+    else digests = await this.writeStreamed(prepared, prepared.input.payload as StreamPayload);
+    return this.writtenRecord(prepared, offset, digests!);
+  }
+
+  /** A small record into the write batch, which it does not fill (no write is due). */
+  private commitSmall(prepared: Prepared): WrittenRecord {
+    this.signal?.throwIfAborted();
+    const offset = this.position;
+    const bytes = prepared.bytes!;
+    if (this.batch.length === 0) this.batchStart = offset;
+    this.batch.push(bytes);
+    this.batchSize += bytes.length;
+    this.position += bytes.length;
+    return this.writtenRecord(prepared, offset, prepared.digests!);
+  }
+
+  private writtenRecord({ input, head }: Prepared, offset: number, digests: RecordDigests): WrittenRecord {
+    const record: WrittenRecord = { recordId: head.recordId, type: head.type, date: head.date, offset, length: this.position - offset, digests, payloadLength: payloadSize(input.payload) };
     if (head.targetUri !== undefined) record.targetUri = head.targetUri;
     if (head.contentType !== undefined) record.contentType = head.contentType;
     return record;

@@ -18,10 +18,10 @@ test('the first records of a run are prepared without a thread; the threads star
   const pool = new SmallRecordPool(settings, 2);
   try {
     const ticket = (): SmallTicket => ({ wanted: true, gathered: false });
-    const small = await Promise.all([0, 1, 2].map((i) => pool.prepare({ headText: head(i), payloadDigest: true }, Buffer.from(`record ${i}`), ticket())));
+    const small = await Promise.all([0, 1, 2].map((i) => pool.prepared({ headText: head(i), payloadDigest: true }, Buffer.from(`record ${i}`), ticket())));
     assert.equal(pool.threadsStarted, 0, 'three small records: no thread started');
     assert.equal(small.length, 3);
-    const big = await pool.prepare({ headText: head(3), payloadDigest: true }, randomBytes(300 * 1024), ticket());
+    const big = await pool.prepared({ headText: head(3), payloadDigest: true }, randomBytes(300 * 1024), ticket());
     assert.ok(big.bytes.length > 300 * 1024);
     assert.equal(pool.threadsStarted, 2, 'past 64 KB every thread is started');
   } finally {
@@ -33,7 +33,7 @@ test('threads started but never given a batch: close ends them (terminated, not 
   const pool = new SmallRecordPool(settings, 2);
   const ticket: SmallTicket = { wanted: false, gathered: false };
   // 100 KB gathered, not yet wanted: the threads start, and nothing is sent to them.
-  const pending = pool.prepare({ headText: head(0), payloadDigest: true }, randomBytes(100 * 1024), ticket);
+  const pending = pool.prepared({ headText: head(0), payloadDigest: true }, randomBytes(100 * 1024), ticket);
   pending.catch(() => undefined);
   assert.equal(pool.threadsStarted, 2);
   await pool.close();
@@ -44,19 +44,19 @@ test('a record thread that cannot start (its module missing: a package replaced 
   const pool = new SmallRecordPool(settings, 2, new URL('./no-such-record-thread.js', import.meta.url));
   const ticket: SmallTicket = { wanted: true, gathered: false };
   // Past the share prepared on this thread: sent to a thread.
-  await pool.prepare({ headText: head(0), payloadDigest: true }, randomBytes(300 * 1024), { wanted: true, gathered: false }).catch(() => undefined);
-  await assert.rejects(pool.prepare({ headText: head(1), payloadDigest: true }, randomBytes(300 * 1024), ticket), /^Error: record thread failed: .*no-such-record-thread\.js/);
+  await pool.prepared({ headText: head(0), payloadDigest: true }, randomBytes(300 * 1024), { wanted: true, gathered: false }).catch(() => undefined);
+  await assert.rejects(pool.prepared({ headText: head(1), payloadDigest: true }, randomBytes(300 * 1024), ticket), /^Error: record thread failed: .*no-such-record-thread\.js/);
   await pool.close();
 });
 
 test('a record thread that exits while it owes a batch fails those records (it never answers), and close ends', { timeout: 20_000 }, async () => {
   const pool = new SmallRecordPool(settings, 1, new URL('../helpers/dying-record-thread.js', import.meta.url));
-  const prepared = [0, 1, 2].map((i) => pool.prepare({ headText: head(i), payloadDigest: true }, randomBytes(200 * 1024), { wanted: true, gathered: false }));
+  const prepared = [0, 1, 2].map((i) => pool.prepared({ headText: head(i), payloadDigest: true }, randomBytes(200 * 1024), { wanted: true, gathered: false }));
   const outcomes = await Promise.allSettled(prepared);
   const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
   assert.ok(failed.length >= 1, 'the records sent to the thread');
   for (const f of failed) assert.match(String(f.reason), /^Error: record thread failed: it exited \(code 3\) before answering/);
-  await assert.rejects(pool.prepare({ headText: head(3), payloadDigest: true }, Buffer.from('later'), { wanted: true, gathered: false }), /record thread failed/);
+  await assert.rejects(pool.prepared({ headText: head(3), payloadDigest: true }, Buffer.from('later'), { wanted: true, gathered: false }), /record thread failed/);
   await pool.close();
 });
 
