@@ -131,58 +131,83 @@ function inspect(path: string | Buffer, item: Dirent<Buffer> | Dirent, shown: st
 /** Items are passed on in batches of up to this many: an async generator's step costs more than a file's stat. */
 const BATCH = 256;
 
+/** A directory to walk: its path (bytes below a name that is not UTF-8), as shown, and relative to the input. */
+interface PendingDir {
+  path: string | Buffer;
+  shown: string;
+  rel: string;
+}
+
+/** A directory's entries, by name; as text (20,000 Buffers cost more than the listing), as bytes where some name is not UTF-8 (U+FFFD in the text). */
+async function listDir(dir: string | Buffer, shownDir: string): Promise<Array<{ item: Dirent<Buffer> | Dirent; name: DecodedName; bytes?: Buffer }>> {
+  try {
+    const items = typeof dir === 'string' ? await readdir(dir, { withFileTypes: true }) : undefined;
+    const named = items && !items.some((item) => item.name.includes('\uFFFD'))
+      ? items.map((item) => ({ item, name: { text: item.name, utf8: true } }))
+      : (await readdir(dir, { withFileTypes: true, encoding: 'buffer' })).map((item) => ({ item, name: nameFromBytes(item.name), bytes: item.name }));
+    return named.sort((a, b) => (a.name.text < b.name.text ? -1 : a.name.text > b.name.text ? 1 : 0));
+  } catch (error) {
+    throw new InputError(`${shownDir}: cannot list directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/**
+ * A directory's items (files, and what is reported instead), in batches of up to BATCH, as they
+ * are inspected (a directory of a million files is not held at once); its subdirectories, by
+ * name, into `subdirs`. Synchronous: the walk's work per file, apart from the listing.
+ */
+function* dirItems(
+  dir: PendingDir,
+  named: ReadonlyArray<{ item: Dirent<Buffer> | Dirent; name: DecodedName; bytes?: Buffer }>,
+  subdirs: PendingDir[],
+  rootDir: string,
+  urlPrefix: string,
+  signal: AbortSignal | undefined,
+): Generator<WalkItem[]> {
+  let batch: WalkItem[] = [];
+  // Names that differ on disk but not as URLs (café.dat and caf%C3%A9.dat): the later is marked, both are archived.
+  const urls = new Map<string, string>();
+  for (const { item, name, bytes } of named) {
+    signal?.throwIfAborted();
+    const shown = joinPath(dir.shown, name.text);
+    const path = typeof dir.path === 'string' && name.utf8 ? shown : joinBytes(dir.path, bytes ?? Buffer.from(name.text));
+    const relPath = dir.rel ? `${dir.rel}/${name.text}` : name.text;
+    if (item.isDirectory()) {
+      subdirs.push({ path, shown, rel: relPath });
+      continue;
+    }
+    const found = inspect(path, item, shown);
+    if (found === null) continue;
+    if (found === LINKED_DIRECTORY) {
+      const target = linkTargetSync(path);
+      batch.push({ unfollowed: { path: shown, ...(target !== undefined ? { target } : {}) } });
+    } else if (typeof found === 'string') batch.push({ skipped: { path: shown, kind: found } });
+    else {
+      const entry = fileEntry(urlFor(urlPrefix, relPath), shown, relPath, rootDir, found, path);
+      const other = urls.get(entry.url);
+      if (other === undefined) urls.set(entry.url, shown);
+      else entry.sameUrlAs = { name: shown, other };
+      batch.push({ entry });
+    }
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
 async function* walkDir(input: string, urlPrefix: string, signal: AbortSignal | undefined): AsyncGenerator<WalkItem[]> {
   const rootDir = dirname(input);
   // Depth first, files of a directory before its subdirectories, on a stack of its own: a tree
   // as deep as paths go (a mirror that recursed into itself) would overflow the call stack.
   // Paths stay strings while every name is UTF-8 (stat on a Buffer path is slower); bytes only below a name that is not.
-  const pending: Array<{ path: string | Buffer; shown: string; rel: string }> = [{ path: input, shown: input, rel: '' }];
+  const pending: PendingDir[] = [{ path: input, shown: input, rel: '' }];
   while (pending.length) {
-    const { path: dir, shown: shownDir, rel } = pending.pop()!;
+    const dir = pending.pop()!;
     signal?.throwIfAborted();
-    let named: Array<{ item: Dirent<Buffer> | Dirent; name: DecodedName; bytes?: Buffer }>;
-    try {
-      // Names as text (20,000 Buffers cost more than the listing); as bytes where some are not UTF-8 (U+FFFD in the text).
-      const items = typeof dir === 'string' ? await readdir(dir, { withFileTypes: true }) : undefined;
-      named = items && !items.some((item) => item.name.includes('\uFFFD'))
-        ? items.map((item) => ({ item, name: { text: item.name, utf8: true } }))
-        : (await readdir(dir, { withFileTypes: true, encoding: 'buffer' })).map((item) => ({ item, name: nameFromBytes(item.name), bytes: item.name }));
-    } catch (error) {
-      throw new InputError(`${shownDir}: cannot list directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
-    named.sort((a, b) => (a.name.text < b.name.text ? -1 : a.name.text > b.name.text ? 1 : 0));
-    const subdirs: Array<{ path: string | Buffer; shown: string; rel: string }> = [];
-    let batch: WalkItem[] = [];
-    // Names that differ on disk but not as URLs (café.dat and caf%C3%A9.dat): the later is marked, both are archived.
-    const urls = new Map<string, string>();
-    for (const { item, name, bytes } of named) {
-      signal?.throwIfAborted();
-      const shown = joinPath(shownDir, name.text);
-      const path = typeof dir === 'string' && name.utf8 ? shown : joinBytes(dir, bytes ?? Buffer.from(name.text));
-      const relPath = rel ? `${rel}/${name.text}` : name.text;
-      if (item.isDirectory()) {
-        subdirs.push({ path, shown, rel: relPath });
-        continue;
-      }
-      const found = inspect(path, item, shown);
-      if (found === null) continue;
-      if (found === LINKED_DIRECTORY) {
-        const target = linkTargetSync(path);
-        batch.push({ unfollowed: { path: shown, ...(target !== undefined ? { target } : {}) } });
-      } else if (typeof found === 'string') batch.push({ skipped: { path: shown, kind: found } });
-      else {
-        const entry = fileEntry(urlFor(urlPrefix, relPath), shown, relPath, rootDir, found, path);
-        const other = urls.get(entry.url);
-        if (other === undefined) urls.set(entry.url, shown);
-        else entry.sameUrlAs = { name: shown, other };
-        batch.push({ entry });
-      }
-      if (batch.length >= BATCH) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length) yield batch;
+    const subdirs: PendingDir[] = [];
+    yield* dirItems(dir, await listDir(dir.path, dir.shown), subdirs, rootDir, urlPrefix, signal);
     for (let i = subdirs.length - 1; i >= 0; i--) pending.push(subdirs[i]!);
   }
 }
