@@ -30,12 +30,17 @@ function utf8Escapes(ch: string): string {
   }
 }
 
+/** A path {@link pathToUrlPath} leaves as it is: printable ASCII with nothing to escape, no empty or `.` segment. */
+const PLAIN_PATH = /^(?!\.?(?:\/|$))(?:[^#;?:@&=+$, \\/\x00-\x1f\x7f-\uffff]|\/(?!\.?(?:\/|$)))*$/;
+
 /**
  * Turn a relative file path into the URL path warcit gives it: `/` separators, a leading
  * `./` dropped, and `#;?:@&=+$, ` escaped as lowercase `%xx`, exactly as warcit writes them
  * (a backslash is part of a name: see urlPathChar; ZIP members' are separators, made `/` when read).
  */
 export function pathToUrlPath(relativePath: string): string {
+  // Most paths need nothing done: as they are (a string built a character at a time costs more than the rest of a file's records).
+  if (PLAIN_PATH.test(relativePath)) return relativePath;
   const slashed = relativePath.split(/\/+/).filter((part) => part !== '' && part !== '.').join('/');
   let out = '';
   for (const ch of slashed) out += urlPathChar(ch);

@@ -10,8 +10,18 @@ import { lockName, markerName, partialPrefix } from '../util/beside-names.js';
 
 /** Whether a file name is the WARC named `warcName` or one of the files kept beside it while it is written (its CDXJ index too). */
 function isOwnFileOf(name: string, warcName: string): boolean {
-  if (name === warcName || name.startsWith(partialPrefix(warcName)) || name.startsWith(lockName(warcName)) || name.startsWith(markerName(warcName))) return true;
-  return name === `${warcName}.cdxj` || name.startsWith(partialPrefix(`${warcName}.cdxj`));
+  return ownNames(warcName)(name);
+}
+
+/** {@link isOwnFileOf} for one WARC name, its names made once (the walk asks for every file). */
+function ownNames(warcName: string): (name: string) => boolean {
+  const names = [warcName, `${warcName}.cdxj`];
+  const prefixes = [partialPrefix(warcName), lockName(warcName), markerName(warcName), partialPrefix(`${warcName}.cdxj`)];
+  return (name) => {
+    if (names.includes(name)) return true;
+    for (const prefix of prefixes) if (name.startsWith(prefix)) return true;
+    return false;
+  };
 }
 
 /** The same for a run rolling over to parts (`rollover`): any part of `warcName` (site-00003.warc.gz) and its files. */
@@ -46,10 +56,11 @@ export async function withoutOwnFiles<T extends { filePath?: string }>(entries: 
  */
 export function ownFileCheck(warcPath: string, rollover = false): (entry: { filePath?: string }) => false | Promise<boolean> {
   const warcName = basename(warcPath);
+  const own = rollover ? (name: string) => isOwnFileName(name, warcName, true) : ownNames(warcName);
   const real = async (dir: string): Promise<string> => realpath(dir).catch(() => resolve(dir));
   let warcDir: Promise<string> | undefined;
   return (entry) => {
-    if (entry.filePath === undefined || !isOwnFileName(basename(entry.filePath), warcName, rollover)) return false;
+    if (entry.filePath === undefined || !own(basename(entry.filePath))) return false;
     warcDir ??= real(dirname(resolve(warcPath)));
     const dir = real(dirname(resolve(entry.filePath)));
     return Promise.all([dir, warcDir]).then(([a, b]) => a === b);

@@ -90,39 +90,47 @@ function metadataRecord(ctx: FileRecordContext, targetUri: string, date: Date, c
 }
 
 /** The resource record, and a revisit of it at the directory URL for an index file. */
-function* resourceRecords(file: ArchivedFile, ctx: FileRecordContext): Generator<WarcRecordInput> {
+function resourceRecords(file: ArchivedFile, ctx: FileRecordContext, records: WarcRecordInput[]): void {
   const { entry, url, date, contentType: ct } = file;
   const version = ctx.options.warcVersion;
   const created = (): [string, string] => ['WARC-Creation-Date', warcDate(ctx.now(), version)];
   const sourceUri = entry.sourceUri === undefined ? `file://${entry.path}` : entry.sourceUri || undefined;
-  const sourceHeader: Array<[string, string]> = sourceUri ? [['WARC-Source-URI', sourceUri]] : [];
+  // Built field by field, without spreads: a few objects per file less (20,000 files).
+  let payload: WarcRecordInput['payload'];
+  if (entry.data) payload = { kind: 'buffer', data: entry.data };
+  else {
+    payload = { kind: 'stream', size: entry.size, name: entry.path, open: entry.open };
+    if (entry.filePath !== undefined) payload.path = entry.filePath;
+    if (entry.zip) payload.member = true;
+  }
   const resource: WarcRecordInput = {
-    head: { type: 'resource', recordId: file.recordId, date, targetUri: url, contentType: ct.contentType, headers: [...sourceHeader, created()] },
-    payload: entry.data ? { kind: 'buffer', data: entry.data } : { kind: 'stream', size: entry.size, name: entry.path, open: entry.open, ...(entry.filePath !== undefined ? { path: entry.filePath } : {}), ...(entry.zip ? { member: true } : {}) },
+    head: { type: 'resource', recordId: file.recordId, date, targetUri: url, contentType: ct.contentType, headers: sourceUri ? [['WARC-Source-URI', sourceUri], created()] : [created()] },
+    payload,
     payloadDigest: true,
   };
   ctx.log?.({ file: entry.path, 'Record-Type': 'resource', URL: url, timestamp: warcDate(date, version), 'Content-Type': ct.contentType, mime: ct.mime, charset: ct.charset });
-  yield resource;
-  if (!ctx.options.indexFiles.some((suffix) => url.toLowerCase().endsWith(suffix))) return;
+  records.push(resource);
+  const lower = url.toLowerCase();
+  if (!ctx.options.indexFiles.some((suffix) => lower.endsWith(suffix))) return;
   const indexUrl = indexUrlOf(url);
   ctx.log?.({ file: entry.path, 'Record-Type': 'revisit', URL: indexUrl, timestamp: warcDate(date, version) });
-  yield {
+  records.push({
     head: {
       type: 'revisit',
       recordId: ctx.makeId(),
       date,
       targetUri: indexUrl,
       contentType: REVISIT_CONTENT_TYPE,
-      headers: [...sourceHeader, created(), ['WARC-Profile', revisitProfile(version)], ['WARC-Refers-To-Target-URI', url], ['WARC-Refers-To-Date', warcDate(date, version)]],
+      headers: [...(sourceUri ? [['WARC-Source-URI', sourceUri] as [string, string]] : []), created(), ['WARC-Profile', revisitProfile(version)], ['WARC-Refers-To-Target-URI', url], ['WARC-Refers-To-Date', warcDate(date, version)]],
     },
     payload: { kind: 'buffer', data: Buffer.alloc(0) },
     payloadDigest: false,
     revisitOf: resource,
-  };
+  });
 }
 
 /** A record per conversion, pointing back to the original's record. */
-function* conversionRecords(file: ArchivedFile, ctx: FileRecordContext): Generator<WarcRecordInput> {
+function conversionRecords(file: ArchivedFile, ctx: FileRecordContext, records: WarcRecordInput[]): void {
   const version = ctx.options.warcVersion;
   const refersDate = warcDate(file.date, version);
   for (const conversion of file.conversions) {
@@ -147,18 +155,18 @@ function* conversionRecords(file: ArchivedFile, ctx: FileRecordContext): Generat
     if (result.metadata && Object.keys(result.metadata).length) head.headers.push(['WARC-JSON-Metadata', pyJsonDumps(result.metadata)]);
     ctx.log?.({ file: result.output, 'Record-Type': ctx.options.conversionRecordType, URL: url, timestamp: warcDate(date, version), 'Content-Type': ct.contentType, mime: ct.mime, charset: ct.charset });
     const open = (): ReturnType<typeof createReadStream> => createReadStream(result.output, { highWaterMark: 1024 * 1024 });
-    yield { head, payload: { kind: 'stream', size: stats.size, name: result.output, path: result.output, open }, payloadDigest: true };
+    records.push({ head, payload: { kind: 'stream', size: stats.size, name: result.output, path: result.output, open }, payloadDigest: true });
   }
 }
 
 /** youtube-dl metadata records (warcit's) for the pages that embed this file. */
-function* youtubeDlRecords(file: ArchivedFile, ctx: FileRecordContext): Generator<WarcRecordInput> {
+function youtubeDlRecords(file: ArchivedFile, ctx: FileRecordContext, records: WarcRecordInput[]): void {
   if (!ctx.manifest || ctx.options.transclusionFormat === 'transclusions') return;
   for (const page of ctx.manifest.transclusions.get(file.url) ?? []) {
     const timestamp = entryTimestamp(page, ctx.runTimestamp);
     const pageRef = { url: page.url, timestamp, ...(page.selector ? { selector: page.selector } : {}) };
     const data = page.metadataJson ?? serializeDocument(youtubeDlDocument(pageRef, media(ctx, file.url, file.contentType.contentType)));
-    yield metadataRecord(ctx, embedsRecordUri(page.url), parsePageTimestamp(timestamp), YOUTUBE_DL_CONTENT_TYPE, data);
+    records.push(metadataRecord(ctx, embedsRecordUri(page.url), parsePageTimestamp(timestamp), YOUTUBE_DL_CONTENT_TYPE, data));
   }
 }
 
@@ -174,21 +182,24 @@ export function* groupRecords(groups: readonly PageGroup[], ctx: FileRecordConte
 
 /**
  * Every record of one file except the multi-transclusion records its page groups get (see
- * PageTracker). A plain iterable when there are no extensions (the usual case: no await per record).
+ * PageTracker). An array when there are no extensions (the usual case: no await per record).
  */
-export function fileRecords(file: ArchivedFile, ctx: FileRecordContext): Iterable<WarcRecordInput> | AsyncIterable<WarcRecordInput> {
-  return ctx.extensions.length ? extendedRecords(file, ctx) : plainRecords(file, ctx);
-}
-
-function* plainRecords(file: ArchivedFile, ctx: FileRecordContext): Generator<WarcRecordInput> {
-  yield* resourceRecords(file, ctx);
-  yield* conversionRecords(file, ctx);
-  yield* youtubeDlRecords(file, ctx);
+export function fileRecords(file: ArchivedFile, ctx: FileRecordContext): WarcRecordInput[] | AsyncIterable<WarcRecordInput> {
+  if (ctx.extensions.length) return extendedRecords(file, ctx);
+  const records: WarcRecordInput[] = [];
+  resourceRecords(file, ctx, records);
+  conversionRecords(file, ctx, records);
+  youtubeDlRecords(file, ctx, records);
+  return records;
 }
 
 async function* extendedRecords(file: ArchivedFile, ctx: FileRecordContext): AsyncGenerator<WarcRecordInput> {
-  yield* resourceRecords(file, ctx);
-  yield* conversionRecords(file, ctx);
+  const records: WarcRecordInput[] = [];
+  resourceRecords(file, ctx, records);
+  conversionRecords(file, ctx, records);
+  yield* records;
   for (const extension of ctx.extensions) yield* extension(file, ctx);
-  yield* youtubeDlRecords(file, ctx);
+  const last: WarcRecordInput[] = [];
+  youtubeDlRecords(file, ctx, last);
+  yield* last;
 }

@@ -111,8 +111,6 @@ interface FoundFile {
   url: string;
 }
 
-/** A found file with its date, Content-Type and conversions decided. */
-type PreparedFile = Omit<ArchivedFile, 'recordId'>;
 
 /** Files whose checks (content type read from the file, conversions) run at once. */
 const PREPARE_AHEAD = 8;
@@ -248,7 +246,10 @@ class PlanRun {
     for await (const batch of files) {
       this.checkAborted();
       const records: WarcRecordInput[] = [];
-      for (const prepared of batch) await this.fileRecords(prepared, records);
+      for (const file of batch) {
+        const later = this.fileRecords(file, records);
+        if (later) await later;
+      }
       if (records.length) yield records;
     }
     this.checkAborted();
@@ -257,17 +258,28 @@ class PlanRun {
     this.finish();
   }
 
-  /** A file's records, added to `records`; with the metadata of the pages it completes. */
-  private async fileRecords(prepared: PreparedFile, records: WarcRecordInput[]): Promise<void> {
+  /** A file's records, added to `records`, with the metadata of the pages it completes; a promise only when an extension's records come later. */
+  private fileRecords(file: ArchivedFile, records: WarcRecordInput[]): void | Promise<void> {
     // IDs are given in record order (prepare runs ahead), so a fixed ID source gives a fixed WARC.
-    const file: ArchivedFile = { ...prepared, recordId: this.makeId() };
+    file.recordId = this.makeId();
     const planned = fileRecords(file, this.context);
-    const add = (record: WarcRecordInput): void => {
-      if (record.head.recordId === file.recordId) this.internals.onFile?.(record, file.entry);
-      records.push(record);
-    };
-    if (Symbol.iterator in planned) for (const record of planned) add(record);
-    else for await (const record of planned) add(record);
+    if (!Array.isArray(planned)) return this.fileRecordsLater(file, planned, records);
+    for (const record of planned) this.add(file, record, records);
+    this.fileDone(file, records);
+  }
+
+  private async fileRecordsLater(file: ArchivedFile, planned: AsyncIterable<WarcRecordInput>, records: WarcRecordInput[]): Promise<void> {
+    for await (const record of planned) this.add(file, record, records);
+    this.fileDone(file, records);
+  }
+
+  private add(file: ArchivedFile, record: WarcRecordInput, records: WarcRecordInput[]): void {
+    if (record.head.recordId === file.recordId) this.internals.onFile?.(record, file.entry);
+    records.push(record);
+  }
+
+  /** A file's records are planned: its characterization is reported, the page groups it completes are planned. */
+  private fileDone(file: ArchivedFile, records: WarcRecordInput[]): void {
     if (this.sources.unusableCharacterizations?.has(file.url)) this.report.uncharacterized.push(file.url);
     if (this.pages && this.sources.manifest?.transclusions.has(file.url)) {
       const complete = this.pages.add(file.url);
@@ -378,16 +390,16 @@ class PlanRun {
   }
 
   /** {@link prepare} over a batch: without a promise when none of its files needs one. */
-  private prepareBatch(found: readonly FoundFile[]): PreparedFile[] | Promise<PreparedFile[]> {
+  private prepareBatch(found: readonly FoundFile[]): ArchivedFile[] | Promise<ArchivedFile[]> {
     const prepared = found.map((file) => this.prepare(file));
-    return prepared.some((p) => p instanceof Promise) ? Promise.all(prepared) : (prepared as PreparedFile[]);
+    return prepared.some((p) => p instanceof Promise) ? Promise.all(prepared) : (prepared as ArchivedFile[]);
   }
 
   /**
    * Decide a file's date and Content-Type and check its conversions (ahead of its turn). Without
    * a promise when nothing needs reading (no conversions, the type from the name or mapfile).
    */
-  private prepare({ entry, row, url }: FoundFile): PreparedFile | Promise<PreparedFile> {
+  private prepare({ entry, row, url }: FoundFile): ArchivedFile | Promise<ArchivedFile> {
     const date = row?.timestamp ? parseFixedDate(row.timestamp, `${row.where ?? this.sources.mapfile?.name}: timestamp`) : (this.opts.date ?? entry.mtime);
     const mapped = row?.['Content-Type'] ?? entry.contentType;
     // As warcit: the type is guessed (and mime overrides applied) from the file's own URL, not the mapped one.
@@ -400,10 +412,11 @@ class PlanRun {
     });
   }
 
-  private prepared(entry: FileEntry, url: string, date: Date, contentType: ContentTypeResult, { checked, written }: { checked: ConversionResult[]; written: PlannedConversion[] }): PreparedFile {
+  private prepared(entry: FileEntry, url: string, date: Date, contentType: ContentTypeResult, { checked, written }: { checked: ConversionResult[]; written: PlannedConversion[] }): ArchivedFile {
     this.pageCheck?.typed(url, contentType.mime);
     if (this.sources.manifest?.transclusions.has(url)) this.media.set(url, { conversions: checked, contentType: contentType.contentType });
-    return { entry, url, date, contentType, conversions: written };
+    // Its record ID is given in its turn (see fileRecords).
+    return { entry, url, date, contentType, recordId: '', conversions: written };
   }
 
   /** Content-Type settings of the run (made once: they are asked for every file). */

@@ -30,8 +30,8 @@ export interface SmallRecord {
   digests: RecordDigests;
 }
 
-/** Told once a record is prepared, or why it could not be. */
-export type SmallDone = (error: Error | undefined, record?: SmallRecord) => void;
+/** Told once a record is prepared (its bytes and digests), or why it could not be. */
+export type SmallDone = (error: Error | undefined, bytes?: Buffer, digests?: RecordDigests) => void;
 
 interface Pending {
   ticket: SmallTicket;
@@ -82,7 +82,7 @@ export class SmallRecordPool {
 
   constructor(
     private readonly settings: EncodeSettings,
-    private readonly threads = smallRecordThreads(),
+    readonly threads = smallRecordThreads(),
     /** The threads' module (tests give one that fails). */
     private readonly script = new URL('./small-records-worker.js', import.meta.url),
   ) {}
@@ -111,7 +111,7 @@ export class SmallRecordPool {
 
   /** {@link prepare} as a promise. */
   prepared(job: SmallJob, data: Buffer | undefined, ticket: SmallTicket): Promise<SmallRecord> {
-    return new Promise((resolve, reject) => this.prepare(job, data, ticket, (error, record) => (error ? reject(error) : resolve(record!))));
+    return new Promise((resolve, reject) => this.prepare(job, data, ticket, (error, bytes, digests) => (error ? reject(error) : resolve({ bytes: bytes!, digests: digests! }))));
   }
 
   /** The writer waits for this record: send its batch now if it is still being gathered, or as soon as it is. */
@@ -204,7 +204,7 @@ export class SmallRecordPool {
       if ('error' in result) {
         const { source, detail, message } = result.error;
         item.done(source !== undefined && detail !== undefined ? new PayloadReadError(source, detail) : new Error(message));
-      } else item.done(undefined, { bytes: out.subarray(start, end), digests: result.digests });
+      } else item.done(undefined, out.subarray(start, end), result.digests);
       start = end;
     }
   }

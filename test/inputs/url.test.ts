@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fnmatchToRegExp, indexUrlOf, pathToUrlPath, urlFor } from '../../src/inputs/url.js';
+import { fnmatchToRegExp, indexUrlOf, pathToUrlPath, urlFor, urlPathChar } from '../../src/inputs/url.js';
 
 test('paths become URLs the way warcit makes them, except that non-ASCII characters are percent-encoded as UTF-8 (warcit writes them raw: ReplayWeb.page serves no record at such a URL, pywb none outside Latin-1)', () => {
   const cases: Array<[string, string]> = [
@@ -20,6 +20,18 @@ test('a backslash in a file name is %5C, not a separator: back\\slash.html and b
   assert.equal(pathToUrlPath('back\\slash.html'), 'back%5Cslash.html');
   assert.equal(pathToUrlPath('back/slash.html'), 'back/slash.html');
   assert.equal(pathToUrlPath('dir\\sub\\a.flv'), 'dir%5Csub%5Ca.flv');
+});
+
+test('a path with nothing to escape is taken as it is, and every path comes out as its segments escaped character by character would (random paths of the characters that matter)', () => {
+  const byChar = (path: string): string => [...path.split(/\/+/).filter((part) => part !== '' && part !== '.').join('/')].map(urlPathChar).join('');
+  const alphabet = ['a', 'Z', '0', '.', '/', '-', '_', '~', '%', '#', ' ', '?', ':', '\\', '\n', '\x7f', 'é', '日', '\ud800', '..'];
+  let seed = 7;
+  const next = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  for (let i = 0; i < 20000; i++) {
+    const path = Array.from({ length: next(12) }, () => alphabet[next(alphabet.length)]).join('');
+    assert.equal(pathToUrlPath(path), byChar(path), JSON.stringify(path));
+  }
+  for (const path of ['', '.', './a', 'a/./b', 'a//b', 'a/', '/a', '.hidden/x', '../up', 'a/..', 'a/.']) assert.equal(pathToUrlPath(path), byChar(path), JSON.stringify(path));
 });
 
 test('index URL is everything up to the last slash', () => {
