@@ -42,10 +42,12 @@ export interface SmallBatch {
   /** In-memory payloads one after the other; `dataEnds` per record (files take none). */
   buffer: ArrayBuffer;
   dataEnds: Float64Array;
+  /** A buffer an earlier answer came in, all of its records written: the answer goes in it if it fits. */
+  spare?: ArrayBuffer;
 }
 
 /** A batch as it travels, from its records (`data`: a payload in memory; files are read by the thread). */
-export function packBatch(id: number, items: ReadonlyArray<{ job: SmallJob; data?: Buffer }>): SmallBatch {
+export function packBatch(id: number, items: ReadonlyArray<{ job: SmallJob; data?: Buffer }>, spare?: ArrayBuffer): SmallBatch {
   const size = items.reduce((n, item) => n + (item.data?.length ?? 0), 0);
   const buffer = Buffer.allocUnsafeSlow(size); // its own ArrayBuffer, so it can be transferred
   const heads: string[] = [];
@@ -70,12 +72,16 @@ export function packBatch(id: number, items: ReadonlyArray<{ job: SmallJob; data
     if (data) at += data.copy(buffer, at);
     dataEnds[i] = at;
   }
-  return { id, heads: heads.join(''), headEnds, flags, paths: paths.join('\0'), names: names.join('\0'), sizes, buffer: buffer.buffer as ArrayBuffer, dataEnds };
+  const batch: SmallBatch = { id, heads: heads.join(''), headEnds, flags, paths: paths.join('\0'), names: names.join('\0'), sizes, buffer: buffer.buffer as ArrayBuffer, dataEnds };
+  if (spare) batch.spare = spare;
+  return batch;
 }
 
 /** What a batch's message transfers rather than copies: its buffer and typed arrays. */
 export function batchTransfers(batch: SmallBatch): ArrayBuffer[] {
-  return [batch.buffer, batch.headEnds.buffer, batch.flags.buffer, batch.sizes.buffer, batch.dataEnds.buffer] as ArrayBuffer[];
+  const transfers = [batch.buffer, batch.headEnds.buffer, batch.flags.buffer, batch.sizes.buffer, batch.dataEnds.buffer] as ArrayBuffer[];
+  if (batch.spare) transfers.push(batch.spare);
+  return transfers;
 }
 
 /** The records of a batch, as the thread reads them ({@link packBatch} undone). */
@@ -103,6 +109,7 @@ export type SmallResult = { digests: RecordDigests } | { error: { source?: strin
 /** A batch's answer as it travels: strings and typed arrays, as the batch (a clone of an object per record costs more than the record). */
 export interface SmallReply {
   id: number;
+  /** The records' bytes, one after the other from its start (it may be longer than they are: a spare, or room to grow). */
   buffer: ArrayBuffer;
   /** Where each record's bytes end in `buffer` (failed ones take none). */
   ends: Float64Array;
@@ -130,13 +137,19 @@ function fit(buffer: Buffer, size: number): Buffer {
   return buffer.length >= size ? buffer : Buffer.allocUnsafeSlow(Math.max(size, buffer.length * 2));
 }
 
-/** The answer's buffer, grown as records are added; handed over when done. */
+/**
+ * A new answer buffer has at least this much room, so that it can be used again (see
+ * `SmallBatch.spare`) for most batches, which are about 256 KB.
+ */
+const ANSWER_MIN = 512 * 1024;
+
+/** The answer's buffer (the spare given, or a new one), grown as records are added; handed over whole when done. */
 class Answer {
   private buffer: Buffer;
   length = 0;
   readonly ends: number[] = [];
-  constructor(estimate: number) {
-    this.buffer = Buffer.allocUnsafeSlow(Math.max(estimate, 64 * 1024));
+  constructor(estimate: number, spare: ArrayBuffer | undefined) {
+    this.buffer = spare && spare.byteLength >= estimate ? Buffer.from(spare) : Buffer.allocUnsafeSlow(Math.max(estimate, ANSWER_MIN));
   }
   add(bytes: Buffer): void {
     if (this.length + bytes.length > this.buffer.length) {
@@ -147,11 +160,9 @@ class Answer {
     this.length += bytes.copy(this.buffer, this.length);
     this.ends.push(this.length);
   }
+  /** The buffer itself (its own ArrayBuffer: allocUnsafeSlow, or a spare), moved rather than copied. */
   arrayBuffer(): ArrayBuffer {
-    // Only what is used crosses over: a fresh buffer of exactly that length.
-    const out = Buffer.allocUnsafeSlow(this.length);
-    this.buffer.copy(out, 0, 0, this.length);
-    return out.buffer as ArrayBuffer;
+    return this.buffer.buffer as ArrayBuffer;
   }
 }
 
@@ -167,7 +178,7 @@ export class BatchEncoder {
     const input = Buffer.from(batch.buffer);
     const jobs = batchJobs(batch);
     const estimate = jobs.reduce((n, job) => n + (job.file?.size ?? 0), input.length) + jobs.length * 512;
-    const answer = new Answer(estimate);
+    const answer = new Answer(estimate, batch.spare);
     const digests: string[] = [];
     const errors: SmallReply['errors'] = [];
     let dataStart = 0;

@@ -41,6 +41,8 @@ interface Pending {
 }
 
 const BATCH_BYTES = 256 * 1024;
+/** Answer buffers kept for the threads to answer in again (see release). */
+const MAX_SPARES = 16;
 const BATCH_RECORDS = 256;
 /**
  * The first records of a run, up to this many bytes, are prepared on the writer's thread: a run
@@ -79,6 +81,14 @@ export class SmallRecordPool {
   /** Threads that have ended (an ended thread gets no 'exit' again: close must not wait for one). */
   private readonly ended = new Set<Worker>();
   private closing = false;
+  /**
+   * Answer buffers whose records are all written, for the threads to answer in again: a run's
+   * answers then take the same few MB throughout, where buffers left to the collector piled up
+   * (up to 60 MB, until V8's external-memory limit called a collection).
+   */
+  private readonly spares: ArrayBuffer[] = [];
+  /** Per answer buffer: its records not yet released. */
+  private readonly owed = new WeakMap<ArrayBuffer, { left: number }>();
 
   constructor(
     private readonly settings: EncodeSettings,
@@ -137,7 +147,7 @@ export class SmallRecordPool {
     this.gathered = [];
     this.gatheredBytes = 0;
     for (const item of items) item.ticket.gathered = false;
-    const batch = packBatch(this.nextId++, items);
+    const batch = packBatch(this.nextId++, items, this.spares.pop());
     if (!this.threaded && this.inlineBytes + bytes <= INLINE_BYTES) {
       this.inlineBytes += bytes;
       this.encoder ??= new BatchEncoder(this.settings);
@@ -193,10 +203,24 @@ export class SmallRecordPool {
     this.settle(entry.items, reply);
   }
 
+  /**
+   * A record's bytes are written (to a file, which holds no reference to them): once all of its
+   * answer's are, that buffer is kept for another answer. Only for bytes nothing else refers to.
+   */
+  release(bytes: Buffer): void {
+    const answer = bytes.buffer as ArrayBuffer;
+    const owed = this.owed.get(answer);
+    if (!owed || --owed.left > 0) return;
+    this.owed.delete(answer);
+    if (this.spares.length < MAX_SPARES) this.spares.push(answer);
+  }
+
   /** Each record of a batch gets its bytes and digests, or its error. */
   private settle(items: Pending[], reply: SmallReply): void {
     const out = Buffer.from(reply.buffer);
     const results = replyResults(reply);
+    const written = items.length - reply.errors.length;
+    if (written > 0) this.owed.set(reply.buffer, { left: written });
     let start = 0;
     for (const [i, item] of items.entries()) {
       const result = results[i]!;

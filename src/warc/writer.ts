@@ -473,6 +473,8 @@ export class WarcWriter {
       const part = data.slice(i, i + 1024);
       await this.output.writev(part, at);
       at += part.reduce((n, b) => n + b.length, 0);
+      // In the file: the threads may answer in their buffers again (a stream may still hold what it was given).
+      if (this.output.seekable) for (const bytes of part) this.pool?.release(bytes);
     }
   }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { SmallRecordPool, type SmallTicket } from '../../src/warc/small-records.js';
 import { type WarcRecordInput, WarcWriter } from '../../src/warc/writer.js';
@@ -100,4 +101,52 @@ test('records prepared on this thread, on the record threads and with threads of
   const { records: read, problems } = await readWarc(join(dir, 'threads.warc.gz'));
   assert.deepEqual(problems, []);
   assert.equal(read.length, 120);
+});
+
+test('an answer buffer is used again once all of its records are released, not before', async () => {
+  const pool = new SmallRecordPool(settings, 1);
+  try {
+    // Prepared on this thread (the run's first 256 KB): the same buffer, not a copy, goes to the next batch.
+    const first = await Promise.all([0, 1].map((i) => pool.prepared({ headText: head(i), payloadDigest: true }, Buffer.from(`record ${i}`), { wanted: i === 1, gathered: false })));
+    assert.equal(first[0]!.bytes.buffer, first[1]!.bytes.buffer, 'one answer for the batch');
+    pool.release(first[0]!.bytes);
+    const second = await pool.prepared({ headText: head(2), payloadDigest: true }, Buffer.from('record 2'), { wanted: true, gathered: false });
+    assert.notEqual(second.bytes.buffer, first[0]!.bytes.buffer, 'a record of the first answer is still unwritten');
+    pool.release(first[1]!.bytes);
+    const third = await pool.prepared({ headText: head(3), payloadDigest: true }, Buffer.from('record 3'), { wanted: true, gathered: false });
+    assert.equal(third.bytes.buffer, first[0]!.bytes.buffer, 'all released: used again');
+  } finally {
+    await pool.close();
+  }
+});
+
+test('thousands of records through the record threads: the file and a stream that keeps every chunk it is given get the same bytes as without threads', { timeout: 60_000 }, async () => {
+  const dir = await tempDir();
+  const records: WarcRecordInput[] = [];
+  for (let i = 0; i < 1500; i++) {
+    const data = i % 3 === 0 ? randomBytes(3000 + (i % 50) * 97) : Buffer.from(`<p>record ${i}</p>\n`.repeat(100 + (i % 40)));
+    records.push({ head: { type: 'resource', recordId: `<urn:uuid:${i}>`, date: new Date(0), targetUri: `http://x/${i}`, contentType: 'text/html', headers: [] }, payload: { kind: 'buffer', data }, payloadDigest: true });
+  }
+  await write(join(dir, 'threads.warc.gz'), records, true);
+  await write(join(dir, 'alone.warc.gz'), records, false);
+  const alone = await readFile(join(dir, 'alone.warc.gz'));
+  const bytes = records.reduce((n, r) => n + (r.payload.kind === 'buffer' ? r.payload.data.length : 0), 0);
+  assert.ok(bytes > 4 * 1024 * 1024, 'many batches of 256 KB: more than the answer buffers kept, so they were used again');
+  assert.ok((await readFile(join(dir, 'threads.warc.gz'))).equals(alone));
+  // A stream holds what it is given (a PassThrough nobody reads yet): those buffers must never be answered in again.
+  const kept: Buffer[] = [];
+  const stream = new Writable({
+    writev(chunks, done) {
+      for (const { chunk } of chunks) kept.push(chunk as Buffer);
+      done();
+    },
+    write(chunk: Buffer, _encoding, done) {
+      kept.push(chunk);
+      done();
+    },
+  });
+  const writer = new WarcWriter(stream, 0, { gzip: true });
+  for (const record of records) await writer.add(record);
+  await writer.flush();
+  assert.ok(Buffer.concat(kept).equals(alone));
 });
