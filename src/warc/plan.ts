@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import pLimit from 'p-limit';
 import type { ConversionResult } from '../convert/results.js';
 import { isPartialOutputName } from '../convert/stale-temps.js';
 import type { FileEntry } from '../inputs/entry.js';
@@ -14,7 +15,6 @@ import { overlappingInputs, overlapWarning } from '../inputs/overlap.js';
 import { matchesAny } from '../inputs/url.js';
 import { type SkippedInput, unfollowedWarning, type WalkItem, walkInputBatches } from '../inputs/walk.js';
 import { playsInBrowsers } from '../media/playable.js';
-import pLimit from 'p-limit';
 import { mapOrdered, readAhead } from '../util/async-iter.js';
 import { silentLogger } from '../util/logger.js';
 import { parseFixedDate, timestamp14 } from '../util/timestamps.js';
@@ -110,7 +110,6 @@ interface FoundFile {
   row: MapfileRow | undefined;
   url: string;
 }
-
 
 /** Files whose checks (content type read from the file, conversions) run at once. */
 const PREPARE_AHEAD = 8;

@@ -281,7 +281,7 @@ export class WarcWriter {
         this.queue = this.queue.slice(this.head);
         this.head = 0;
       }
-      const outcome = await this.write(entry);
+      const outcome = this.writeNow(entry) ?? (await this.write(entry));
       this.release(entry.weight);
       settle(entry, outcome);
       try {
@@ -293,6 +293,20 @@ export class WarcWriter {
     this.pumping = false;
   }
 
+  /**
+   * A small record ready in its turn goes into the write batch at once, when that does not fill
+   * it: its outcome, without a promise. Undefined when it takes more (see write).
+   */
+  private writeNow(entry: QueuedRecord): Outcome | undefined {
+    const { ready } = entry;
+    if (this.failure || !ready || 'error' in ready || this.batchSize + ready.prepared.bytes!.length >= WRITE_BATCH) return undefined;
+    try {
+      return { record: this.commitSmall(ready.prepared) };
+    } catch (error) {
+      return this.failed(entry, error, this.position);
+    }
+  }
+
   /** Write one record in its turn: what it became, or why it could not be written. */
   private async write(entry: QueuedRecord): Promise<Outcome> {
     if (this.failure) return { error: this.failure };
@@ -300,19 +314,24 @@ export class WarcWriter {
     try {
       const ready = entry.ready;
       if (ready && 'error' in ready) throw ready.error;
-      // A small record ready in its turn goes into the write batch at once.
-      if (ready && this.batchSize + ready.prepared.bytes!.length < WRITE_BATCH) return { record: this.commitSmall(ready.prepared) };
       this.pool?.want(entry.ticket); // a record prepared here may still wait for its bytes from the threads
       return { record: await this.commit(ready?.prepared ?? (await entry.prepared!)) };
     } catch (error) {
-      // Unreadable before its record was begun, or (on a file) while it was streamed in: left out, what was written of it taken out again.
-      if (error instanceof PayloadReadError && this.canTakeBack(offset) && this.options.onUnreadable?.(entry.input, error)) {
-        this.position = offset;
-        return { record: undefined };
-      }
-      this.failure ??= error;
-      return { error };
+      return this.failed(entry, error, offset);
     }
+  }
+
+  /**
+   * A record that could not be written. Unreadable before its record was begun, or (on a file)
+   * while it was streamed in: left out, what was written of it taken out again. Else the run fails.
+   */
+  private failed(entry: QueuedRecord, error: unknown, offset: number): Outcome {
+    if (error instanceof PayloadReadError && this.canTakeBack(offset) && this.options.onUnreadable?.(entry.input, error)) {
+      this.position = offset;
+      return { record: undefined };
+    }
+    this.failure ??= error;
+    return { error };
   }
 
   /** Wait until every record queued is written (or one failed: that error). */
