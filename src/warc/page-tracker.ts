@@ -15,8 +15,8 @@ interface Group extends PageGroup {
 
 export class PageTracker {
   private readonly groups = new Map<string, Group>();
-  /** Each media's groups (its manifest entries that join one). */
-  private readonly byMedia = new Map<string, Group[]>();
+  /** Each media's groups (its manifest entries that join one), with the selector its first entry in the group gives. */
+  private readonly byMedia = new Map<string, Map<Group, string | undefined>>();
   /** youtube-dl records per page and timestamp: more than one means stock pywb shows only one. */
   private readonly youtubeDl = new Map<string, { pageUrl: string; count: number }>();
   private readonly seen = new Set<string>();
@@ -37,9 +37,10 @@ export class PageTracker {
           this.groups.set(key, group);
         }
         group.missing.add(mediaUrl);
-        const list = this.byMedia.get(mediaUrl) ?? [];
-        if (!list.includes(group)) list.push(group);
-        this.byMedia.set(mediaUrl, list);
+        // A map, not a list searched per entry: one media in 40,000 pages made that 40,000².
+        let groups = this.byMedia.get(mediaUrl);
+        if (!groups) this.byMedia.set(mediaUrl, (groups = new Map()));
+        if (!groups.has(group)) groups.set(group, entry.selector);
       }
     }
   }
@@ -55,10 +56,9 @@ export class PageTracker {
     if (this.seen.has(mediaUrl)) return [];
     this.seen.add(mediaUrl);
     const complete: Group[] = [];
-    for (const group of this.byMedia.get(mediaUrl) ?? []) {
+    for (const [group, selector] of this.byMedia.get(mediaUrl) ?? []) {
       if (group.order < 0) group.order = this.created++;
-      const entry = this.manifest.transclusions.get(mediaUrl)!.find((e) => !e.metadataJson && e.url === group.pageUrl && entryTimestamp(e, this.runTimestamp) === group.timestamp);
-      group.media.push({ mediaUrl, ...(entry?.selector ? { selector: entry.selector } : {}) });
+      group.media.push({ mediaUrl, ...(selector ? { selector } : {}) });
       group.missing.delete(mediaUrl);
       if (group.missing.size === 0) complete.push(group);
     }

@@ -15,6 +15,7 @@ import { overlappingInputs, overlapWarning } from '../inputs/overlap.js';
 import { matchesAny } from '../inputs/url.js';
 import { type SkippedInput, unfollowedWarning, type WalkItem, walkInputBatches } from '../inputs/walk.js';
 import { playsInBrowsers } from '../media/playable.js';
+import type { PageGroup } from '../transclusions/page-groups.js';
 import { mapOrdered, readAhead } from '../util/async-iter.js';
 import { silentLogger } from '../util/logger.js';
 import { parseFixedDate, timestamp14 } from '../util/timestamps.js';
@@ -109,6 +110,21 @@ interface FoundFile {
   entry: FileEntry;
   row: MapfileRow | undefined;
   url: string;
+}
+
+/** Records of page metadata passed on at once (one media may complete 40,000 pages). */
+const GROUP_BATCH = 256;
+
+/** The items of `items`, `size` at a time. */
+function* inBatches<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let batch: T[] = [];
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length < size) continue;
+    yield batch;
+    batch = [];
+  }
+  if (batch.length) yield batch;
 }
 
 /** Files whose checks (content type read from the file, conversions) run at once. */
@@ -242,34 +258,44 @@ class PlanRun {
     if (this.opts.warcinfo) yield [this.warcinfo()];
     // One batch prepared while the one before it is written.
     const files = mapOrdered(readAhead(this.kept(), WALK_AHEAD, () => (this.report.walking = false)), (found) => this.prepareBatch(found), 2);
+    const groups = this.opts.transclusionFormat !== 'youtube-dl';
     for await (const batch of files) {
       this.checkAborted();
-      const records: WarcRecordInput[] = [];
+      let records: WarcRecordInput[] = [];
       for (const file of batch) {
         const later = this.fileRecords(file, records);
         if (later) await later;
+        const complete = this.completedPages(file);
+        if (!complete.length || !groups) continue;
+        // The pages a media completes, in batches too: one media may be in 40,000 pages.
+        for (const record of groupRecords(complete, this.context)) {
+          records.push(record);
+          if (records.length < GROUP_BATCH) continue;
+          yield records;
+          records = [];
+        }
       }
       if (records.length) yield records;
     }
     this.checkAborted();
-    if (this.pages && this.opts.transclusionFormat !== 'youtube-dl') yield [...groupRecords(this.pages.rest(), this.context)];
+    if (this.pages && groups) for (const records of inBatches(groupRecords(this.pages.rest(), this.context), GROUP_BATCH)) yield records;
     await this.pageCheck?.check(this.warn);
     this.finish();
   }
 
-  /** A file's records, added to `records`, with the metadata of the pages it completes; a promise only when an extension's records come later. */
+  /** A file's records, added to `records`; a promise only when an extension's records come later. */
   private fileRecords(file: ArchivedFile, records: WarcRecordInput[]): void | Promise<void> {
     // IDs are given in record order (prepare runs ahead), so a fixed ID source gives a fixed WARC.
     file.recordId = this.makeId();
     const planned = fileRecords(file, this.context);
     if (!Array.isArray(planned)) return this.fileRecordsLater(file, planned, records);
     for (const record of planned) this.add(file, record, records);
-    this.fileDone(file, records);
+    this.fileDone(file);
   }
 
   private async fileRecordsLater(file: ArchivedFile, planned: AsyncIterable<WarcRecordInput>, records: WarcRecordInput[]): Promise<void> {
     for await (const record of planned) this.add(file, record, records);
-    this.fileDone(file, records);
+    this.fileDone(file);
   }
 
   private add(file: ArchivedFile, record: WarcRecordInput, records: WarcRecordInput[]): void {
@@ -277,13 +303,14 @@ class PlanRun {
     records.push(record);
   }
 
-  /** A file's records are planned: its characterization is reported, the page groups it completes are planned. */
-  private fileDone(file: ArchivedFile, records: WarcRecordInput[]): void {
+  /** A file's records are planned: a characterization it lacks is reported. */
+  private fileDone(file: ArchivedFile): void {
     if (this.sources.unusableCharacterizations?.has(file.url)) this.report.uncharacterized.push(file.url);
-    if (this.pages && this.sources.manifest?.transclusions.has(file.url)) {
-      const complete = this.pages.add(file.url);
-      if (this.opts.transclusionFormat !== 'youtube-dl') records.push(...groupRecords(complete, this.context));
-    }
+  }
+
+  /** The manifest's pages (at a timestamp) whose last media among the inputs this file is. */
+  private completedPages(file: ArchivedFile): PageGroup[] {
+    return this.pages && this.sources.manifest?.transclusions.has(file.url) ? this.pages.add(file.url) : [];
   }
 
   private warcinfo(): WarcRecordInput {
