@@ -14,7 +14,7 @@ import { normalizeWarcOptions, type WriteWarcOptions } from './options.js';
 import { planWarcRecords, type SharedUrl, WarcAbortedError } from './plan.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { type WarcPart, WarcParts } from './rollover.js';
-import { newRecordId, type PayloadReadError, type WarcRecordInput, type WrittenRecord } from './writer.js';
+import { newRecordId, PayloadMismatchError, type PayloadReadError, type WarcRecordInput, type WrittenRecord } from './writer.js';
 
 export type { SkippedConversion } from './events.js';
 export type { UnmatchedConversionSource } from './conversion-match.js';
@@ -104,6 +104,15 @@ export async function writeWarc(options: WriteWarcOptions): Promise<WriteWarcRes
   // A file removed (or changed) after it was listed, or a damaged ZIP member, costs its own record, not the run's hours of work.
   const unreadableInputs: UnreadableInput[] = [];
   const onUnreadable = (input: WarcRecordInput, error: PayloadReadError): boolean => {
+    if (error instanceof PayloadMismatchError && input.requires) {
+      // A conversion whose source was archived with other bytes than those converted: reported as the conversions not written are.
+      log?.settle(input.head.type, input.head.targetUri, false);
+      const skipped: SkippedConversion = { source: input.requires.record.head.targetUri ?? '', url: input.head.targetUri ?? '', output: error.source, reason: error.detail };
+      plan.report.skippedConversions.push(skipped);
+      logger.error(`not writing conversion ${skipped.output}: ${skipped.reason}`);
+      emit({ type: 'conversion-skipped', conversion: skipped } satisfies WarcEvent);
+      return true;
+    }
     // Only files on disk and ZIP members: an object input that fails (the caller's own stream) still stops the run.
     const onDisk = input.payload.kind === 'stream' && (input.payload.path !== undefined || input.payload.member === true);
     if (!onDisk && !input.revisitOf) return false;

@@ -3,14 +3,17 @@
  * inside the directory the results file speaks for, exist, and still have the size and sha256
  * recorded. A results file naming `/etc/passwd` or `../../etc/shadow` is refused unread.
  */
+import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { sha256File, sha256Stream } from '../convert/digest.js';
+import { sha256File } from '../convert/digest.js';
 import type { ConversionResult, ConversionResults } from '../convert/results.js';
 import type { FileEntry } from '../inputs/entry.js';
 import { pathToUrlPath } from '../inputs/url.js';
 import { isInside } from '../util/path-inside.js';
+import { openRegularFile } from '../util/regular-file.js';
+import { type DigestAlgorithm, formatDigest } from './digest.js';
 
 /** The directory conversion outputs must be in: `dir` if given, else the results file's own directory; links resolved. */
 export async function conversionsRoot(resultsFile: string, dir: string | undefined): Promise<string> {
@@ -62,23 +65,44 @@ export async function checkConversionOutput(conversion: ConversionResult, root: 
 }
 
 /**
- * Why a source's conversions are not of the file archived now, or undefined: the results record
+ * Whether the conversions listed for a source were made from the bytes it has now: they record
  * the sha256 of the source they were made from, and the file (or ZIP member) at its URL has other
- * bytes (replaced since, or another file of the same name). Read only when a sha256 is recorded.
+ * bytes (replaced since, or another file of the same name): `changed` says how. Read only when a
+ * sha256 is recorded; then `digests` are the source's payload digests as its record will carry
+ * them (SHA-1 and SHA-256), from the same read, for the writer to check that the bytes it
+ * archives are still those (see `WarcRecordInput.requires`).
  */
-export async function sourceChange(entry: FileEntry, conversions: readonly ConversionResult[]): Promise<string | undefined> {
+export async function sourceCheck(entry: FileEntry, conversions: readonly ConversionResult[]): Promise<{ changed?: string; digests?: Record<DigestAlgorithm, string> }> {
   const recorded = conversions.find((c) => c.success && typeof c.source_sha256 === 'string')?.source_sha256?.toLowerCase();
-  if (recorded === undefined || !/^[0-9a-f]{64}$/.test(recorded)) return undefined;
-  let actual: string;
+  if (recorded === undefined || !/^[0-9a-f]{64}$/.test(recorded)) return {};
+  let hashes: { sha1: Buffer; sha256: Buffer };
   try {
-    actual = entry.filePath !== undefined && !entry.zip ? await sha256File(entry.filePath) : (await sha256Stream(await entry.open())).sha256;
+    hashes = await sourceHashes(entry);
   } catch (error) {
-    return `its source ${entry.path} could not be read to compare it with the one converted (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+    return { changed: `its source ${entry.path} could not be read to compare it with the one converted (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
   }
-  if (actual === recorded) return undefined;
+  const actual = hashes.sha256.toString('hex');
+  if (actual === recorded) return { digests: { sha1: formatDigest('sha1', hashes.sha1), sha256: formatDigest('sha256', hashes.sha256) } };
   // Another file at that URL (a ZIP name stored twice): converting again cannot help.
-  if (entry.sameUrlAs) return `they were made from the other file at this URL (${entry.sameUrlAs.other}), not from this one (${entry.sameUrlAs.name}: sha256 ${actual}, recorded ${recorded})`;
-  return `its source ${entry.path} changed since it was converted (sha256 ${actual}, recorded ${recorded}): convert it again`;
+  if (entry.sameUrlAs) return { changed: `they were made from the other file at this URL (${entry.sameUrlAs.other}), not from this one (${entry.sameUrlAs.name}: sha256 ${actual}, recorded ${recorded})` };
+  return { changed: `its source ${entry.path} changed since it was converted (sha256 ${actual}, recorded ${recorded}): convert it again` };
+}
+
+/** SHA-1 and SHA-256 of a source, in one read (only a regular file on disk, or the entry's stream). */
+async function sourceHashes(entry: FileEntry): Promise<{ sha1: Buffer; sha256: Buffer }> {
+  const sha1 = createHash('sha1');
+  const sha256 = createHash('sha256');
+  const onDisk = entry.filePath !== undefined && !entry.zip ? await openRegularFile(entry.filePath) : undefined;
+  try {
+    const stream = onDisk ? onDisk.handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false }) : await entry.open();
+    for await (const chunk of stream) {
+      sha1.update(chunk as Buffer);
+      sha256.update(chunk as Buffer);
+    }
+  } finally {
+    await onDisk?.handle.close();
+  }
+  return { sha1: sha1.digest(), sha256: sha256.digest() };
 }
 
 /** The last segment of a URL's path, as written. */

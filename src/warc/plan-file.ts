@@ -14,6 +14,7 @@ import { embedsRecordUri, TRANSCLUSIONS_CONTENT_TYPE, transclusionsRecordUri, YO
 import { pyJsonDumps } from '../util/pyjson.js';
 import { parsePageTimestamp, warcDate } from '../util/timestamps.js';
 import type { ContentTypeResult } from './content-type.js';
+import type { DigestAlgorithm } from './digest.js';
 import type { NormalizedRecordOptions } from './options.js';
 import { type RecordHead, REVISIT_CONTENT_TYPE, revisitProfile } from './records.js';
 import type { WarcRecordInput } from './writer.js';
@@ -38,6 +39,8 @@ export interface PlannedConversion {
   contentType: ContentTypeResult;
   /** WARC-Record-ID of its record, set when the record is planned (for WARC-Concurrent-To). */
   recordId?: string;
+  /** The source's payload digests when its bytes were checked against the conversion's record of them (`source_sha256`). */
+  sourceDigests?: Record<DigestAlgorithm, string>;
 }
 
 /** An input file with everything decided about its records. */
@@ -89,8 +92,8 @@ function metadataRecord(ctx: FileRecordContext, targetUri: string, date: Date, c
   return { head: { type: 'resource', recordId, date, targetUri, contentType, headers: [['WARC-Creation-Date', warcDate(ctx.now(), version)]] }, payload: { kind: 'buffer', data }, payloadDigest: true };
 }
 
-/** The resource record, and a revisit of it at the directory URL for an index file. */
-function resourceRecords(file: ArchivedFile, ctx: FileRecordContext, records: WarcRecordInput[]): void {
+/** The resource record, and a revisit of it at the directory URL for an index file; the resource record is returned. */
+function resourceRecords(file: ArchivedFile, ctx: FileRecordContext, records: WarcRecordInput[]): WarcRecordInput {
   const { entry, url, date, contentType: ct } = file;
   const version = ctx.options.warcVersion;
   const created = (): [string, string] => ['WARC-Creation-Date', warcDate(ctx.now(), version)];
@@ -111,7 +114,7 @@ function resourceRecords(file: ArchivedFile, ctx: FileRecordContext, records: Wa
   ctx.log?.({ file: entry.path, 'Record-Type': 'resource', URL: url, timestamp: warcDate(date, version), 'Content-Type': ct.contentType, mime: ct.mime, charset: ct.charset });
   records.push(resource);
   const lower = url.toLowerCase();
-  if (!ctx.options.indexFiles.some((suffix) => lower.endsWith(suffix))) return;
+  if (!ctx.options.indexFiles.some((suffix) => lower.endsWith(suffix))) return resource;
   const indexUrl = indexUrlOf(url);
   ctx.log?.({ file: entry.path, 'Record-Type': 'revisit', URL: indexUrl, timestamp: warcDate(date, version) });
   records.push({
@@ -127,10 +130,11 @@ function resourceRecords(file: ArchivedFile, ctx: FileRecordContext, records: Wa
     payloadDigest: false,
     revisitOf: resource,
   });
+  return resource;
 }
 
-/** A record per conversion, pointing back to the original's record. */
-function conversionRecords(file: ArchivedFile, ctx: FileRecordContext, records: WarcRecordInput[]): void {
+/** A record per conversion, pointing back to the original's record (`source`). */
+function conversionRecords(file: ArchivedFile, ctx: FileRecordContext, records: WarcRecordInput[], source: WarcRecordInput): void {
   const version = ctx.options.warcVersion;
   const refersDate = warcDate(file.date, version);
   for (const conversion of file.conversions) {
@@ -155,7 +159,12 @@ function conversionRecords(file: ArchivedFile, ctx: FileRecordContext, records: 
     if (result.metadata && Object.keys(result.metadata).length) head.headers.push(['WARC-JSON-Metadata', pyJsonDumps(result.metadata)]);
     ctx.log?.({ file: result.output, 'Record-Type': ctx.options.conversionRecordType, URL: url, timestamp: warcDate(date, version), 'Content-Type': ct.contentType, mime: ct.mime, charset: ct.charset });
     const open = (): ReturnType<typeof createReadStream> => createReadStream(result.output, { highWaterMark: 1024 * 1024 });
-    records.push({ head, payload: { kind: 'stream', size: stats.size, name: result.output, path: result.output, open }, payloadDigest: true });
+    const record: WarcRecordInput = { head, payload: { kind: 'stream', size: stats.size, name: result.output, path: result.output, open }, payloadDigest: true };
+    if (conversion.sourceDigests) {
+      const reason = `its source ${file.entry.path} changed after its conversions were checked: the WARC holds other bytes than those converted; convert it again`;
+      record.requires = { record: source, payloadDigests: conversion.sourceDigests, reason };
+    }
+    records.push(record);
   }
 }
 
@@ -187,16 +196,14 @@ export function* groupRecords(groups: readonly PageGroup[], ctx: FileRecordConte
 export function fileRecords(file: ArchivedFile, ctx: FileRecordContext): WarcRecordInput[] | AsyncIterable<WarcRecordInput> {
   if (ctx.extensions.length) return extendedRecords(file, ctx);
   const records: WarcRecordInput[] = [];
-  resourceRecords(file, ctx, records);
-  conversionRecords(file, ctx, records);
+  conversionRecords(file, ctx, records, resourceRecords(file, ctx, records));
   youtubeDlRecords(file, ctx, records);
   return records;
 }
 
 async function* extendedRecords(file: ArchivedFile, ctx: FileRecordContext): AsyncGenerator<WarcRecordInput> {
   const records: WarcRecordInput[] = [];
-  resourceRecords(file, ctx, records);
-  conversionRecords(file, ctx, records);
+  conversionRecords(file, ctx, records, resourceRecords(file, ctx, records));
   yield* records;
   for (const extension of ctx.extensions) yield* extension(file, ctx);
   const last: WarcRecordInput[] = [];

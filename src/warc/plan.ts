@@ -22,7 +22,7 @@ import { parseFixedDate, timestamp14 } from '../util/timestamps.js';
 import { VERSION } from '../version.js';
 import { type ContentTypeOptions, type ContentTypeResult, contentTypeUnread, decideContentType } from './content-type.js';
 import { findUnmatchedSources, type UnmatchedConversionSource } from './conversion-match.js';
-import { checkConversionOutput, conversionFiles, isInside, sourceChange } from './conversion-outputs.js';
+import { checkConversionOutput, conversionFiles, isInside, sourceCheck } from './conversion-outputs.js';
 import type { SkippedConversion, WarcEvent } from './events.js';
 import { recordExtensions } from './extensions.js';
 import { refuseLogClash } from './log-target.js';
@@ -460,7 +460,7 @@ class PlanRun {
     const logger = this.options.logger ?? silentLogger;
     // Results are keyed by the file's own URL (warckit-convert knows no mapfile); a mapfile row may have given it another.
     const results = conversions.results.conversions[url] ?? conversions.results.conversions[entry.url] ?? [];
-    const changed = results.length ? await sourceChange(entry, results) : undefined;
+    const { changed, digests } = results.length ? await sourceCheck(entry, results) : {};
     for (const result of results) {
       if (!result.success) {
         this.warn(`skipping unsuccessful conversion: ${result.output}`);
@@ -476,7 +476,10 @@ class PlanRun {
       }
       checked.push(result);
       if (!included(result.output, this.opts)) continue;
-      written.push(await this.planConversion(result, check.stats));
+      const planned = await this.planConversion(result, check.stats);
+      // Checked against the bytes converted: the source's record must hold those very bytes when it is written.
+      if (digests) planned.sourceDigests = digests;
+      written.push(planned);
     }
     return { checked, written };
   }

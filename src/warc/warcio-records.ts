@@ -10,7 +10,7 @@ import { recordDigests } from './encode.js';
 import { type Payload, PayloadReadError, payloadChunks, readPayload, type StreamPayload } from './payload.js';
 import { headerList, headerValue, type RecordDigests, type RecordHead, type WarcVersion } from './records.js';
 import { isPlan, type RecordSource, versionOf } from './sinks.js';
-import type { WarcRecordInput } from './writer.js';
+import { checkRequired, type WarcRecordInput } from './writer.js';
 
 /** How records are made by {@link toWarcioRecords}. */
 export interface WarcioRecordsOptions {
@@ -73,6 +73,7 @@ export async function* toWarcioRecords(source: RecordSource, options: WarcioReco
         if (!earlier) throw new Error(`internal: ${head.recordId} revisits a record not given before it`);
         head = { ...head, headers: [...head.headers, ['WARC-Payload-Digest', earlier.payload ?? '']] };
       }
+      if (input.requires) checkRequired(input, written.get(input.requires.record)?.payload);
       const { digests, reader } = await digestsAndReader(input, input.payload, options, algorithm);
       written.set(input, digests);
       yield warcioRecord(head, version, input.payload.kind === 'buffer' ? input.payload.data.length : input.payload.size, digests, reader);

@@ -39,6 +39,17 @@ export interface WarcRecordInput {
    * record's, as written, added after the head's other headers.
    */
   revisitOf?: WarcRecordInput;
+  /**
+   * @internal A record made from another one's payload as it was (a conversion of a source whose
+   * bytes were checked): written only if that record, written before it, carries one of these
+   * payload digests; else it is left out as unreadable (`PayloadMismatchError`, saying `reason`).
+   */
+  requires?: { record: WarcRecordInput; payloadDigests: Partial<Record<DigestAlgorithm, string>>; reason: string };
+}
+
+/** @internal A record is left out: the record it was made from was written with other bytes (see `WarcRecordInput.requires`). */
+export class PayloadMismatchError extends PayloadReadError {
+  override name = 'PayloadMismatchError';
 }
 
 /** Where a record went and what it holds. */
@@ -144,6 +155,20 @@ function settle(entry: QueuedRecord, outcome: Outcome): void {
   if (!entry.promise) return;
   if ('error' in outcome) entry.promise.reject(outcome.error);
   else entry.promise.resolve(outcome.record);
+}
+
+/**
+ * @internal A record made from another one's payload as it was (`requires`): throws unless that
+ * record was written with one of the payload digests required (`written`: its payload digest as
+ * written, undefined when it was left out).
+ */
+export function checkRequired(input: WarcRecordInput, written: string | undefined): void {
+  const { requires } = input;
+  if (!requires) return;
+  const algorithm = written?.slice(0, written.indexOf(':')) as DigestAlgorithm | undefined;
+  if (written !== undefined && requires.payloadDigests[algorithm!] === written) return;
+  const name = input.payload.kind === 'stream' ? input.payload.name : (input.head.targetUri ?? input.head.recordId);
+  throw new PayloadMismatchError(name, written === undefined ? 'left out: the record it was made from could not be archived' : requires.reason);
 }
 
 function isFileHandle(target: FileHandle | Writable): target is FileHandle {
@@ -299,7 +324,7 @@ export class WarcWriter {
    */
   private writeNow(entry: QueuedRecord): Outcome | undefined {
     const { ready } = entry;
-    if (this.failure || !ready || 'error' in ready || this.batchSize + ready.prepared.bytes!.length >= WRITE_BATCH) return undefined;
+    if (this.failure || !ready || 'error' in ready || entry.input.requires || this.batchSize + ready.prepared.bytes!.length >= WRITE_BATCH) return undefined;
     try {
       return { record: this.commitSmall(ready.prepared) };
     } catch (error) {
@@ -314,6 +339,7 @@ export class WarcWriter {
     try {
       const ready = entry.ready;
       if (ready && 'error' in ready) throw ready.error;
+      this.checkRequired(entry.input);
       this.pool?.want(entry.ticket); // a record prepared here may still wait for its bytes from the threads
       return { record: await this.commit(ready?.prepared ?? (await entry.prepared!)) };
     } catch (error) {
@@ -367,6 +393,14 @@ export class WarcWriter {
 
   private hash(): ReturnType<typeof createHash> {
     return createHash(this.settings.algorithm);
+  }
+
+  /** A record made from another one's payload as it was: that record must have been written with those bytes. */
+  private checkRequired(input: WarcRecordInput): void {
+    if (!input.requires) return;
+    const earlier = this.entries.get(input.requires.record)?.outcome;
+    if (!earlier) throw new Error(`internal: ${input.head.recordId} requires a record not written before it`);
+    checkRequired(input, 'record' in earlier ? earlier.record?.digests.payload : undefined);
   }
 
   /** The head as written: a revisit gets the payload digest of the record it revisits. */

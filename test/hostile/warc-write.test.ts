@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { appendFile, mkdir, open, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -16,6 +17,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { main as convertMain } from '../../src/cli/convert.js';
 import { main } from '../../src/cli/warckit.js';
+import { writeWarc } from '../../src/warc/build.js';
 import { runCli } from '../helpers/cli.js';
 import { runOnScratchMount, scratchMountsAvailable } from '../helpers/scratch-mount.js';
 import { makeSite } from '../helpers/site.js';
@@ -259,6 +261,38 @@ test('a source changed since it was converted (other bytes, same length): its co
   assert.deepEqual(problems, []);
   assert.deepEqual(records.filter((x) => x.type === 'conversion').map((x) => x.targetUri), [`${P}media/b.flv.webm`]);
   assert.equal(records.find((x) => x.targetUri === `${P}media/a.flv`)?.payload.toString(), 'FLV-ish BYTES');
+});
+
+test('a source changed after its conversions were checked, before it is archived (a large file, read as its record is written): its conversions are not written as conversions of the bytes archived', async () => {
+  const dir = await tempDir();
+  const original = randomBytes(3 * 1024 * 1024);
+  // media/0.html comes just before a.flv, in the same batch of the walk: checked together, written in turn.
+  await makeSite(join(dir, 'site'), { 'index.html': '<p>x</p>', 'media/0.html': '<p>0</p>', 'media/a.flv': original, 'media/b.flv': 'other bytes' });
+  const results = await converted(dir, P, 'site/');
+  const media = join(dir, 'site', 'media', 'a.flv');
+  let changed = false;
+  const result = await writeWarc({
+    urlPrefix: P,
+    inputs: [join(dir, 'site')],
+    name: join(dir, 'out'),
+    conversions: results,
+    onEvent: (event) => {
+      // a.flv (3 MiB) is read only when its turn comes, after 0.html is written: same length, other bytes.
+      if (event.type !== 'record' || event.record.targetUri !== `${P}media/0.html`) return;
+      writeFileSync(media, Buffer.from(original).reverse());
+      changed = true;
+    },
+  });
+  assert.ok(changed);
+  assert.deepEqual(
+    result.skippedConversions.map((s) => [s.source, s.url]),
+    [[`${P}media/a.flv`, `${P}media/a.flv.webm`]],
+  );
+  assert.match(result.skippedConversions[0]!.reason, /its source .*media\/a\.flv changed after its conversions were checked: the WARC holds other bytes than those converted/);
+  const { records, problems } = await readWarc(join(dir, 'out.warc.gz'));
+  assert.deepEqual(problems, []);
+  assert.deepEqual(records.filter((x) => x.type === 'conversion').map((x) => x.targetUri), [`${P}media/b.flv.webm`]);
+  assert.ok(records.find((x) => x.targetUri === `${P}media/a.flv`)?.payload.equals(Buffer.from(original).reverse()));
 });
 
 test('a converted file given another URL by the mapfile (media/a.flv → getvideo.php?id=3): its conversions are written, referring to the record at the mapped URL, not silently dropped', async () => {

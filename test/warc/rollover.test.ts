@@ -5,7 +5,7 @@
  * appended to. `cdxj` / `--cdxj`: the index beside each WARC equals warcio.js's CDXIndexer's.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -36,12 +36,15 @@ async function fixture(dir: string): Promise<{ site: string; results: string }> 
   await mkdir(out);
   const conversions: string[] = [];
   for (let i = 0; i < 30; i++) {
-    await writeFile(join(site, `clip${i}.flv`), randomBytes(20_000 + ((i * 7919) % 50_000)));
+    const source = randomBytes(20_000 + ((i * 7919) % 50_000));
+    await writeFile(join(site, `clip${i}.flv`), source);
     conversions.push(`  ${P}clip${i}.flv:`);
+    // With the source's sha256, as warckit-convert records it: each conversion is written only after its source, with those bytes, in the same part.
+    const sourceSha256 = createHash('sha256').update(source).digest('hex');
     for (const ext of ['webm', 'mp4']) {
       const output = join(out, `clip${i}.flv.${ext}`);
       await writeFile(output, randomBytes(10_000 + ((i * 104_729) % 30_000)));
-      conversions.push(`  - {url: ${P}clip${i}.flv.${ext}, output: ${output}, success: true, metadata: {name: ${ext}, mime: video/${ext}}}`);
+      conversions.push(`  - {url: ${P}clip${i}.flv.${ext}, output: ${output}, success: true, source_sha256: ${sourceSha256}, metadata: {name: ${ext}, mime: video/${ext}}}`);
     }
   }
   await writeFile(join(site, 'index.html'), '<!doctype html><title>x</title>'.repeat(200));

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import { base32 } from '../../src/warc/digest.js';
 import { chooseLevel } from '../../src/warc/gzip.js';
 import { PayloadReadError, type WarcRecordInput, WarcWriteError, WarcWriter, type WrittenRecord } from '../../src/warc/writer.js';
 import { readWarc } from '../helpers/warc-check.js';
@@ -270,3 +271,37 @@ for (const gzip of [false, true]) {
     assert.equal((await readFile(path)).length, last.offset + last.length, 'nothing of the big record after the last one');
   });
 }
+
+test('a record that requires the payload of an earlier one as it was (a conversion of a checked source) is written only when that record was written with those bytes; else left out through onUnreadable, and without it the write fails', async () => {
+  const dir = await tempDir();
+  const data = Buffer.from('the source, as converted');
+  const sha1 = `sha1:${base32(createHash('sha1').update(data).digest())}`;
+  const source = (bytes: Buffer): WarcRecordInput => ({ head: { type: 'resource', recordId: '<urn:uuid:s>', date: new Date(0), targetUri: 'http://x/s.flv', headers: [] }, payload: { kind: 'buffer', data: bytes }, payloadDigest: true });
+  const conversion = (of: WarcRecordInput): WarcRecordInput => ({
+    head: { type: 'conversion', recordId: '<urn:uuid:c>', date: new Date(0), targetUri: 'http://x/s.flv.mp4', headers: [] },
+    payload: { kind: 'buffer', data: Buffer.from('converted') },
+    payloadDigest: true,
+    requires: { record: of, payloadDigests: { sha1 }, reason: 'its source changed' },
+  });
+  for (const [bytes, expected] of [[data, ['http://x/s.flv', 'http://x/s.flv.mp4']], [Buffer.from('other bytes, archived'), ['http://x/s.flv']]] as const) {
+    const fh = await open(join(dir, 'x.warc'), 'w');
+    const leftOut: string[] = [];
+    const writer = new WarcWriter(fh, 0, { gzip: false, onUnreadable: (_input, error) => (leftOut.push(`${error.name}: ${error.message}`), true) });
+    const first = source(bytes);
+    await writer.add(first);
+    await writer.add(conversion(first));
+    await writer.flush();
+    await fh.close();
+    const { records, problems } = await readWarc(join(dir, 'x.warc'));
+    assert.deepEqual(problems, []);
+    assert.deepEqual(records.map((r) => r.targetUri), expected);
+    assert.deepEqual(leftOut, expected.length === 2 ? [] : ['PayloadMismatchError: http://x/s.flv.mp4: its source changed']);
+  }
+  // A stream sink cannot leave it out: the write fails, naming it.
+  const { Writable } = await import('node:stream');
+  const writer = new WarcWriter(new Writable({ write: (_c, _e, done) => done() }), 0, { gzip: false });
+  const first = source(Buffer.from('other bytes'));
+  await writer.add(first);
+  await writer.add(conversion(first));
+  await assert.rejects(writer.flush(), /PayloadMismatchError|its source changed/);
+});
