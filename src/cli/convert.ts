@@ -151,12 +151,13 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     if (fixity) {
       const missing = fixity.problems.filter((p) => p.status === 'missing').length;
       const changed = fixity.problems.filter((p) => p.status === 'changed').length;
-      const line = `fixity: ${fixity.checked} file(s) of the last run's manifests checked, ${missing} missing, ${changed} changed; manifests written: ${fixity.manifests.md5}, ${fixity.manifests.sha256}`;
-      if (json) json.write('fixity', { checked: fixity.checked, missing, changed, problems: fixity.problems, manifests: fixity.manifests });
-      else if (fixity.problems.length) logger.error(line);
+      const unlisted = fixity.unlisted.length ? `; ${fixity.unlisted.length} file(s) of this run not listed` : '';
+      const line = `fixity: ${fixity.checked} file(s) of the last run's manifests checked, ${missing} missing, ${changed} changed; manifests written: ${fixity.manifests.md5}, ${fixity.manifests.sha256}${unlisted}`;
+      if (json) json.write('fixity', { checked: fixity.checked, missing, changed, problems: fixity.problems, manifests: fixity.manifests, unlisted: fixity.unlisted });
+      else if (fixity.problems.length || fixity.unlisted.length) logger.error(line);
       else logger.info(line);
     }
-    const code = result.failed || result.notMedia || fixity?.problems.length || result.unwrittenSidecars.length ? ExitCode.partialFailure : ExitCode.ok;
+    const code = result.failed || result.notMedia || fixity?.problems.length || fixity?.unlisted.length || result.unwrittenSidecars.length ? ExitCode.partialFailure : ExitCode.ok;
     const summary = `${result.converted} converted, ${result.skipped} skipped (up to date), ${result.failed} failed${notMedia}, ${result.files} file(s); results in ${result.resultsFile}`;
     if (json) json.write('summary', { outputDir: result.outputDir, resultsFile: result.resultsFile, files: result.files, converted: result.converted, skipped: result.skipped, failed: result.failed, notMedia: result.notMedia ?? 0, unwrittenSidecars: result.unwrittenSidecars, toolVersion: result.toolVersion, exitCode: code });
     else if (code !== ExitCode.ok) logger.error(summary);

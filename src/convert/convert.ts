@@ -16,6 +16,7 @@ import { tempRoot } from '../util/temp-root.js';
 import { describeWriteError } from '../util/write-errors.js';
 import { recordedCollisions } from './collisions.js';
 import { checkFixity, type FixityReport, recordFixity } from './fixity-run.js';
+import type { UnlistedFile } from '../verify/fixity-files.js';
 import { dryRunPlan } from './dry-run.js';
 import { entriesAtOutputs, outputDirHoldsInput, underOutputDir } from './earlier-outputs.js';
 import { sha256FileInfo, sha256Stream } from './digest.js';
@@ -245,11 +246,16 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
     if (fixityCheck && !signal.aborted && !writeError) {
       // Sources (a ZIP member's archive) and the outputs that stand.
       const files: string[] = [];
-      for (const state of sources.values()) {
-        if ([...state.outcomes.values()].some((x) => !x.unselected && x.status !== 'not-run')) files.push(resolve(state.entry.zip?.archive ?? state.entry.filePath ?? state.entry.path));
+      const unnamed: UnlistedFile[] = [];
+      for (const { entry, outcomes: ran } of sources.values()) {
+        if (![...ran.values()].some((x) => !x.unselected && x.status !== 'not-run')) continue;
+        if (entry.zip) files.push(resolve(entry.zip.archive));
+        else if (entry.filePath !== undefined) files.push(resolve(entry.filePath));
+        // A file of the walk without a path as text: its name is not UTF-8 (the manifests are UTF-8 text). An object input without a file has no name to list.
+        else unnamed.push({ path: entry.path, reason: entry.sourceUri === undefined ? 'its name is not UTF-8 (the manifests, UTF-8 text, cannot name it: rename it to list it)' : 'an input given as an object, not a file' });
       }
       for (const x of outcomes) if (x.result?.success && (x.status === 'converted' || x.status === 'skipped')) files.push(x.result.output);
-      fixity = await recordFixity(outputDir, fixityCheck, new Set(files), signal);
+      fixity = await recordFixity(outputDir, fixityCheck, new Set(files), unnamed, logger, signal);
     }
     await results.close();
     if (writeError) throw writeError;

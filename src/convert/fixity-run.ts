@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../util/logger.js';
 import { checkManifests, hashesFor, type ManifestCheck, manifestPaths, writeManifests } from '../verify/fixity-files.js';
-import type { FixityProblem } from '../verify/fixity-files.js';
+import type { FixityProblem, UnlistedFile } from '../verify/fixity-files.js';
 
 /** What `--manifest` found and wrote. */
 export interface FixityReport {
@@ -15,6 +15,8 @@ export interface FixityReport {
   problems: FixityProblem[];
   /** The manifests written (md5 and sha256). */
   manifests: { md5: string; sha256: string };
+  /** This run's sources and outputs the manifests could not list, and why. */
+  unlisted: UnlistedFile[];
 }
 
 export async function checkFixity(outputDir: string, logger: Logger, signal?: AbortSignal): Promise<ManifestCheck> {
@@ -25,8 +27,12 @@ export async function checkFixity(outputDir: string, logger: Logger, signal?: Ab
   return check;
 }
 
-export async function recordFixity(outputDir: string, check: ManifestCheck, files: Iterable<string>, signal?: AbortSignal): Promise<FixityReport> {
+/** Write the manifests for `files`; `unnamed`: this run's files they cannot name (said so, as those found gone). */
+export async function recordFixity(outputDir: string, check: ManifestCheck, files: Iterable<string>, unnamed: readonly UnlistedFile[], logger: Logger, signal?: AbortSignal): Promise<FixityReport> {
   const manifests = manifestPaths(outputDir);
-  await writeManifests(manifests, await hashesFor(files, check.hashes, signal), check.listed);
-  return { checked: check.checked, problems: check.problems, manifests };
+  const { hashes, unlisted: gone } = await hashesFor(files, check.hashes, signal);
+  await writeManifests(manifests, hashes, check.listed);
+  const unlisted = [...unnamed, ...gone];
+  for (const u of unlisted) logger.error(`fixity: ${u.path}: not listed in the manifests: ${u.reason}`);
+  return { checked: check.checked, problems: check.problems, manifests, unlisted };
 }

@@ -121,14 +121,27 @@ export async function writeManifests(paths: Record<FixityAlgorithm, string>, fil
   }
 }
 
-/** Hash what is not known yet (or changed since: size or mtime differs). */
-export async function hashesFor(paths: Iterable<string>, known: ReadonlyMap<string, FileHashes>, signal?: AbortSignal): Promise<Map<string, FileHashes>> {
-  const out = new Map<string, FileHashes>();
+/** A file a manifest should list and cannot: why. */
+export interface UnlistedFile {
+  path: string;
+  reason: string;
+}
+
+/**
+ * Hash what is not known yet (or changed since: size or mtime differs). A file that is gone or
+ * not a regular file by now is not listed, and said so (`unlisted`).
+ */
+export async function hashesFor(paths: Iterable<string>, known: ReadonlyMap<string, FileHashes>, signal?: AbortSignal): Promise<{ hashes: Map<string, FileHashes>; unlisted: UnlistedFile[] }> {
+  const hashes = new Map<string, FileHashes>();
+  const unlisted: UnlistedFile[] = [];
   for (const path of paths) {
     const before = known.get(path);
     const now = await stat(path).catch(() => undefined);
-    if (!now?.isFile()) continue;
-    out.set(path, before && before.size === now.size && before.mtimeMs === now.mtimeMs ? before : await hashFile(path, signal));
+    if (!now?.isFile()) {
+      unlisted.push({ path, reason: now ? 'not a regular file' : 'it is gone' });
+      continue;
+    }
+    hashes.set(path, before && before.size === now.size && before.mtimeMs === now.mtimeMs ? before : await hashFile(path, signal));
   }
-  return out;
+  return { hashes, unlisted };
 }

@@ -1,7 +1,7 @@
 /** warckit-convert --manifest: md5 and sha256 manifests of sources and outputs, checked on the next run. */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
@@ -44,5 +44,22 @@ test('--manifest writes md5sum/sha256sum manifests of sources and outputs; the n
   assert.match(rotten.stderr, /fixity: .*a\.wav\.mp3: missing/);
   assert.match(rotten.stderr, /fixity: 7 file\(s\) of the last run's manifests checked, 1 missing, 1 changed/);
   // the manifests now hold what is there
+  await run('sha256sum', ['-c', '--quiet', 'manifest.sha256'], { cwd: out });
+});
+
+test('--manifest: a source whose name is not UTF-8 cannot be named in the manifests (UTF-8 text): it is reported as not listed, exit 1, not silently left out', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await mkdir(site);
+  await writeFile(Buffer.concat([Buffer.from(`${site}/caf`), Buffer.from([0xe9]), Buffer.from('.flv')]), 'FLV bytes 1');
+  await writeFile(join(site, 'ok.flv'), 'FLV bytes 2');
+  await writeFile(join(dir, 'rules.yaml'), "rules:\n  - &copy {name: copy, ext: webm, args: [cp, '{input}', '{output}'], mime: video/webm}\nfile_types:\n  - {ext: .flv, conversion_rules: [*copy]}\n");
+  const out = join(dir, 'out');
+  const r = await runCli(main, [P, site, '--rules', join(dir, 'rules.yaml'), '--output-dir', out, '--manifest', '-q']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /fixity: .*site\/caf%E9\.flv: not listed in the manifests: its name is not UTF-8/);
+  const sha256 = await readFile(join(out, 'manifest.sha256'), 'utf8');
+  assert.match(sha256, / {2}\.\.\/site\/ok\.flv$/m);
+  assert.equal(sha256.trim().split('\n').length, 3, 'ok.flv and both outputs');
   await run('sha256sum', ['-c', '--quiet', 'manifest.sha256'], { cwd: out });
 });
