@@ -137,11 +137,13 @@ function fit(buffer: Buffer, size: number): Buffer {
   return buffer.length >= size ? buffer : Buffer.allocUnsafeSlow(Math.max(size, buffer.length * 2));
 }
 
-/**
- * A new answer buffer has at least this much room, so that it can be used again (see
- * `SmallBatch.spare`) for most batches, which are about 256 KB.
- */
-const ANSWER_MIN = 512 * 1024;
+/** A new answer buffer has at least this much room. */
+const ANSWER_MIN = 64 * 1024;
+
+/** The size of a new answer buffer: a power of two, so that buffers of batches about as large can be used again (see `SmallBatch.spare`). */
+function answerSize(estimate: number): number {
+  return Math.max(ANSWER_MIN, 2 ** Math.ceil(Math.log2(estimate)));
+}
 
 /** The answer's buffer (the spare given, or a new one), grown as records are added; handed over whole when done. */
 class Answer {
@@ -149,7 +151,7 @@ class Answer {
   length = 0;
   readonly ends: number[] = [];
   constructor(estimate: number, spare: ArrayBuffer | undefined) {
-    this.buffer = spare && spare.byteLength >= estimate ? Buffer.from(spare) : Buffer.allocUnsafeSlow(Math.max(estimate, ANSWER_MIN));
+    this.buffer = spare && spare.byteLength >= estimate ? Buffer.from(spare) : Buffer.allocUnsafeSlow(answerSize(estimate));
   }
   add(bytes: Buffer): void {
     if (this.length + bytes.length > this.buffer.length) {

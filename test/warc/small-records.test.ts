@@ -30,6 +30,20 @@ test('the first records of a run are prepared without a thread; the threads star
   }
 });
 
+test('a record counts its head as well as its payload: the threads start for 200 files of 11 bytes (thousands of them were all prepared on the writer\'s thread)', async () => {
+  const pool = new SmallRecordPool(settings, 2);
+  try {
+    const gathered = { wanted: false, gathered: false };
+    // 200 records of 11 bytes: 2.2 KB of payload, but 200 heads and 200 records' work.
+    const pending = Array.from({ length: 200 }, (_, i) => pool.prepared({ headText: head(i), payloadDigest: true }, Buffer.from(`hello ${String(i).padStart(5, '0')}`), gathered));
+    assert.equal(pool.threadsStarted, 2, 'started: 64 KB of work is known to come');
+    pool.send();
+    assert.equal((await Promise.all(pending)).length, 200);
+  } finally {
+    await pool.close();
+  }
+});
+
 test('threads started but never given a batch: close ends them (terminated, not asked)', async () => {
   const pool = new SmallRecordPool(settings, 2);
   const ticket: SmallTicket = { wanted: false, gathered: false };
