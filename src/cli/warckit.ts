@@ -209,8 +209,13 @@ function progressText(p: WarcProgress, elapsed: number): string {
 /** The exit status a finished run gets, with what makes it 1 said. */
 function finalStatus(result: WriteWarcResult, args: ParsedArgs, io: CliIO, logger: ReturnType<typeof createLogger>): number {
   let code: number = ExitCode.ok;
-  if (result.skippedInputs.length) {
-    logger.error(`${result.skippedInputs.length} input(s) not archived because they are not regular files (listed above)`);
+  const gone = result.skippedInputs.filter((s) => s.gone).length;
+  if (result.skippedInputs.length > gone) {
+    logger.error(`${result.skippedInputs.length - gone} input(s) not archived because they are not regular files (listed above)`);
+    code = ExitCode.partialFailure;
+  }
+  if (gone) {
+    logger.error(`${gone} input(s) not archived because they were removed after their directory was listed (listed above)`);
     code = ExitCode.partialFailure;
   }
   if (result.unreadableInputs.length) {

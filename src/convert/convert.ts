@@ -134,7 +134,7 @@ export async function convertMedia(options: ConvertOptions): Promise<ConvertResu
   const fileOf = resultsFile !== undefined ? { resultsFile } : {};
 
   const walk = await walkInputs(o.inputs, urlPrefix);
-  for (const skipped of walk.skipped) logger.warn(`${skipped.path}: not read: a ${skipped.kind}, not a regular file`);
+  for (const skipped of walk.skipped) logger.warn(`${skipped.path}: not read: ${skipped.gone ? skipped.kind : `a ${skipped.kind}, not a regular file`}`);
   for (const link of walk.unfollowed) logger.warn(unfollowedWarning(link, 'convert'));
   let runnerOf: SourceRunner | undefined;
   let log: WriteStream | undefined;

@@ -18,6 +18,8 @@ export interface SkippedInput {
   path: string;
   /** What it is: `FIFO (named pipe)`, `socket`, `character device (symbolic link to /dev/zero)`, `broken symbolic link (to x)`. */
   kind: string;
+  /** Listed, then removed before the walk came to it (`kind` says so): a directory archived while it changes. */
+  gone?: true;
 }
 
 /** Options of {@link walkInputs}. */
@@ -103,13 +105,15 @@ export function unfollowedWarning({ path, target }: UnfollowedLink, verb: string
 
 /** {@link inspect}'s answer for a symbolic link to a directory. */
 const LINKED_DIRECTORY = Symbol('linked directory');
+/** {@link inspect}'s answer for a file removed after its directory was listed. */
+const GONE = Symbol('gone');
 
 /**
  * A regular file (symlinks followed), or why not: a kind to report, a link to a directory (not
  * followed), or null to pass over silently.
  * Synchronous, like the stat it makes: a promise per file cost the walk more than the stat.
  */
-function inspect(path: string | Buffer, item: Dirent<Buffer> | Dirent, shown: string): Stats | string | typeof LINKED_DIRECTORY | null {
+function inspect(path: string | Buffer, item: Dirent<Buffer> | Dirent, shown: string): Stats | string | typeof LINKED_DIRECTORY | typeof GONE | null {
   if (!item.isFile() && !item.isSymbolicLink()) return fileKind(item);
   let info: Stats;
   try {
@@ -121,6 +125,7 @@ function inspect(path: string | Buffer, item: Dirent<Buffer> | Dirent, shown: st
       const target = linkTargetSync(path);
       return `broken symbolic link${target === undefined ? '' : ` (to ${target})`}`;
     }
+    if (code === 'ENOENT' || code === 'ENOTDIR') return GONE;
     throw new InputError(`${shown}: cannot read (${code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message)})`);
   }
   if (info.isDirectory()) return LINKED_DIRECTORY; // like os.walk, symlinked directories are not followed
@@ -138,8 +143,12 @@ interface PendingDir {
   rel: string;
 }
 
-/** A directory's entries, by name; as text (20,000 Buffers cost more than the listing), as bytes where some name is not UTF-8 (U+FFFD in the text). */
-async function listDir(dir: string | Buffer, shownDir: string): Promise<Array<{ item: Dirent<Buffer> | Dirent; name: DecodedName; bytes?: Buffer }>> {
+/**
+ * A directory's entries, by name; as text (20,000 Buffers cost more than the listing), as bytes
+ * where some name is not UTF-8 (U+FFFD in the text). Undefined when it is gone (removed after
+ * its parent was listed).
+ */
+async function listDir(dir: string | Buffer, shownDir: string): Promise<Array<{ item: Dirent<Buffer> | Dirent; name: DecodedName; bytes?: Buffer }> | undefined> {
   try {
     const items = typeof dir === 'string' ? await readdir(dir, { withFileTypes: true }) : undefined;
     const named = items && !items.some((item) => item.name.includes('\uFFFD'))
@@ -147,7 +156,9 @@ async function listDir(dir: string | Buffer, shownDir: string): Promise<Array<{ 
       : (await readdir(dir, { withFileTypes: true, encoding: 'buffer' })).map((item) => ({ item, name: nameFromBytes(item.name), bytes: item.name }));
     return named.sort((a, b) => (a.name.text < b.name.text ? -1 : a.name.text > b.name.text ? 1 : 0));
   } catch (error) {
-    throw new InputError(`${shownDir}: cannot list directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new InputError(`${shownDir}: cannot list directory (${code ?? (error as Error).message})`);
   }
 }
 
@@ -181,7 +192,8 @@ function* dirItems(
     if (found === LINKED_DIRECTORY) {
       const target = linkTargetSync(path);
       batch.push({ unfollowed: { path: shown, ...(target !== undefined ? { target } : {}) } });
-    } else if (typeof found === 'string') batch.push({ skipped: { path: shown, kind: found } });
+    } else if (found === GONE) batch.push({ skipped: { path: shown, kind: 'file removed after its directory was listed', gone: true } });
+    else if (typeof found === 'string') batch.push({ skipped: { path: shown, kind: found } });
     else {
       const entry = fileEntry(urlFor(urlPrefix, relPath), shown, relPath, rootDir, found, path);
       const other = urls.get(entry.url);
@@ -207,7 +219,14 @@ async function* walkDir(input: string, urlPrefix: string, signal: AbortSignal | 
     const dir = pending.pop()!;
     signal?.throwIfAborted();
     const subdirs: PendingDir[] = [];
-    yield* dirItems(dir, await listDir(dir.path, dir.shown), subdirs, rootDir, urlPrefix, signal);
+    const named = await listDir(dir.path, dir.shown);
+    if (!named) {
+      // The input itself was checked a moment ago: gone now, it is an error; a subdirectory removed meanwhile is reported and the walk goes on.
+      if (dir.rel === '') throw new InputError(`${dir.shown}: cannot list directory (ENOENT)`);
+      yield [{ skipped: { path: dir.shown, kind: 'directory removed after its parent was listed', gone: true } }];
+      continue;
+    }
+    yield* dirItems(dir, named, subdirs, rootDir, urlPrefix, signal);
     for (let i = subdirs.length - 1; i >= 0; i--) pending.push(subdirs[i]!);
   }
 }

@@ -43,7 +43,7 @@ export interface WriteWarcResult {
   uncharacterized: string[];
   /** Inputs archived at the URL of an earlier one (ZIP members whose names resolve alike, files such as café.dat and caf%C3%A9.dat): replay shows one of them. */
   sharedUrls: SharedUrl[];
-  /** Inputs not archived because they are not regular files (FIFOs, sockets, devices, broken symlinks). */
+  /** Inputs not archived because they are not regular files (FIFOs, sockets, devices, broken symlinks), or were removed after their directory was listed (`gone`). */
   skippedInputs: SkippedInput[];
   /**
    * Inputs (or conversion outputs) left out because they could not be read when their turn came:

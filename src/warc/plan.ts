@@ -38,7 +38,7 @@ import { newRecordId, type WarcRecordInput } from './writer.js';
 
 /** What a run left out or warned about. Complete once the records have all been consumed. */
 export interface WarcPlanReport {
-  /** Inputs not archived because they are not regular files (FIFOs, sockets, devices, broken symlinks). */
+  /** Inputs not archived because they are not regular files (FIFOs, sockets, devices, broken symlinks), or were removed after their directory was listed (`gone`). */
   skippedInputs: SkippedInput[];
   /** Conversions listed as successful but not written (file missing, changed since conversion, or outside their directory). */
   skippedConversions: SkippedConversion[];
@@ -360,7 +360,7 @@ class PlanRun {
     if (item.skipped) {
       if (!included(item.skipped.path, this.opts)) return undefined;
       this.report.skippedInputs.push(item.skipped);
-      logger.error(`${item.skipped.path}: not archived: a ${item.skipped.kind}, not a regular file`);
+      logger.error(`${item.skipped.path}: not archived: ${item.skipped.gone ? item.skipped.kind : `a ${item.skipped.kind}, not a regular file`}`);
       this.emit({ type: 'input-skipped', input: item.skipped });
       return undefined;
     }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { test } from 'node:test';
-import { walkInputs } from '../../src/inputs/walk.js';
+import { type WalkItem, walkInputBatches, walkInputs } from '../../src/inputs/walk.js';
 import { within } from '../helpers/deadline.js';
 import { makeZip } from '../helpers/site.js';
 import { makeSpecialFiles } from '../helpers/special-files.js';
@@ -175,4 +175,30 @@ test('a URL prefix in capitals or with its default port (HTTP://WWW.Example.COM:
   const walk = await walkInputs([join(dir, 'site'), join(dir, 'site.zip')], 'HTTP://WWW.Example.COM:80/Old/');
   assert.deepEqual(walk.entries.map((e) => e.url), ['http://www.example.com/Old/Upper.HTML', 'http://www.example.com/Old/In.html']);
   walk.close();
+});
+
+test('a file or subdirectory removed after its directory was listed (a directory archived while it changes) is reported as gone, and the walk goes on', async () => {
+  const dir = await tempDir();
+  const site = join(dir, 'site');
+  await mkdir(join(site, 'sub'), { recursive: true });
+  for (let i = 0; i < 300; i++) await writeFile(join(site, `f${String(i).padStart(3, '0')}.html`), `<p>${i}</p>`);
+  await writeFile(join(site, 'sub', 'a.html'), 'a');
+  const batches = await walkInputBatches([site], 'http://x/');
+  const items: WalkItem[] = [];
+  for await (const batch of batches) {
+    // The first batch (256 files) is out: the listing holds f299 and sub, which are then removed.
+    if (!items.length) {
+      await rm(join(site, 'f299.html'));
+      await rm(join(site, 'sub'), { recursive: true });
+    }
+    items.push(...batch);
+  }
+  assert.equal(items.filter((i) => i.entry).length, 299);
+  assert.deepEqual(
+    items.filter((i) => i.skipped).map((i) => i.skipped),
+    [
+      { path: join(site, 'f299.html'), kind: 'file removed after its directory was listed', gone: true },
+      { path: join(site, 'sub'), kind: 'directory removed after its parent was listed', gone: true },
+    ],
+  );
 });
