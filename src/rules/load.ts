@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { packagePath } from '../package-path.js';
 import { isCollection, isMap, isScalar, type Node, parseDocument, visit } from 'yaml';
 import { RulesError, type RuleSet, toRuleSet } from './schema.js';
-import { utf16Kind } from '../util/utf16.js';
+import { utf16Advice, utf16Kind } from '../util/utf16.js';
 
 /** The rules shipped with warckit (`rules/default-conversion-rules.yaml`). */
 export const DEFAULT_RULES_PATH: string = packagePath('rules', 'default-conversion-rules.yaml');
@@ -53,7 +53,7 @@ export async function loadRules(file: string = DEFAULT_RULES_PATH): Promise<Rule
   try {
     const bytes = await readRegularFile(file, { maxBytes: 16 * 1024 * 1024 });
     const utf16 = utf16Kind(bytes);
-    if (utf16) throw new RulesError(file, '', `is ${utf16}; save it as UTF-8`);
+    if (utf16) throw new RulesError(file, '', utf16Advice(utf16));
     text = bytes.toString('utf8');
   } catch (error) {
     if (error instanceof RulesError) throw error;

@@ -14,7 +14,12 @@ export function utf16Kind(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
+/** What to say of a file that is UTF-16 (after its name): what it is and what to do. */
+export function utf16Advice(kind: string): string {
+  return `is ${kind}; save it as UTF-8`;
+}
+
 /** The message for a file that is UTF-16: it names the file and says what to do. */
 export function utf16Message(file: string, kind: string): string {
-  return `${file}: is ${kind}; save it as UTF-8`;
+  return `${file}: ${utf16Advice(kind)}`;
 }

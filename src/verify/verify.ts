@@ -95,7 +95,9 @@ export async function verifyArchive(options: VerifyArchiveOptions): Promise<Veri
   for (const r of records) {
     if (r.uri === undefined) continue;
     const uri = warckitSpelling(r.uri);
-    byUri.set(uri, [...(byUri.get(uri) ?? []), r]);
+    const list = byUri.get(uri);
+    if (list) list.push(r);
+    else byUri.set(uri, [r]);
   }
   const items = [...(results ? itemsFromResults(results, byUri) : []), ...itemsFromManifest(entries, records)];
   return { warcs: [...options.warcs], records: records.length, items, counts: countStatuses(items), problems };

@@ -278,7 +278,7 @@ class PlanRun {
       if (records.length) yield records;
     }
     this.checkAborted();
-    if (this.pages && groups) for (const records of inBatches(groupRecords(this.pages.rest(), this.context), GROUP_BATCH)) yield records;
+    if (this.pages && groups) yield* inBatches(groupRecords(this.pages.rest(), this.context), GROUP_BATCH);
     await this.pageCheck?.check(this.warn);
     this.finish();
   }

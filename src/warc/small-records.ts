@@ -41,9 +41,9 @@ interface Pending {
 }
 
 const BATCH_BYTES = 256 * 1024;
+const BATCH_RECORDS = 256;
 /** Answer buffers kept for the threads to answer in again (see release). */
 const MAX_SPARES = 16;
-const BATCH_RECORDS = 256;
 /**
  * What a record weighs besides its payload (its head, and the work per record), in the byte
  * counts below: 50,000 files of 11 bytes are not 550 KB of work, and were prepared on the

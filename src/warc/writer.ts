@@ -509,11 +509,16 @@ export class WarcWriter {
   }
 
   private async appendSmall(data: Buffer): Promise<void> {
+    this.toBatch(data);
+    if (this.batchSize >= WRITE_BATCH) await this.flushBatch();
+  }
+
+  /** Bytes into the write batch (written with it; see flushBatch). */
+  private toBatch(data: Buffer): void {
     if (this.batch.length === 0) this.batchStart = this.position;
     this.batch.push(data);
     this.batchSize += data.length;
     this.position += data.length;
-    if (this.batchSize >= WRITE_BATCH) await this.flushBatch();
   }
 
   private async flushBatch(): Promise<void> {
@@ -545,11 +550,7 @@ export class WarcWriter {
   private commitSmall(prepared: Prepared): WrittenRecord {
     this.signal?.throwIfAborted();
     const offset = this.position;
-    const bytes = prepared.bytes!;
-    if (this.batch.length === 0) this.batchStart = offset;
-    this.batch.push(bytes);
-    this.batchSize += bytes.length;
-    this.position += bytes.length;
+    this.toBatch(prepared.bytes!);
     return this.writtenRecord(prepared, offset, prepared.digests!);
   }
 
